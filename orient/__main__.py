@@ -1,0 +1,3 @@
+from orient.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,105 @@
+"""The ranked answer: what to do first, second, third, with the why and sources.
+
+Plain data, rendered by the CLI (text or JSON), the terminal UI and the handout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Optional
+
+ACTIONS = ("call", "sms", "go", "info")
+
+
+@dataclass
+class Recommendation:
+    rank: int
+    kind: str
+    action: str
+    name: str
+    rule: str
+    why: str
+    sources: list[str]
+    phone: Optional[str] = None  # French display format: "15", "05 61 77 74 47"
+    service_id: Optional[str] = None
+    distance_km: Optional[float] = None
+    open_now: Optional[bool] = None
+    # Extensions to the contract (documented in the README).
+    address: Optional[str] = None
+    commune_name: Optional[str] = None
+    hours: Optional[str] = None  # "ouvert, ferme à 18h" / "fermé, ouvre lundi à 8h" / "horaires à vérifier"
+    advice: list[str] = field(default_factory=list)  # "appelez le 15 avant de vous déplacer", ...
+    verified: Optional[str] = None  # ISO date the entry was last checked
+    to_verify: bool = False  # unknown or stale data: shown as "à vérifier"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "kind": self.kind,
+            "action": self.action,
+            "name": self.name,
+            "phone": self.phone,
+            "service_id": self.service_id,
+            "distance_km": self.distance_km,
+            "open_now": self.open_now,
+            "rule": self.rule,
+            "why": self.why,
+            "sources": list(self.sources),
+            "address": self.address,
+            "commune_name": self.commune_name,
+            "hours": self.hours,
+            "advice": list(self.advice),
+            "verified": self.verified,
+            "to_verify": self.to_verify,
+        }
+
+
+@dataclass
+class CommuneRef:
+    code: str
+    name: str
+    lat: float
+    lon: float
+    dept: Optional[str] = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "lat": self.lat, "lon": self.lon, "dept": self.dept}
+
+
+@dataclass
+class TraceStep:
+    """One rule that fired, on which facts; becomes the "pourquoi ?"."""
+
+    rule: str
+    title: str
+    facts: dict[str, Any]
+    period: str
+    sources: list[str]
+    note: Optional[str] = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"rule": self.rule, "title": self.title, "facts": dict(self.facts), "period": self.period,
+                "sources": list(self.sources), "note": self.note}
+
+
+@dataclass
+class Answer:
+    at: datetime
+    period: str
+    commune: Optional[CommuneRef]
+    missing: list[str]
+    recommendations: list[Recommendation]
+    warnings: list[str] = field(default_factory=list)
+    trace: list[TraceStep] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "at": self.at.isoformat(),
+            "period": self.period,
+            "commune": self.commune.to_json() if self.commune else None,
+            "missing": list(self.missing),
+            "recommendations": [r.to_json() for r in self.recommendations],
+            "warnings": list(self.warnings),
+            "trace": [t.to_json() for t in self.trace],
+        }

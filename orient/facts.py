@@ -1,0 +1,134 @@
+"""The facts of the public contract: names, allowed values, parsing.
+
+A situation is a mapping fact name -> value; a fact not given is unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Union
+
+FactValue = Union[str, int]
+
+RED_FLAGS = (
+    "none", "chest_pain", "breathing", "stroke", "unconscious", "bleeding",
+    "seizure", "anaphylaxis", "major_trauma", "suicidal",
+)
+YES_NO = ("yes", "no")
+
+# name -> allowed values; None means an integer (age).
+FACTS: dict[str, tuple[str, ...] | None] = {
+    "red_flag": RED_FLAGS,
+    "deaf": YES_NO,
+    "need": ("consult", "medication", "find_gp", "dental", "mental_health", "poisoning", "minor_care"),
+    "has_gp": YES_NO,
+    "gp_reachable": YES_NO,
+    "age": None,
+    "can_travel": YES_NO,
+    "has_prescription": YES_NO,
+    "minor_problem": ("sore_throat", "cystitis", "wound", "tick_bite", "burn", "conjunctivitis"),
+    "sex": ("female", "male"),
+    "pregnant": YES_NO,
+    "fever": YES_NO,
+}
+
+AGE_MAX = 130
+
+
+class FactError(ValueError):
+    """A fact name or value outside the contract; the message names what is allowed."""
+
+
+def allowed_values_text(name: str) -> str:
+    values = FACTS[name]
+    return f"an integer from 0 to {AGE_MAX}" if values is None else ", ".join(values)
+
+
+def parse_fact_value(name: str, raw: object) -> FactValue:
+    if name not in FACTS:
+        raise FactError(f"unknown fact '{name}'; known facts: {', '.join(FACTS)}")
+    values = FACTS[name]
+    if values is None:
+        try:
+            age = int(str(raw).strip())
+        except ValueError:
+            raise FactError(f"fact '{name}': '{raw}' is not valid; allowed: {allowed_values_text(name)}") from None
+        if not 0 <= age <= AGE_MAX:
+            raise FactError(f"fact '{name}': {age} is out of range; allowed: {allowed_values_text(name)}")
+        return age
+    value = str(raw).strip().lower()
+    if value not in values:
+        raise FactError(f"fact '{name}': '{raw}' is not valid; allowed: {allowed_values_text(name)}")
+    return value
+
+
+def parse_fact_assignment(text: str) -> tuple[str, FactValue]:
+    """Parse the CLI form NAME=VALUE."""
+    name, sep, raw = text.partition("=")
+    name = name.strip()
+    if not sep:
+        raise FactError(f"'{text}' is not NAME=VALUE; known facts: {', '.join(FACTS)}")
+    return name, parse_fact_value(name, raw)
+
+
+def validate_facts(facts: Mapping[str, object]) -> dict[str, FactValue]:
+    return {name: parse_fact_value(name, value) for name, value in facts.items()}
+
+
+@dataclass(frozen=True)
+class FactQuestion:
+    """How to ask a fact in French, for the UI and the text output."""
+
+    question: str
+    choices: tuple[tuple[str, str], ...]  # (value, French label)
+
+
+QUESTIONS: dict[str, FactQuestion] = {
+    "red_flag": FactQuestion(
+        "Signe d'urgence vitale ?",
+        (
+            ("none", "Aucun"),
+            ("chest_pain", "Douleur dans la poitrine"),
+            ("breathing", "Difficulté à respirer"),
+            ("stroke", "Signes d'AVC (visage, bras, parole)"),
+            ("unconscious", "Perte de connaissance"),
+            ("bleeding", "Hémorragie"),
+            ("seizure", "Convulsions"),
+            ("anaphylaxis", "Allergie grave (gonflement, malaise)"),
+            ("major_trauma", "Traumatisme grave"),
+            ("suicidal", "Danger suicidaire immédiat"),
+        ),
+    ),
+    "deaf": FactQuestion("La personne peut-elle téléphoner (entendre, parler) ?", (("no", "Oui, elle peut appeler"), ("yes", "Non : sourde, malentendante ou ne peut pas parler"))),
+    "need": FactQuestion(
+        "De quoi a-t-elle besoin ?",
+        (
+            ("consult", "Voir un médecin rapidement"),
+            ("medication", "Un médicament, une pharmacie"),
+            ("minor_care", "Petit problème (gorge, cystite, plaie, tique, brûlure, œil)"),
+            ("find_gp", "Trouver un médecin traitant"),
+            ("dental", "Dentiste"),
+            ("mental_health", "Aide psychologique"),
+            ("poisoning", "Intoxication, empoisonnement"),
+        ),
+    ),
+    "has_gp": FactQuestion("A-t-elle un médecin traitant ?", (("yes", "Oui"), ("no", "Non"))),
+    "gp_reachable": FactQuestion("Le médecin traitant peut-il être joint maintenant ?", (("yes", "Oui"), ("no", "Non"))),
+    "age": FactQuestion("Quel âge a le patient ?", ()),
+    "can_travel": FactQuestion("Peut-elle se déplacer (seule ou accompagnée) ?", (("yes", "Oui"), ("no", "Non"))),
+    "has_prescription": FactQuestion("A-t-elle une ordonnance ?", (("yes", "Oui"), ("no", "Non"))),
+    "minor_problem": FactQuestion(
+        "Quel problème ?",
+        (
+            ("sore_throat", "Mal de gorge"),
+            ("cystitis", "Cystite (brûlures urinaires)"),
+            ("wound", "Petite plaie"),
+            ("tick_bite", "Piqûre de tique"),
+            ("burn", "Brûlure légère"),
+            ("conjunctivitis", "Conjonctivite"),
+        ),
+    ),
+    "sex": FactQuestion("Sexe du patient ?", (("female", "Femme"), ("male", "Homme"))),
+    "pregnant": FactQuestion("Enceinte ?", (("yes", "Oui"), ("no", "Non"))),
+    "fever": FactQuestion("Fièvre (plus de 38 °C) ?", (("yes", "Oui"), ("no", "Non"))),
+}
