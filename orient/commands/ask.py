@@ -1,0 +1,95 @@
+"""`orient ask`: one orientation, non-interactive (contract)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("ask", help="une orientation, sans interface (texte ou --json)")
+    p.add_argument("--commune", help="commune du patient : nom, code postal ou code INSEE")
+    p.add_argument("--at", help="moment de l'orientation, ISO 8601 (2026-11-28T14:00), heure de Paris par défaut ; défaut : maintenant")
+    p.add_argument("--fact", action="append", default=[], metavar="NAME=VALUE", help="un fait (répétable)")
+    p.add_argument("--rules", help="dossier de règles (défaut : règles embarquées)")
+    p.add_argument("--directory", help="dossier d'annuaire (défaut : annuaire embarqué)")
+    p.add_argument("--no-bridge-days", action="store_true", help="ne pas traiter les ponts comme des jours fériés")
+    p.add_argument("--no-journal", action="store_true", help="ne pas inscrire cette orientation au journal anonyme")
+    p.add_argument("--json", action="store_true", help="sortie JSON pour les programmes")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from orient.facts import FactError, parse_fact_assignment
+    from orient.periods import PARIS, parse_moment
+    from orient.problems import DataError
+
+    facts: dict[str, object] = {}
+    try:
+        for text in args.fact:
+            name, value = parse_fact_assignment(text)
+            facts[name] = value
+    except FactError as exc:
+        print(f"orient ask: {exc}", file=sys.stderr)
+        return 2
+    try:
+        at = parse_moment(args.at) if args.at else datetime.now(PARIS)
+    except ValueError as exc:
+        print(f"orient ask: --at: {exc}", file=sys.stderr)
+        return 2
+
+    from orient.orientation import Knowledge, orient
+
+    try:
+        knowledge = Knowledge.load(args.rules, args.directory, bridge_days=not args.no_bridge_days)
+    except DataError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"orient ask: {exc}", file=sys.stderr)
+        return 1
+
+    home_dept = args.home_dept or "32"
+    commune = None
+    commune_warning = None
+    if args.commune is not None:
+        commune = knowledge.gazetteer.resolve(args.commune, home_dept=home_dept)
+        if commune is None:
+            closest = knowledge.gazetteer.search(args.commune, limit=5, home_dept=home_dept)
+            suggestions = ", ".join(f"{m.commune.name} ({m.commune.dept})" for m in closest) or "aucune"
+            emergency = facts.get("red_flag") not in (None, "none")
+            if not emergency:
+                print(f"orient ask: commune « {args.commune} » introuvable ; les plus proches : {suggestions}",
+                      file=sys.stderr)
+                return 2
+            commune_warning = (f"Commune « {args.commune} » introuvable (proches : {suggestions}) : "
+                               "réponse d'urgence donnée sans distances.")
+
+    answer = orient(knowledge, facts, at, commune)
+    if commune_warning:
+        answer.warnings.insert(0, commune_warning)
+        print(f"orient ask: {commune_warning}", file=sys.stderr)
+
+    _journal(args, answer, facts)
+    if args.json:
+        json.dump(answer.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        from orient.render.text import render_answer
+
+        sys.stdout.write(render_answer(answer))
+    return 0
+
+
+def _journal(args: argparse.Namespace, answer, facts) -> None:
+    """The anonymous journal is best effort: it must never block an answer."""
+    if args.no_journal:
+        return
+    try:
+        from orient import journal
+    except ImportError:
+        return
+    journal.record_if_enabled(answer, facts)

@@ -1,0 +1,39 @@
+"""`orient check`: validate rules and directory; every problem as `path:line: message`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("check", help="valider les règles et l'annuaire")
+    p.add_argument("--rules", help="dossier de règles (défaut : règles embarquées)")
+    p.add_argument("--directory", help="dossier d'annuaire (défaut : annuaire embarqué)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from orient import paths
+    from orient.directory.check import check_directory
+    from orient.directory.gazetteer import default_gazetteer
+    from orient.engine import check_rules
+    from orient.problems import errors
+
+    rules_dir = Path(args.rules) if args.rules else paths.rules_dir()
+    directory_dir = Path(args.directory) if args.directory else paths.directory_dir()
+    problems = []
+    for label, folder in (("--rules", rules_dir), ("--directory", directory_dir)):
+        if not folder.is_dir():
+            print(f"orient check: {label}: {folder} n'est pas un dossier", file=sys.stderr)
+            return 2
+    problems += check_rules(rules_dir)
+    problems += check_directory(directory_dir, default_gazetteer())
+    for problem in problems:
+        print(problem)
+    n_errors = len(errors(problems))
+    n_warnings = len(problems) - n_errors
+    print(f"{n_errors} erreur(s), {n_warnings} avertissement(s) — règles : {rules_dir}, annuaire : {directory_dir}",
+          file=sys.stderr)
+    return 1 if n_errors else 0

@@ -1,0 +1,173 @@
+"""One orientation: situation -> rules -> directory -> ranked answer.
+
+`orient()` is the single call behind `orient ask`, the counter UI, the handout
+and the benchmark. It never imports Textual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Mapping, Optional
+
+from orient import paths
+from orient.answer import Answer, CommuneRef, Recommendation
+from orient.directory import Directory, Placed, Service
+from orient.directory.gazetteer import Commune, Gazetteer, default_gazetteer
+from orient.directory.phones import format_phone
+from orient.engine import Outcome, RuleSet, evaluate, load_rules
+from orient.periods import PARIS, classify
+
+# When the directory has no place of a kind, the line that finds one.
+FALLBACK_SERVICE = {
+    "pharmacie_garde": "resogardes-3237",
+    "pharmacie": "resogardes-3237",
+}
+STALE_AFTER_DAYS = 365
+CALL_15_FIRST = "Appelez le 15 avant de vous déplacer."
+
+
+@dataclass
+class Knowledge:
+    """Rules, directory and gazetteer, loaded once per process."""
+
+    rules: RuleSet
+    directory: Directory
+    gazetteer: Gazetteer
+    bridge_days: bool = True
+
+    @classmethod
+    def load(cls, rules_dir: Optional[Path] = None, directory_dir: Optional[Path] = None,
+             *, bridge_days: bool = True) -> "Knowledge":
+        gazetteer = default_gazetteer()
+        return cls(
+            rules=load_rules(Path(rules_dir) if rules_dir else paths.rules_dir()),
+            directory=Directory.load(Path(directory_dir) if directory_dir else paths.directory_dir(), gazetteer),
+            gazetteer=gazetteer,
+            bridge_days=bridge_days,
+        )
+
+
+def to_paris(at: datetime) -> datetime:
+    return at.replace(tzinfo=PARIS) if at.tzinfo is None else at.astimezone(PARIS)
+
+
+def orient(knowledge: Knowledge, facts: Mapping[str, object], at: datetime,
+           commune: Optional[Commune] = None) -> Answer:
+    at = to_paris(at)
+    period = classify(at, bridge_days=knowledge.bridge_days)
+    evaluation = evaluate(knowledge.rules, facts, period, at)
+    warnings: list[str] = []
+    recommendations: list[Recommendation] = []
+    seen: set[tuple[str, Optional[str]]] = set()
+    for outcome in evaluation.outcomes:
+        for rec in _resolve(knowledge.directory, outcome, at, commune, warnings):
+            key = (rec.kind, rec.service_id or rec.name)
+            if key in seen:  # two rules naming the same service: keep the first, higher ranked
+                continue
+            seen.add(key)
+            recommendations.append(rec)
+    for rank, rec in enumerate(recommendations, start=1):
+        rec.rank = rank
+    return Answer(
+        at=at,
+        period=period,
+        commune=_commune_ref(commune),
+        missing=list(evaluation.missing),
+        recommendations=recommendations,
+        warnings=warnings,
+        trace=list(evaluation.trace),
+    )
+
+
+def _commune_ref(commune: Optional[Commune]) -> Optional[CommuneRef]:
+    if commune is None:
+        return None
+    return CommuneRef(code=commune.code, name=commune.name, lat=commune.lat, lon=commune.lon, dept=commune.dept)
+
+
+def _resolve(directory: Directory, outcome: Outcome, at: datetime, commune: Optional[Commune],
+             warnings: list[str]) -> list[Recommendation]:
+    """Turn what a rule wants into concrete services; never invent one."""
+    if outcome.service_id:
+        service = directory.get(outcome.service_id)
+        if service is None:
+            warnings.append(f"Service « {outcome.service_id} » absent de l'annuaire (règle {outcome.rule}).")
+            return [_bare(outcome)]
+        return [_from_service(outcome, Placed(service, None, directory.status(service, at)), at)]
+    if outcome.select is None:  # e.g. the patient's own GP: no directory entry
+        return [_bare(outcome)]
+
+    selector = outcome.select
+    near = (commune.lat, commune.lon) if commune else None
+    if selector.kind == "pharmacie_garde":
+        placed = directory.on_duty_pharmacies(commune.code if commune else None, at)[: selector.limit]
+    else:
+        placed = directory.select(selector.kind, near=near, at=at, capabilities=selector.capabilities,
+                                  limit=selector.limit)
+        if selector.open_now:
+            placed = [p for p in placed if p.status.open is not False]
+    if placed:
+        return [_from_service(outcome, p, at) for p in placed]
+
+    fallback_id = FALLBACK_SERVICE.get(selector.kind)
+    fallback = directory.get(fallback_id) if fallback_id else None
+    if fallback is not None:
+        return [_from_service(outcome, Placed(fallback, None, directory.status(fallback, at)), at, action="call")]
+    return []
+
+
+def _bare(outcome: Outcome) -> Recommendation:
+    return Recommendation(
+        rank=0, kind=outcome.kind, action=outcome.action, name=_kind_name(outcome.kind), rule=outcome.rule,
+        why=outcome.why, sources=list(outcome.sources), advice=list(outcome.advice),
+    )
+
+
+def _from_service(outcome: Outcome, placed: Placed, at: datetime, action: Optional[str] = None) -> Recommendation:
+    service: Service = placed.service
+    advice = list(outcome.advice)
+    if "regulated_by_15" in service.capabilities and CALL_15_FIRST not in advice:
+        advice.insert(0, CALL_15_FIRST)
+    return Recommendation(
+        rank=0,
+        kind=outcome.kind,
+        action=action or outcome.action,
+        name=service.name,
+        rule=outcome.rule,
+        why=outcome.why,
+        sources=list(outcome.sources) + [s for s in service.sources if s not in outcome.sources],
+        phone=format_phone(service.phones[0]) if service.phones else None,
+        service_id=service.id,
+        distance_km=placed.distance_km,
+        open_now=placed.status.open,
+        address=service.address,
+        commune_name=None,
+        hours=placed.status.label,
+        advice=advice,
+        verified=service.verified.isoformat() if service.verified else None,
+        to_verify=_to_verify(service, placed, at.date()),
+    )
+
+
+def _to_verify(service: Service, placed: Placed, today: date) -> bool:
+    stale = service.verified is None or (today - service.verified).days > STALE_AFTER_DAYS
+    return stale or placed.status.open is None or not service.phones
+
+
+KIND_NAMES = {
+    "gp": "Votre médecin traitant",
+    "sas": "Service d'accès aux soins (SAS) par le 15",
+    "pharmacie": "Une pharmacie ouverte",
+    "pharmacie_garde": "La pharmacie de garde",
+    "centre_sante": "Un centre de santé",
+    "msp": "Une maison de santé",
+    "cmp": "Un centre médico-psychologique (CMP)",
+    "dentiste_garde": "Votre dentiste habituel",
+    "teleconsultation": "Une téléconsultation",
+}
+
+
+def _kind_name(kind: str) -> str:
+    return KIND_NAMES.get(kind, kind)

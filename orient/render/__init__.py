@@ -1,0 +1,1 @@
+"""Renderings of an Answer: French text for the terminal, the patient's handout."""

@@ -1,0 +1,31 @@
+"""French wording shared by the text output, the UI and the handout."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+PERIOD_LABELS = {
+    "weekday_day": "en semaine, en journée (cabinets ouverts)",
+    "saturday_morning": "samedi matin",
+    "pdsa_evening": "en soirée (permanence des soins)",
+    "pdsa_night": "en nuit profonde (après minuit)",
+    "pdsa_weekend": "le week-end (permanence des soins)",
+    "pdsa_holiday": "jour férié ou pont (permanence des soins)",
+}
+
+ACTION_VERBS = {"call": "Appeler", "sms": "Écrire (SMS, visio, tchat)", "go": "Aller à", "info": "À savoir"}
+
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")
+
+
+def french_moment(at: datetime) -> str:
+    """'samedi 28 novembre 2026, 14h00'."""
+    return f"{WEEKDAYS[at.weekday()]} {at.day} {MONTHS[at.month - 1]} {at.year}, {at.hour}h{at.minute:02d}"
+
+
+def french_km(distance_km: float | None) -> str:
+    if distance_km is None:
+        return ""
+    return f"{distance_km:.1f} km".replace(".", ",")

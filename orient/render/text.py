@@ -1,0 +1,60 @@
+"""The answer as French text for a person: numbered steps, phones, the why."""
+
+from __future__ import annotations
+
+from orient.answer import Answer, Recommendation
+from orient.facts import QUESTIONS
+from orient.render.labels import ACTION_VERBS, PERIOD_LABELS, french_km, french_moment
+
+TO_VERIFY = "à vérifier"
+
+
+def recommendation_headline(rec: Recommendation) -> str:
+    """'Appeler le 3966 — Allô docteur — médecin de garde'."""
+    verb = ACTION_VERBS.get(rec.action, rec.action)
+    if rec.action in ("call", "sms") and rec.phone:
+        return f"{verb} le {rec.phone} — {rec.name}"
+    return f"{verb} : {rec.name}"
+
+
+def recommendation_details(rec: Recommendation) -> list[str]:
+    lines = []
+    place = ", ".join(x for x in (rec.address, rec.commune_name) if x)
+    if rec.action == "go" or rec.distance_km is not None:
+        where = place or f"adresse {TO_VERIFY}"
+        if rec.distance_km is not None:
+            where += f" ({french_km(rec.distance_km)})"
+        lines.append(f"Où : {where}")
+    if rec.phone and rec.action not in ("call", "sms"):
+        lines.append(f"Téléphone : {rec.phone}")
+    if rec.service_id and not rec.phone and rec.action in ("call", "sms", "go"):
+        lines.append(f"Téléphone : {TO_VERIFY}")
+    if rec.hours:
+        lines.append(f"Horaires : {rec.hours}")
+    lines.extend(f"⚠ {a}" for a in rec.advice)
+    lines.append(f"Pourquoi : {rec.why}")
+    lines.append(f"Source : {' ; '.join(rec.sources)}")
+    if rec.to_verify and rec.service_id:
+        checked = f"vérifié le {rec.verified}" if rec.verified else "jamais vérifié"
+        lines.append(f"Informations {TO_VERIFY} ({checked})")
+    return lines
+
+
+def render_answer(answer: Answer) -> str:
+    out = [f"Orientation — {french_moment(answer.at)} — {PERIOD_LABELS.get(answer.period, answer.period)}"]
+    if answer.commune:
+        out.append(f"Lieu : {answer.commune.name} ({answer.commune.code})")
+    for warning in answer.warnings:
+        out.append(f"⚠ {warning}")
+    out.append("")
+    for rec in answer.recommendations:
+        out.append(f"{rec.rank}. {recommendation_headline(rec)}")
+        out.extend(f"   {line}" for line in recommendation_details(rec))
+        out.append("")
+    if answer.missing:
+        out.append("À demander pour préciser :")
+        for name in answer.missing:
+            question = QUESTIONS.get(name)
+            out.append(f"  - {question.question if question else name} ({name})")
+        out.append("")
+    return "\n".join(out)
