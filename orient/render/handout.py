@@ -1,0 +1,110 @@
+"""The patient's sheet: a short French handout, as plain text and printable HTML.
+
+It carries no personal data: only the answer (what to do, numbers, places)
+and, if the agent typed one, a free note.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from orient.answer import Answer
+from orient.render.labels import french_moment
+from orient.render.text import TO_VERIFY, recommendation_headline
+
+WHEN_TO_CALL_15 = (
+    "Appelez le 15 (ou le 112) sans attendre en cas de douleur dans la poitrine, de difficulté à respirer, "
+    "de signes d'AVC (visage qui se déforme, bras qui ne répond plus, parole difficile), de perte de "
+    "connaissance, de convulsions, d'hémorragie ou d'allergie grave. Personnes sourdes ou malentendantes : "
+    "114 par SMS ou l'application Urgence 114."
+)
+WHAT_TO_BRING = "À apporter : carte Vitale, ordonnances en cours, liste des médicaments."
+
+
+@dataclass
+class Handout:
+    title: str
+    moment: str
+    place: Optional[str]
+    steps: list[tuple[str, list[str]]]  # (headline, details)
+    note: Optional[str]
+
+    def to_text(self) -> str:
+        out = [self.title, "=" * len(self.title), f"Le {self.moment}"]
+        if self.place:
+            out.append(f"Commune : {self.place}")
+        out.append("")
+        for number, (headline, details) in enumerate(self.steps, start=1):
+            out.append(f"{number}. {headline}")
+            out.extend(f"   {d}" for d in details)
+        out += ["", WHAT_TO_BRING, "", WHEN_TO_CALL_15]
+        if self.note:
+            out += ["", f"Note : {self.note}"]
+        return "\n".join(out) + "\n"
+
+    def to_html(self) -> str:
+        e = html.escape
+        steps = "\n".join(
+            f"<li><strong>{e(headline)}</strong>" + "".join(f"<br>{e(d)}" for d in details) + "</li>"
+            for headline, details in self.steps
+        )
+        place = f"<p>Commune : {e(self.place)}</p>" if self.place else ""
+        note = f"<p><em>Note : {e(self.note)}</em></p>" if self.note else ""
+        return f"""<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>{e(self.title)}</title>
+<style>body{{font-family:sans-serif;max-width:40em;margin:1em auto;font-size:14pt}}
+li{{margin-bottom:.8em}} .urgence{{border:2px solid #000;padding:.5em}}
+@media print{{body{{margin:0}}}}</style></head>
+<body><h1>{e(self.title)}</h1><p>Le {e(self.moment)}</p>{place}
+<ol>
+{steps}
+</ol>
+<p>{e(WHAT_TO_BRING)}</p>
+<p class="urgence">{e(WHEN_TO_CALL_15)}</p>
+{note}
+</body></html>
+"""
+
+
+def build_handout(answer: Answer, note: Optional[str] = None) -> Handout:
+    steps = []
+    for rec in answer.recommendations:
+        if rec.action == "info" and rec.rank > 3:
+            continue  # the sheet stays short: the background goes on screen only
+        details = []
+        if rec.action == "go" or rec.address:
+            details.append(f"Adresse : {rec.address or TO_VERIFY}")
+        if rec.phone and rec.action not in ("call", "sms"):
+            details.append(f"Téléphone : {rec.phone}")
+        if rec.hours:
+            details.append(f"Horaires : {rec.hours}")
+        details.extend(rec.advice)
+        details.append(rec.why)
+        steps.append((recommendation_headline(rec), details))
+    place = f"{answer.commune.name}" if answer.commune else None
+    return Handout(
+        title="Où vous faire soigner",
+        moment=french_moment(answer.at),
+        place=place,
+        steps=steps,
+        note=note.strip() if note and note.strip() else None,
+    )
+
+
+def save_handout(handout: Handout, folder: Path, stem: str = "fiche-patient") -> tuple[Path, Path]:
+    """Write the text and HTML sheets atomically; returns their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for suffix, content in ((".txt", handout.to_text()), (".html", handout.to_html())):
+        target = folder / f"{stem}{suffix}"
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{stem}", suffix=suffix)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(content)
+        os.replace(tmp, target)
+        written.append(target)
+    return written[0], written[1]
