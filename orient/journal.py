@@ -296,3 +296,11 @@ def record_orientation(answer: Answer, facts: Mapping[str, Any], *, no_journal: 
         if errors is not None:
             errors["journal"] = f"journal anonyme non écrit : {exc}"
         return False
+
+
+def record_if_enabled(answer: Answer, facts: Mapping[str, Any], *, no_journal: bool = False,
+                      path: Path | str | None = None,
+                      errors: Optional[MutableMapping[str, str]] = None) -> bool:
+    """What `orient ask` and the UI call after each answer: writes unless --no-journal or
+    ORIENT_JOURNAL=off; never raises (see record_orientation)."""
+    return record_orientation(answer, facts, no_journal=no_journal, path=path, errors=errors)
