@@ -1,0 +1,107 @@
+"""`orient ask` end to end, as other programs drive it: a real process, the embedded data."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+CONTRACT_KEYS = {"at", "period", "commune", "missing", "recommendations", "warnings"}
+RECOMMENDATION_KEYS = {"rank", "kind", "action", "name", "phone", "service_id", "distance_km", "open_now",
+                       "rule", "why", "sources"}
+
+
+def run_orient(*args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, ORIENT_JOURNAL="off")
+    return subprocess.run([sys.executable, "-m", "orient", *args], capture_output=True, text=True, env=env,
+                          timeout=60)
+
+
+def ask_json(*args: str) -> dict:
+    result = run_orient("ask", "--json", "--no-journal", *args)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_a_saturday_afternoon_consultation_in_masseube_goes_to_the_3966():
+    answer = ask_json("--commune", "masseube", "--at", "2026-11-28T14:00",
+                      "--fact", "red_flag=none", "--fact", "need=consult")
+    assert CONTRACT_KEYS <= answer.keys()
+    assert answer["at"] == "2026-11-28T14:00:00+01:00"
+    assert answer["period"] == "pdsa_weekend"
+    assert answer["commune"]["code"] == "32242"
+    assert answer["commune"]["name"] == "Masseube"
+    first = answer["recommendations"][0]
+    assert RECOMMENDATION_KEYS <= first.keys()
+    assert (first["kind"], first["action"], first["phone"]) == ("pdsa_3966", "call", "3966")
+    assert [r["rank"] for r in answer["recommendations"]] == list(range(1, len(answer["recommendations"]) + 1))
+    for rec in answer["recommendations"]:
+        assert rec["rule"] and rec["sources"], rec
+
+
+@pytest.mark.parametrize("deaf, expected", [("no", "emergency_15"), ("yes", "sms_114")])
+def test_a_vital_sign_puts_the_15_first_or_the_114_for_a_deaf_person(deaf, expected):
+    answer = ask_json("--commune", "Auch", "--at", "2026-07-14T10:00", "--fact", "red_flag=chest_pain",
+                      "--fact", f"deaf={deaf}", "--fact", "need=medication", "--fact", "has_gp=yes",
+                      "--fact", "gp_reachable=yes")
+    assert answer["recommendations"][0]["kind"] == expected
+
+
+def test_an_emergency_with_an_unknown_commune_still_answers_with_a_warning():
+    result = run_orient("ask", "--json", "--no-journal", "--commune", "zzqxwv", "--fact", "red_flag=stroke")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["recommendations"][0]["kind"] == "emergency_15"
+    assert answer["commune"] is None
+    assert any("zzqxwv" in w for w in answer["warnings"])
+
+
+def test_an_unknown_commune_without_emergency_is_bad_input_with_closest_matches():
+    result = run_orient("ask", "--commune", "fleurancqqq", "--fact", "red_flag=none", "--no-journal")
+    assert result.returncode == 2
+    assert "introuvable" in result.stderr
+    assert "Fleurance" in result.stderr
+
+
+@pytest.mark.parametrize("fact, named", [
+    ("colour=blue", "colour"),
+    ("red_flag=headache", "chest_pain"),  # the allowed values are listed
+    ("age=old", "age"),
+    ("age=-3", "age"),
+    ("need", "NAME=VALUE"),
+])
+def test_a_bad_fact_is_bad_input_naming_the_fact_and_allowed_values(fact, named):
+    result = run_orient("ask", "--fact", fact, "--no-journal")
+    assert result.returncode == 2
+    assert named in result.stderr
+
+
+def test_an_unparseable_moment_is_bad_input():
+    result = run_orient("ask", "--at", "samedi soir", "--no-journal")
+    assert result.returncode == 2
+    assert "--at" in result.stderr
+
+
+def test_invalid_rules_data_exits_1_with_path_and_line(tmp_path):
+    (tmp_path / "broken.yaml").write_text("- id: x\n  title: [unclosed\n", encoding="utf-8")
+    result = run_orient("ask", "--rules", str(tmp_path), "--no-journal")
+    assert result.returncode == 1
+    assert "broken.yaml:" in result.stderr
+
+
+def test_the_text_output_is_french_numbered_steps_with_the_why():
+    result = run_orient("ask", "--commune", "32800", "--at", "2026-11-24T22:30", "--fact", "red_flag=none",
+                        "--fact", "need=medication", "--no-journal")
+    assert result.returncode == 0, result.stderr
+    assert "1. " in result.stdout
+    assert "Pourquoi" in result.stdout
+    assert "Source" in result.stdout
+
+
+def test_no_facts_at_all_asks_for_the_vital_signs_first_and_still_gives_a_number_to_call():
+    answer = ask_json("--at", "2026-11-24T10:00")
+    assert answer["missing"][0] == "red_flag"
+    assert any(r["action"] == "call" for r in answer["recommendations"])
