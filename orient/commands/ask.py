@@ -7,6 +7,8 @@ import json
 import sys
 from datetime import datetime
 
+from orient.journal import add_journal_arguments
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ask", help="une orientation, sans interface (texte ou --json)")
@@ -16,8 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rules", help="dossier de règles (défaut : règles embarquées)")
     p.add_argument("--directory", help="dossier d'annuaire (défaut : annuaire embarqué)")
     p.add_argument("--no-bridge-days", action="store_true", help="ne pas traiter les ponts comme des jours fériés")
-    p.add_argument("--no-journal", action="store_true", help="ne pas inscrire cette orientation au journal anonyme")
     p.add_argument("--json", action="store_true", help="sortie JSON pour les programmes")
+    add_journal_arguments(p)
     p.set_defaults(run=run)
 
 
@@ -85,11 +87,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _journal(args: argparse.Namespace, answer, facts) -> None:
-    """The anonymous journal is best effort: it must never block an answer."""
-    if args.no_journal:
-        return
-    try:
-        from orient import journal
-    except ImportError:
-        return
-    journal.record_if_enabled(answer, facts)
+    """The anonymous journal is best effort: it never blocks an answer."""
+    from orient.journal import record_if_enabled
+
+    record_if_enabled(answer, facts, no_journal=args.no_journal, path=args.journal)
