@@ -1,0 +1,143 @@
+"""A moment (Europe/Paris) -> the contract's period of care.
+
+Article R6315-1 of the Code de la santé publique defines the permanence des soins
+ambulatoires (PDSA): every day 20h-8h, Sundays and public holidays 8h-20h, and,
+depending on local needs, Saturday from 12h, "le lundi lorsqu'il précède un jour
+férié, le vendredi et le samedi lorsqu'ils suivent un jour férié" (bridge days).
+In the Gers the weekend counts from Saturday 12h (CH Auch); bridge days are not
+confirmed for the Gers, so they are a setting, on by default.
+
+Public holidays are computed by the `holidays` package (France, metropolitan: no
+Alsace-Moselle days unless asked), never typed in.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+PERIODS = ("weekday_day", "saturday_morning", "pdsa_evening", "pdsa_night", "pdsa_weekend", "pdsa_holiday")
+PARIS = ZoneInfo("Europe/Paris")
+
+DAY_START = time(8, 0)
+SATURDAY_NOON = time(12, 0)
+EVENING_START = time(20, 0)
+
+_EXPECTED_FORM = (
+    "date et heure attendues au format ISO 8601, par exemple 2026-11-28T14:00 "
+    "(heure de Paris sans décalage) / expected an ISO 8601 date and time such as 2026-11-28T14:00"
+)
+
+
+@lru_cache(maxsize=64)
+def _holidays_of(year: int) -> dict[date, str]:
+    try:
+        calendar = holidays.country_holidays("FR", years=year, language="fr")
+    except Exception:  # years the package does not cover: no holiday rather than a crash
+        return {}
+    return dict(calendar.items())
+
+
+def public_holiday(d: date) -> str | None:
+    """The French name of the public holiday (Code du travail L3133-1) on `d`, or None."""
+    return _holidays_of(d.year).get(d)
+
+
+def is_bridge_day(d: date) -> bool:
+    """A bridge day of R6315-1: a Monday followed by a public holiday (Tuesday), or
+    a Friday or Saturday that directly follows one (Friday after a Thursday holiday
+    such as Ascension, Saturday after a Friday holiday). A public holiday itself is
+    not a bridge day."""
+    if public_holiday(d) is not None:
+        return False
+    weekday = d.weekday()
+    try:
+        if weekday == 0:
+            return public_holiday(d + timedelta(days=1)) is not None
+        if weekday in (4, 5):
+            return public_holiday(d - timedelta(days=1)) is not None
+    except OverflowError:  # date.min / date.max
+        return False
+    return False
+
+
+def to_paris(at: datetime) -> datetime:
+    """An aware moment in Paris time; a naive one is read as Paris local time.
+
+    A naive time in the spring-forward gap (02:30 on the last Sunday of March) is
+    shifted forward (03:30); an ambiguous one (02:30 on the last Sunday of October)
+    takes its first occurrence (summer time)."""
+    try:
+        if at.tzinfo is None or at.tzinfo.utcoffset(at) is None:
+            local = at.replace(tzinfo=PARIS, fold=0)
+            return local.astimezone(timezone.utc).astimezone(PARIS)
+        return at.astimezone(PARIS)
+    except OverflowError:  # the first or last representable moments: keep the wall time
+        return at.replace(tzinfo=PARIS)
+
+
+def parse_moment(text: str) -> datetime:
+    """ISO 8601 -> an aware datetime in Paris time. No offset means Paris local time.
+
+    Raises ValueError naming the expected form."""
+    raw = str(text).strip()
+    if "T" not in raw.upper() and " " not in raw:
+        raise ValueError(f"« {text} » : {_EXPECTED_FORM}")
+    try:
+        parsed = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"« {text} » : {_EXPECTED_FORM}") from None
+    return to_paris(parsed)
+
+
+def classify(at: datetime, *, bridge_days: bool = True) -> str:
+    """The period of an aware (or naive = Paris) moment, exact to the minute."""
+    local = to_paris(at)
+    clock = local.time()
+    if clock >= EVENING_START:
+        return "pdsa_evening"
+    if clock < DAY_START:
+        return "pdsa_night"
+    day = local.date()
+    if public_holiday(day) is not None:
+        return "pdsa_holiday"
+    if bridge_days and is_bridge_day(day):
+        return "pdsa_holiday"
+    weekday = day.weekday()
+    if weekday == 6:
+        return "pdsa_weekend"
+    if weekday == 5:
+        return "saturday_morning" if clock < SATURDAY_NOON else "pdsa_weekend"
+    return "weekday_day"
+
+
+PERIOD_LABELS = {
+    "weekday_day": "En semaine, en journée",
+    "saturday_morning": "Samedi matin",
+    "pdsa_evening": "Ce soir",
+    "pdsa_night": "Cette nuit",
+    "pdsa_weekend": "Ce week-end",
+    "pdsa_holiday": "Jour férié",
+}
+
+
+def moment_label(period: str, at: datetime) -> str:
+    """A short French label for the moment, used in the rules' texts:
+    "Samedi après-midi", "Dimanche", "Ce soir", "Lundi de Pâques", "Jour de pont"…"""
+    local = to_paris(at)
+    if period == "pdsa_weekend":
+        weekday = local.weekday()
+        if weekday == 5:
+            return "Samedi après-midi"
+        if weekday == 6:
+            return "Dimanche"
+    if period == "pdsa_holiday":
+        name = public_holiday(local.date())
+        if name:
+            return f"{name[0].upper()}{name[1:]} (jour férié)"
+        if is_bridge_day(local.date()):
+            return "Jour de pont"
+    return PERIOD_LABELS.get(period, "Maintenant")
