@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import html
 import os
+import shutil
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Mapping, Optional
 
 from orient.answer import Answer
 from orient.render.labels import french_moment
@@ -108,3 +110,69 @@ def save_handout(handout: Handout, folder: Path, stem: str = "fiche-patient") ->
         os.replace(tmp, target)
         written.append(target)
     return written[0], written[1]
+
+
+# --- where the sheet goes: a folder, a printer -------------------------------------------------
+
+HANDOUT_DIR_ENV = "ORIENT_HANDOUT_DIR"
+PRINTER_ENV = "ORIENT_PRINTER"
+_DEFAULT_PRINTER = frozenset({"1", "yes", "oui", "on", "true", "default", "defaut", "défaut"})
+_NO_PRINTER = frozenset({"", "0", "no", "non", "off", "false", "none"})
+PRINT_TIMEOUT_S = 20
+
+
+def default_handout_dir(environ: Optional[Mapping[str, str]] = None) -> Path:
+    """$ORIENT_HANDOUT_DIR, else $XDG_DATA_HOME/orient/fiches, else ~/.local/share/orient/fiches.
+
+    The sheet is overwritten at each patient (fixed file names): the folder never
+    accumulates the history of the counter.
+    """
+    env = os.environ if environ is None else environ
+    explicit = env.get(HANDOUT_DIR_ENV, "").strip()
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = env.get("XDG_DATA_HOME", "").strip()
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    return base / "orient" / "fiches"
+
+
+def print_command(path: Path, environ: Optional[Mapping[str, str]] = None) -> Optional[list[str]]:
+    """The `lp` command for the sheet, or None when no printer is configured or `lp` is absent.
+
+    ORIENT_PRINTER=oui (or default) prints on the system's default printer;
+    any other value names the CUPS queue (`lp -d NAME`).
+    """
+    env = os.environ if environ is None else environ
+    printer = env.get(PRINTER_ENV, "").strip()
+    if printer.lower() in _NO_PRINTER:
+        return None
+    lp = shutil.which("lp", path=env.get("PATH"))
+    if lp is None:
+        return None
+    if printer.lower() in _DEFAULT_PRINTER:
+        return [lp, str(path)]
+    return [lp, "-d", printer, str(path)]
+
+
+def send_to_printer(path: Path, environ: Optional[Mapping[str, str]] = None) -> Optional[str]:
+    """Print the text sheet when a printer is configured. Never raises.
+
+    Returns None when there is nothing to do (no printer configured, or no `lp`),
+    else a short French status: "imprimée (NAME)" or "impression impossible : …".
+    """
+    env = os.environ if environ is None else environ
+    command = print_command(path, env)
+    if command is None:
+        if env.get(PRINTER_ENV, "").strip().lower() not in _NO_PRINTER:
+            return "impression impossible : commande lp introuvable"
+        return None
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=PRINT_TIMEOUT_S,
+                              stdin=subprocess.DEVNULL, env=dict(env))
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"impression impossible : {exc}"
+    if done.returncode != 0:
+        reason = (done.stderr or done.stdout).strip().splitlines()
+        return f"impression impossible : {reason[-1] if reason else f'lp a échoué ({done.returncode})'}"
+    queue = command[2] if command[1] == "-d" else "imprimante par défaut"
+    return f"imprimée ({queue})"

@@ -1,0 +1,72 @@
+"""One patient's case at the counter: where, when, the facts given so far, the answer.
+
+Plain data, no Textual. The app holds exactly one `Case`; "patient suivant"
+replaces it with a new one, so nothing of the previous patient survives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Optional
+
+from orient.answer import Answer
+from orient.facts import FactValue
+
+if TYPE_CHECKING:  # the gazetteer is only needed for the type
+    from orient.directory.gazetteer import Commune
+
+# Rank-1 kinds that mean "vital emergency" when a red flag was reported.
+EMERGENCY_KINDS = frozenset({"emergency_15", "emergency_112", "sms_114", "suicide_3114"})
+
+
+@dataclass
+class Case:
+    commune: Optional["Commune"] = None
+    at: Optional[datetime] = None  # a moment typed by the agent; None means "now"
+    facts: dict[str, FactValue] = field(default_factory=dict)
+    steps: list[str] = field(default_factory=list)  # questions answered or skipped, in order (for Escape)
+    skipped: set[str] = field(default_factory=set)  # "ne sait pas": left unknown, not asked again
+    note: str = ""  # free note for the patient's sheet, typed by the agent
+    answer: Optional[Answer] = None
+
+    def next_question(self) -> Optional[str]:
+        """The first fact the rules still need that was neither given nor skipped."""
+        if self.answer is None:
+            return None
+        for name in self.answer.missing:
+            if name not in self.facts and name not in self.skipped:
+                return name
+        return None
+
+    @property
+    def complete(self) -> bool:
+        return self.answer is not None and self.next_question() is None
+
+    @property
+    def emergency(self) -> bool:
+        """A vital emergency sign was reported."""
+        return self.facts.get("red_flag") not in (None, "none")
+
+    def give(self, name: str, value: FactValue) -> None:
+        self.skipped.discard(name)
+        self.facts[name] = value
+        if name in self.steps:
+            self.steps.remove(name)
+        self.steps.append(name)
+
+    def skip(self, name: str) -> None:
+        self.facts.pop(name, None)
+        self.skipped.add(name)
+        if name in self.steps:
+            self.steps.remove(name)
+        self.steps.append(name)
+
+    def back(self) -> Optional[str]:
+        """Undo the last answer (or skip); returns the fact it concerned, None when nothing was asked."""
+        if not self.steps:
+            return None
+        name = self.steps.pop()
+        self.facts.pop(name, None)
+        self.skipped.discard(name)
+        return name

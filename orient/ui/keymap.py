@@ -1,0 +1,60 @@
+"""Remapping keys: a small TOML file binding ids to keys, read at start-up.
+
+    # ~/.config/orient/keymap.toml (or the file named by $ORIENT_KEYMAP)
+    [keymap]
+    "app.next_patient" = "f5"
+    "answer.handout" = "i,f"
+
+Every binding of the UI has an id (see docs/ui.md, or F1 in the app). Problems
+(unknown id, unreadable file) are returned as French messages, never raised:
+a broken keymap must not keep the counter from working. No Textual here.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable, Mapping, Optional
+
+KEYMAP_ENV = "ORIENT_KEYMAP"
+
+
+def default_keymap_path(environ: Optional[Mapping[str, str]] = None) -> Path:
+    env = os.environ if environ is None else environ
+    explicit = env.get(KEYMAP_ENV, "").strip()
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = env.get("XDG_CONFIG_HOME", "").strip()
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".config"
+    return base / "orient" / "keymap.toml"
+
+
+def load_keymap(path: Path, known_ids: Iterable[str]) -> tuple[dict[str, str], list[str]]:
+    """(keymap, problems). A missing file is an empty keymap without problem."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        try:
+            import tomli as tomllib  # type: ignore[no-redef]
+        except ImportError:
+            return {}, [f"{path} : lecture TOML indisponible (Python 3.11+ ou tomli)"]
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}, []
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return {}, [f"{path} : fichier de touches illisible ({exc})"]
+    table = data.get("keymap", {})
+    if not isinstance(table, dict):
+        return {}, [f"{path} : [keymap] doit être une table id = \"touche\""]
+    known = set(known_ids)
+    keymap: dict[str, str] = {}
+    problems: list[str] = []
+    for binding_id, keys in table.items():
+        if binding_id not in known:
+            problems.append(f"{path} : identifiant de touche inconnu « {binding_id} »")
+        elif not isinstance(keys, str) or not keys.strip():
+            problems.append(f"{path} : « {binding_id} » doit recevoir une touche, par exemple \"f5\"")
+        else:
+            keymap[binding_id] = keys.strip()
+    return keymap, problems

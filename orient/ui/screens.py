@@ -1,0 +1,478 @@
+"""The screens of the counter: where and when, one question at a time, the answer; help and note modals.
+
+Screens read the app's single `Case` and ask the app to change it (`give`,
+`skip`, `go_back`…); the app re-runs `orient()` and tells the screens to redraw.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Digits, Footer, Input, Static
+
+from orient.facts import AGE_MAX, FactError, parse_fact_value
+from orient.ui import views
+from orient.ui.moment import parse_when
+
+if TYPE_CHECKING:
+    from orient.directory.gazetteer import CommuneMatch
+    from orient.ui.app import OrientApp
+
+SUGGESTIONS = 5
+AGE_DIGITS = 3
+PHONE_DIGITS = set("0123456789 +")
+
+
+class TitleBar(Static):
+    """One line: the tool and what this screen is for."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__(Text.assemble(("orient", "bold"), "  ·  ", title), classes="titlebar")
+
+
+class Suggestions(Static):
+    """The gazetteer's best matches for the typed commune; ▸ marks the one Enter takes."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.matches: list["CommuneMatch"] = []
+        self.index = 0
+
+    def show(self, matches: list["CommuneMatch"], typed: str) -> None:
+        self.matches = matches
+        self.index = 0
+        self.redraw(typed)
+
+    def move(self, step: int) -> None:
+        if self.matches:
+            self.index = (self.index + step) % len(self.matches)
+            self.redraw(None)
+
+    @property
+    def selected(self) -> Optional["CommuneMatch"]:
+        return self.matches[self.index] if self.matches else None
+
+    def redraw(self, typed: Optional[str]) -> None:
+        if not self.matches:
+            if typed:
+                self.update(Text(f"Aucune commune ne correspond à « {typed} ».", style="bold"))
+            else:
+                self.update(Text("Tapez le début du nom : les communes s'affichent ici. "
+                                 "Vide : continuer sans commune.", style="italic"))
+            return
+        text = Text()
+        for i, match in enumerate(self.matches):
+            commune = match.commune
+            if i:
+                text.append("\n")
+            chosen = i == self.index
+            text.append("▸ " if chosen else "  ", style="bold")
+            text.append(commune.name, style="bold reverse" if chosen else "bold")
+            postcodes = ", ".join(commune.postcodes[:2])
+            text.append(f"  {postcodes}  (dép. {commune.dept})" if postcodes else f"  (dép. {commune.dept})")
+        self.update(text)
+
+
+class WhereScreen(Screen):
+    """First screen: where is the patient, and when (now unless told otherwise)."""
+
+    BINDINGS = [
+        Binding("enter", "validate", "Valider", priority=True, id="where.validate"),
+        Binding("down", "suggestion(1)", "Suggestion suivante", key_display="↑↓", id="where.next_suggestion"),
+        Binding("up", "suggestion(-1)", "Suggestion précédente", show=False, id="where.previous_suggestion"),
+        Binding("tab", "app.focus_next", "Commune ↔ heure", id="where.switch_field"),
+    ]
+    app: "OrientApp"
+
+    def compose(self) -> ComposeResult:
+        blink = self.app.cursor_blink
+        yield TitleBar("nouveau patient")
+        with Vertical(id="where-box", classes="panel"):
+            yield Input(placeholder="Commune, code postal ou code INSEE (facultatif)", id="commune",
+                        select_on_focus=False)
+            yield Suggestions(id="suggestions")
+        with Vertical(id="when-box", classes="panel"):
+            yield Input(placeholder="maintenant — ou 22h, demain 8h, samedi 14h", id="when", select_on_focus=False)
+            yield Static(id="when-label")
+        yield Static(Text("Entrée : valider (la commune marquée ▸) · Tab : changer l'heure · F1 : aide",
+                          style="italic"), id="where-hint")
+        yield Footer()
+        for field in self.query(Input):
+            field.cursor_blink = blink
+
+    def on_mount(self) -> None:
+        self.query_one("#where-box").border_title = "Où est le patient ?"
+        self.query_one("#when-box").border_title = "Quand ?"
+        self.query_one(Suggestions).show([], "")
+        self.update_when()
+        self.query_one("#commune", Input).focus()
+        if self.app.live_clock:
+            self.set_interval(30, self.update_when)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "commune":
+            typed = event.value.strip()
+            matches = self.app.search_communes(typed, SUGGESTIONS) if typed else []
+            self.query_one(Suggestions).show(matches, typed)
+        elif event.input.id == "when":
+            self.update_when()
+
+    def update_when(self) -> None:
+        label = self.query_one("#when-label", Static)
+        raw = self.query_one("#when", Input).value
+        now = self.app.now()
+        try:
+            at = parse_when(raw, now)
+        except ValueError as exc:
+            label.update(Text(f"✗ {exc}", style="bold"))
+            label.add_class("error")
+            return
+        label.remove_class("error")
+        moment = at or now
+        prefix = "maintenant : " if at is None else "→ "
+        label.update(Text.assemble(prefix, (views.short_moment(moment), "bold"), " — ",
+                                   views.period_label(self.app.period_of(moment))))
+
+    def action_suggestion(self, step: int) -> None:
+        self.query_one(Suggestions).move(step)
+
+    def action_validate(self) -> None:
+        commune_field = self.query_one("#commune", Input)
+        when_field = self.query_one("#when", Input)
+        commune = None
+        if commune_field.value.strip():
+            match = self.query_one(Suggestions).selected
+            if match is None:
+                self.app.notify(f"Commune « {commune_field.value.strip()} » introuvable : corrigez-la, "
+                                "ou videz le champ pour continuer sans commune.", severity="error")
+                commune_field.focus()
+                return
+            commune = match.commune
+        try:
+            at = parse_when(when_field.value, self.app.now())
+        except ValueError as exc:
+            self.app.notify(str(exc), severity="error")
+            when_field.focus()
+            return
+        self.app.start_case(commune, at)
+
+
+class QuestionScreen(Screen):
+    """The facts the rules need, one at a time, with the answer so far underneath."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Retour", id="question.back"),
+        Binding("r", "show_answer", "Voir la réponse", id="question.answer"),
+        Binding("o", "slot('yes')", "Répondre oui", show=False, id="question.yes"),
+        Binding("n", "slot('no')", "Répondre non", show=False, id="question.no"),
+        *[Binding(d, f"slot('{d}')", "Choisir la réponse de ce numéro (ou taper l'âge)", show=False,
+                  id=f"question.choice_{d}") for d in views.DIGIT_SLOTS],
+        Binding("question_mark", "skip", "Ne sait pas : passer la question", show=False, id="question.skip"),
+        Binding("enter", "confirm", "Valider l'âge tapé", show=False, id="question.confirm"),
+        Binding("backspace", "erase", "Effacer le dernier chiffre", show=False, id="question.erase"),
+    ]
+    app: "OrientApp"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.age_digits = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="situation", classes="situation")
+        yield Static(id="question", classes="panel")
+        with VerticalScroll(id="live-box", classes="panel"):
+            yield Static(id="live")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#live-box").can_focus = False
+        self.redraw()
+
+    @property
+    def current(self) -> Optional[str]:
+        return self.app.case.next_question()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        name = self.current
+        if action in ("confirm", "erase"):
+            return name == "age"
+        if action == "skip":
+            return name not in (None, "red_flag")
+        if action == "slot" and parameters and parameters[0] in ("yes", "no"):
+            return any(slot == parameters[0] for slot, _, _ in views.fact_choices(name)) if name else False
+        return True
+
+    def redraw(self) -> None:
+        case = self.app.case
+        answer = case.answer
+        at = answer.at if answer else self.app.moment()
+        period = answer.period if answer else self.app.period_of(at)
+        self.query_one("#situation", Static).update(views.situation(case.commune, at, period))
+        self.draw_question()
+        live_box = self.query_one("#live-box")
+        live_box.border_title = "Réponse (provisoire)" if not case.complete else "Réponse"
+        live_box.set_class(case.emergency, "urgent")
+        self.query_one("#live", Static).update(views.live_answer(answer, case.emergency))
+        self.refresh_bindings()
+
+    def draw_question(self) -> None:
+        case = self.app.case
+        panel = self.query_one("#question", Static)
+        name = self.current
+        number = len(case.steps) + 1
+        urgent = name == "red_flag"
+        panel.set_class(urgent, "urgent")
+        if name is None:
+            panel.border_title = "Questions"
+            panel.update(Text("Plus de question : la réponse est complète (r pour l'afficher)."))
+            return
+        text = Text()
+        if urgent:
+            panel.border_title = f"⚠ URGENCE VITALE ? — question {number}"
+            text.append(" URGENCE VITALE ? ", style="bold reverse")
+            text.append(" La personne a-t-elle, maintenant, l'un de ces signes ?", style="bold")
+        else:
+            panel.border_title = f"Question {number}"
+            text.append(views.question_text(name), style="bold")
+        if name == "age":
+            shown = self.age_digits or ""
+            text.append("\n\n Âge : ")
+            text.append(f" {shown:<3} ", style="bold reverse")
+            text.append(" ans")
+            text.append(f"\n\n Tapez l'âge en chiffres puis {self.app.key_label('question.confirm', 'Entrée')}"
+                        " (0 pour un bébé de moins d'un an).", style="italic")
+        for slot, _value, label in views.fact_choices(name):
+            text.append("\n ")
+            text.append(f" {self.slot_key(slot)} ", style="bold reverse")
+            text.append(f" {label}")
+        hints = []
+        if name != "red_flag":
+            hints.append(f"{self.app.key_label('question.skip', '?')} : ne sait pas")
+        hints.append(f"{self.app.key_label('question.back', 'Échap')} : question précédente")
+        text.append("\n" + " · ".join(hints), style="italic")
+        panel.update(text)
+
+    def slot_key(self, slot: str) -> str:
+        binding_id = {"yes": "question.yes", "no": "question.no"}.get(slot, f"question.choice_{slot}")
+        return self.app.key_label(binding_id, {"yes": "o", "no": "n"}.get(slot, slot))
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def action_slot(self, slot: str) -> None:
+        name = self.current
+        if name is None:
+            return
+        if name == "age":
+            if slot in views.DIGIT_SLOTS and len(self.age_digits) < AGE_DIGITS:
+                self.age_digits += slot
+                self.draw_question()
+            return
+        choices = views.fact_choices(name)
+        chosen = [value for s, value, _ in choices if s == slot]
+        if not chosen and slot in ("1", "2") and len(choices) == 2:  # digits work for o/n questions too
+            chosen = [choices[int(slot) - 1][1]]
+        if not chosen:
+            self.app.bell()
+            return
+        self.app.give(name, chosen[0])
+
+    def action_confirm(self) -> None:
+        if self.current != "age" or not self.age_digits:
+            return
+        try:
+            age = parse_fact_value("age", self.age_digits)
+        except FactError:
+            self.app.notify(f"Âge impossible : {self.age_digits} (de 0 à {AGE_MAX} ans).", severity="error")
+            self.age_digits = ""
+            self.draw_question()
+            return
+        self.age_digits = ""
+        self.app.give("age", age)
+
+    def action_erase(self) -> None:
+        self.age_digits = self.age_digits[:-1]
+        self.draw_question()
+
+    def action_skip(self) -> None:
+        name = self.current
+        if name is not None and name != "red_flag":
+            self.age_digits = ""
+            self.app.skip(name)
+
+    def action_back(self) -> None:
+        self.age_digits = ""
+        self.app.go_back()
+
+    def action_show_answer(self) -> None:
+        self.app.show_answer()
+
+
+class AnswerScreen(Screen):
+    """The ranked answer: rank 1 large and first, then the others; "pourquoi ?" on demand."""
+
+    BINDINGS = [
+        Binding("p", "toggle_why", "Pourquoi ?", id="answer.why"),
+        Binding("f", "handout", "Fiche patient", id="answer.handout"),
+        Binding("escape", "back", "Retour", id="answer.back"),
+        Binding("n", "note", "Ajouter une note à la fiche", show=False, id="answer.note"),
+    ]
+    app: "OrientApp"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="situation", classes="situation")
+        yield Static(id="warnings")
+        with VerticalScroll(id="answer-scroll"):
+            with Vertical(id="rank1", classes="panel"):
+                yield Static(id="rank1-head")
+                yield Digits("", id="rank1-digits")
+                yield Static(id="rank1-details")
+            yield Static(id="others")
+            yield Static(id="missing")
+            yield Static(id="why")
+            yield Static(id="answer-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.redraw()
+        self.query_one("#answer-scroll").focus()
+
+    def redraw(self) -> None:
+        case = self.app.case
+        answer = case.answer
+        if answer is None:
+            return
+        self.query_one("#situation", Static).update(views.situation(case.commune, answer.at, answer.period))
+        warnings = self.query_one("#warnings", Static)
+        warnings.display = bool(answer.warnings)
+        warnings.update(Text("\n".join(f"⚠ {w}" for w in answer.warnings), style="bold"))
+
+        recs = answer.recommendations
+        rank1 = self.query_one("#rank1")
+        head = self.query_one("#rank1-head", Static)
+        digits = self.query_one("#rank1-digits", Digits)
+        details = self.query_one("#rank1-details", Static)
+        if not recs:
+            rank1.remove_class("urgent")
+            rank1.border_title = "Réponse"
+            head.update(Text("Aucune orientation trouvée pour cette situation. "
+                             "En cas de doute sur la gravité : le 15.", style="bold"))
+            digits.display = False
+            details.update("")
+        else:
+            first = recs[0]
+            urgent = views.is_urgent(first, case.emergency)
+            rank1.set_class(urgent, "urgent")
+            rank1.border_title = "⚠ URGENCE — À FAIRE TOUT DE SUITE" if urgent else "1 — À faire d'abord"
+            head.update(Text(views.headline(first, urgent), style="bold"))
+            big = first.action in ("call", "sms") and first.phone and set(first.phone) <= PHONE_DIGITS
+            digits.display = bool(big)
+            digits.update(first.phone if big else "")
+            lines = Text()
+            for i, (line, style) in enumerate(views.detail_lines(first)):
+                if i:
+                    lines.append("\n")
+                lines.append(line, style=views.LINE_STYLES.get(style, ""))
+            if first.why:
+                lines.append(("\n" if lines.plain else "") + first.why, style="italic")
+            details.update(lines)
+
+        others = Text()
+        for rec in recs[1:]:
+            if others.plain:
+                others.append("\n\n")
+            others.append_text(views.recommendation_text(rec, emergency=case.emergency))
+        others_widget = self.query_one("#others", Static)
+        others_widget.display = bool(recs[1:])
+        others_widget.update(others)
+
+        missing = views.missing_text(answer, case.skipped | set(case.facts))
+        missing_widget = self.query_one("#missing", Static)
+        missing_widget.display = missing is not None
+        missing_widget.update(missing or "")
+
+        self.query_one("#why", Static).update(views.why_text(answer))
+        keys = self.app.key_label
+        self.query_one("#answer-hint", Static).update(Text(
+            f"{keys('answer.why', 'p')} : pourquoi ? · {keys('answer.handout', 'f')} : fiche patient · "
+            f"{keys('answer.note', 'n')} : note sur la fiche · "
+            f"{keys('app.next_patient', 'F2')} : patient suivant", style="italic"))
+
+    def action_toggle_why(self) -> None:
+        why = self.query_one("#why", Static)
+        why.toggle_class("shown")
+        if why.has_class("shown"):
+            self.call_after_refresh(why.scroll_visible, top=True, animate=False)
+
+    def action_handout(self) -> None:
+        self.app.produce_handout()
+
+    def action_note(self) -> None:
+        self.app.edit_note()
+
+    def action_back(self) -> None:
+        self.app.leave_answer()
+
+
+class HelpScreen(ModalScreen[None]):
+    """F1: the keys of the screen underneath, generated from its bindings."""
+
+    BINDINGS = [Binding("escape,f1", "close", "Fermer l'aide", id="help.close")]
+
+    def __init__(self, title: str, rows: list[tuple[str, str, str]]) -> None:
+        super().__init__()
+        self.help_title = title
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box", classes="panel"):
+            yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True, show_cursor=False)
+            yield Static(Text("Échap ou F1 : fermer · les touches se changent dans keymap.toml "
+                              "(voir docs/ui.md) avec l'identifiant", style="italic"), id="help-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-box").border_title = f"Aide — {self.help_title}"
+        table = self.query_one(DataTable)
+        table.add_columns("Touche", "Action", "Identifiant")
+        for keys, description, binding_id in self.rows:
+            table.add_row(Text(keys, style="bold"), description, binding_id)
+        table.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class NoteScreen(ModalScreen[Optional[str]]):
+    """A free note for the patient's sheet; Enter saves it and produces the sheet."""
+
+    BINDINGS = [Binding("escape", "cancel", "Annuler la note", id="note.cancel")]
+    app: "OrientApp"
+
+    def __init__(self, note: str) -> None:
+        super().__init__()
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="note-box", classes="panel"):
+            yield Static(Text("Note imprimée sur la fiche (facultative). N'y mettez de données personnelles "
+                              "que si le patient le souhaite.", style="italic"))
+            note = Input(value=self.note, placeholder="ex. : rappeler si la fièvre dure plus de 3 jours",
+                         id="note", max_length=300)
+            note.cursor_blink = self.app.cursor_blink
+            yield note
+            yield Static(Text("Entrée : enregistrer et produire la fiche · Échap : annuler", style="italic"))
+
+    def on_mount(self) -> None:
+        self.query_one("#note-box").border_title = "Note pour la fiche"
+        self.query_one("#note", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,183 @@
+"""French text for the screens, built from the engine's plain data (Rich text, no widgets)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Optional
+
+from rich.text import Text
+
+from orient.answer import Answer, Recommendation
+from orient.facts import FACTS, QUESTIONS
+from orient.render.labels import PERIOD_LABELS, WEEKDAYS, french_km
+from orient.render.text import TO_VERIFY, recommendation_headline
+
+if TYPE_CHECKING:
+    from orient.directory.gazetteer import Commune
+
+# The keys a choice can be given with: "yes"/"no" slots (o/n) or the digits 1..9 then 0.
+DIGIT_SLOTS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
+URGENT_MARK = "URGENCE"
+
+
+def short_moment(at: datetime) -> str:
+    """'samedi 28/11 14h00'."""
+    return f"{WEEKDAYS[at.weekday()]} {at.day:02d}/{at.month:02d} {at.hour}h{at.minute:02d}"
+
+
+def period_label(period: str) -> str:
+    return PERIOD_LABELS.get(period, period)
+
+
+def commune_label(commune: Optional["Commune"]) -> str:
+    if commune is None:
+        return "commune non précisée"
+    postcode = commune.postcodes[0] if commune.postcodes else ""
+    return f"{commune.name} ({postcode or commune.dept})"
+
+
+def situation(commune: Optional["Commune"], at: datetime, period: str) -> Text:
+    text = Text()
+    text.append(commune_label(commune), style="bold")
+    text.append("  ·  ")
+    text.append(short_moment(at), style="bold")
+    text.append(f" — {period_label(period)}")
+    return text
+
+
+def fact_choices(name: str) -> list[tuple[str, str, str]]:
+    """(slot, value, French label) for each allowed answer; [] for the age (typed digits).
+
+    Two choices labelled "Oui…"/"Non…" take the slots "yes"/"no" (keys o and n),
+    whatever the fact's values are (the deaf question is asked the other way round).
+    """
+    question = QUESTIONS.get(name)
+    values = FACTS.get(name)
+    if values is None:
+        return []
+    if question and question.choices:
+        choices = [(v, label) for v, label in question.choices if v in values]
+    else:
+        choices = [(v, v) for v in values]
+    if len(choices) == 2:
+        first, second = (label.strip().lower() for _, label in choices)
+        if first.startswith("oui") and second.startswith("non"):
+            return [("yes", choices[0][0], choices[0][1]), ("no", choices[1][0], choices[1][1])]
+        if first.startswith("non") and second.startswith("oui"):
+            return [("no", choices[0][0], choices[0][1]), ("yes", choices[1][0], choices[1][1])]
+    return [(DIGIT_SLOTS[i], v, label) for i, (v, label) in enumerate(choices[: len(DIGIT_SLOTS)])]
+
+
+def question_text(name: str) -> str:
+    question = QUESTIONS.get(name)
+    return question.question if question else name
+
+
+def is_urgent(rec: Recommendation, emergency: bool) -> bool:
+    from orient.ui.case import EMERGENCY_KINDS
+
+    return emergency and rec.rank == 1 and rec.kind in EMERGENCY_KINDS
+
+
+def headline(rec: Recommendation, urgent: bool = False) -> str:
+    text = recommendation_headline(rec)
+    return f"{URGENT_MARK} — {text}" if urgent else text
+
+
+def detail_lines(rec: Recommendation) -> list[tuple[str, str]]:
+    """(line, style class) under a recommendation: where, phone, hours, advice, à vérifier."""
+    lines: list[tuple[str, str]] = []
+    place = ", ".join(x for x in (rec.address, rec.commune_name) if x)
+    if rec.action == "go" or place or rec.distance_km is not None:
+        where = place or f"adresse {TO_VERIFY}"
+        if rec.distance_km is not None:
+            where += f" — à {french_km(rec.distance_km)}"
+        lines.append((f"Où : {where}", ""))
+    if rec.phone and rec.action not in ("call", "sms"):
+        lines.append((f"Tél. : {rec.phone}", ""))
+    if not rec.phone and rec.service_id and rec.action in ("call", "sms", "go"):
+        lines.append((f"Tél. : {TO_VERIFY}", "warn"))
+    if rec.hours:
+        style = "open" if rec.open_now else ("closed" if rec.open_now is False else "warn")
+        lines.append((f"Horaires : {rec.hours}", style))
+    for advice in rec.advice:
+        lines.append((f"⚠ {advice}", "advice"))
+    if rec.to_verify and rec.service_id:
+        checked = f"vérifié le {french_date(rec.verified)}" if rec.verified else "jamais vérifié"
+        lines.append((f"{TO_VERIFY.upper()} : informations à confirmer ({checked})", "warn"))
+    return lines
+
+
+def french_date(iso: str) -> str:
+    try:
+        y, m, d = (int(x) for x in iso[:10].split("-"))
+    except ValueError:
+        return iso
+    return f"{d:02d}/{m:02d}/{y}"
+
+
+LINE_STYLES = {"": "", "open": "green", "closed": "bold", "warn": "yellow", "advice": "bold"}
+
+
+def recommendation_text(rec: Recommendation, *, emergency: bool, compact: bool = False) -> Text:
+    urgent = is_urgent(rec, emergency)
+    text = Text()
+    text.append(f"{rec.rank}. ", style="bold")
+    text.append(headline(rec, urgent), style="bold" if rec.rank == 1 or urgent else "")
+    lines = detail_lines(rec)
+    if compact:
+        lines = [(line, style) for line, style in lines if style in ("advice", "warn", "closed", "open")][:2]
+    for line, style in lines:
+        text.append("\n   ")
+        text.append(line, style=LINE_STYLES.get(style, ""))
+    return text
+
+
+def live_answer(answer: Optional[Answer], emergency: bool, limit: int = 4) -> Text:
+    """The compact answer under the questions: what to do so far."""
+    if answer is None or not answer.recommendations:
+        return Text("La réponse s'affiche ici au fil des réponses.", style="italic")
+    text = Text()
+    for i, rec in enumerate(answer.recommendations[:limit]):
+        if i:
+            text.append("\n")
+        text.append_text(recommendation_text(rec, emergency=emergency, compact=True))
+    more = len(answer.recommendations) - limit
+    if more > 0:
+        text.append(f"\n… et {more} autre{'s' if more > 1 else ''} (r : voir la réponse)", style="italic")
+    return text
+
+
+def why_text(answer: Answer) -> Text:
+    text = Text()
+    text.append("POURQUOI ?", style="bold underline")
+    for rec in answer.recommendations:
+        text.append(f"\n{rec.rank}. {recommendation_headline(rec)}", style="bold")
+        text.append(f"\n   Règle : {rec.rule}")
+        text.append(f"\n   Pourquoi : {rec.why}")
+        text.append(f"\n   Sources : {' ; '.join(rec.sources) or TO_VERIFY}")
+    if answer.trace:
+        text.append("\n\nRègles appliquées, dans l'ordre :", style="bold")
+        for step in answer.trace:
+            text.append(f"\n • {step.rule}", style="bold")
+            if step.title:
+                text.append(f" — {step.title}")
+            if step.facts:
+                facts = ", ".join(f"{k}={v}" for k, v in step.facts.items())
+                text.append(f"\n   Faits : {facts}")
+            text.append(f"\n   Période : {period_label(step.period)}")
+            if step.sources:
+                text.append(f"\n   Sources : {' ; '.join(step.sources)}")
+            if step.note:
+                text.append(f"\n   Note : {step.note}")
+    return text
+
+
+def missing_text(answer: Answer, asked: set[str]) -> Optional[Text]:
+    pending = [name for name in answer.missing if name not in asked]
+    if not pending:
+        return None
+    text = Text("À demander pour préciser :", style="bold")
+    for name in pending:
+        text.append(f"\n  - {question_text(name)}")
+    return text
