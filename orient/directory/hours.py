@@ -1,0 +1,143 @@
+"""Open now: OpenStreetMap `opening_hours` evaluated at a moment, in Paris time, in French.
+
+Every expression is parsed once per process (`parse_hours` is cached) and built
+with `country="FR"`: without it the parser ignores `PH` (public holidays) and
+reports Christmas morning as open.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Optional
+from zoneinfo import ZoneInfo
+
+from orient.directory.model import HoursStatus
+
+PARIS = ZoneInfo("Europe/Paris")
+
+UNKNOWN_LABEL = "horaires à vérifier"
+ALWAYS_OPEN_LABEL = "ouvert 24h/24"
+UNKNOWN = HoursStatus(open=None, label=UNKNOWN_LABEL, next_change=None)
+
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")
+
+
+class HoursError(ValueError):
+    """An `opening_hours` value the parser refuses; the message is the parser's."""
+
+
+@lru_cache(maxsize=None)
+def parse_hours(text: str):
+    """The parsed expression (an `opening_hours.OpeningHours`); raises HoursError."""
+    from opening_hours import OpeningHours
+
+    try:
+        return OpeningHours(text, country="FR")
+    except Exception as exc:  # opening_hours.ParserError and friends
+        raise HoursError(_parser_message(exc)) from None
+
+
+def hours_error(text: str) -> Optional[str]:
+    """The parser's message when `text` does not parse, else None."""
+    try:
+        parse_hours(text)
+    except HoursError as exc:
+        return str(exc)
+    return None
+
+
+def _parser_message(exc: Exception) -> str:
+    """The parser's caret drawing, on one line: "at column 4: expected wday"."""
+    text = str(exc)
+    where = re.search(r"-->\s*(\d+):(\d+)", text)
+    expected = re.search(r"^\s*=\s*(.+)$", text, re.MULTILINE)
+    parts = []
+    if where:
+        parts.append(f"at column {where.group(2)}")
+    if expected:
+        parts.append(expected.group(1).strip())
+    if not parts:
+        first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+        parts.append(first)
+    return ": ".join(parts)
+
+
+def paris_naive(at: datetime) -> datetime:
+    """The Paris wall-clock time of `at` (naive means already Paris time)."""
+    if at.tzinfo is not None:
+        at = at.astimezone(PARIS)
+    return at.replace(tzinfo=None, second=0, microsecond=0)
+
+
+def hours_status(text: Optional[str], at: datetime) -> HoursStatus:
+    """Whether a service with these hours is open at `at`, with a French label."""
+    if text is None:
+        return UNKNOWN
+    return _status_at(text, paris_naive(at))
+
+
+@lru_cache(maxsize=65536)
+def _status_at(text: str, local: datetime) -> HoursStatus:
+    from opening_hours import State
+
+    try:
+        oh = parse_hours(text)
+    except HoursError:
+        return UNKNOWN
+    state, _comment = oh.state(local)
+    change = oh.next_change(local)
+    if change is not None:
+        change = change.replace(tzinfo=None)
+    aware_change = change.replace(tzinfo=PARIS) if change is not None else None
+    if state == State.OPEN:
+        if change is None:
+            return HoursStatus(True, ALWAYS_OPEN_LABEL, None)
+        return HoursStatus(True, f"ouvert, ferme {_when(change, local)}", aware_change)
+    if state == State.CLOSED:
+        if change is None:
+            return HoursStatus(False, "fermé", None)
+        return HoursStatus(False, f"fermé, ouvre {_when(change, local)}", aware_change)
+    return HoursStatus(None, UNKNOWN_LABEL, aware_change)
+
+
+def format_hour(t: datetime) -> str:
+    """8h, 12h30, minuit."""
+    if t.hour == 0 and t.minute == 0:
+        return "minuit"
+    return f"{t.hour}h" if t.minute == 0 else f"{t.hour}h{t.minute:02d}"
+
+
+def _when(change: datetime, now: datetime) -> str:
+    """"à 18h", "demain à 8h", "lundi à 8h", "le 2 janvier à 8h"; midnight ends the day before."""
+    day = change.date()
+    if change.hour == 0 and change.minute == 0:
+        # "ferme à minuit" belongs to the day that ends.
+        day = day - timedelta(days=1)
+        if day == now.date():
+            return "à minuit"
+        return f"{_day(day, now.date())} à minuit"
+    if day == now.date():
+        return f"à {format_hour(change)}"
+    return f"{_day(day, now.date())} à {format_hour(change)}"
+
+
+def _day(day: date, today: date) -> str:
+    delta = (day - today).days
+    if delta == 1:
+        return "demain"
+    if 1 < delta < 7:
+        return WEEKDAYS[day.weekday()]
+    first = "1er" if day.day == 1 else str(day.day)
+    label = f"le {first} {MONTHS[day.month - 1]}"
+    if day.year != today.year:
+        label += f" {day.year}"
+    return label
+
+
+def clear_caches() -> None:
+    parse_hours.cache_clear()
+    _status_at.cache_clear()

@@ -1,0 +1,372 @@
+"""Read a directory folder: services (`*.yaml`) and duty rotas (`rota/*.yaml`).
+
+One pass finds every problem (errors and warnings) with its `path:line`;
+`Directory.load` refuses the folder if any is an error, `orient check` prints
+them all. Nothing is half-applied: services are built only from a clean read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Optional, Protocol
+
+from orient.directory.geo import PointGrid, haversine_km, in_france, valid_lat_lon
+from orient.directory.hours import hours_error
+from orient.directory.model import CAPABILITIES, KINDS, PRECISIONS, Service
+from orient.directory.phones import PhoneError, normalize_phone
+from orient.directory.rota import Sector, cross_check_sectors, parse_rota_file
+from orient.directory.yamlload import LineList, LineMap, load_yaml
+from orient.problems import Problem
+
+FIELDS = (
+    "id", "name", "kind", "commune", "address", "location", "phones", "opening_hours",
+    "walk_in_hours", "capabilities", "sources", "verified", "note", "url",
+)
+LOCATION_FIELDS = ("lat", "lon", "precision")
+REQUIRED = ("id", "name", "kind", "sources")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+INSEE_PATTERN = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+STALE_AFTER_DAYS = 365
+
+
+def far_limit_km(dept: str) -> float:
+    """How far from its commune's point a located service may be."""
+    if dept == "973":  # Guyane: communes of thousands of km²
+        return 250.0
+    if dept.startswith("97"):
+        return 40.0
+    return 20.0
+
+
+class CommuneLike(Protocol):
+    code: str
+    name: str
+    dept: str
+    lat: float
+    lon: float
+
+
+class GazetteerLike(Protocol):
+    def get(self, code: str) -> Optional[CommuneLike]: ...
+
+
+@dataclass
+class ReadResult:
+    services: list[Service] = field(default_factory=list)
+    sectors: list[Sector] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def service_files(folder: Path) -> list[Path]:
+    return sorted(p for p in Path(folder).glob("*.yaml") if p.is_file())
+
+
+def rota_files(folder: Path) -> list[Path]:
+    return sorted(p for p in (Path(folder) / "rota").glob("*.yaml") if p.is_file())
+
+
+def fingerprint(folder: Path) -> str:
+    """A hash of every file the directory is made of (names and bytes): a cache key."""
+    digest = hashlib.sha256()
+    folder = Path(folder)
+    for p in service_files(folder) + rota_files(folder):
+        digest.update(str(p.relative_to(folder)).encode())
+        digest.update(b"\0")
+        digest.update(p.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def read_directory(folder: Path, gazetteer: GazetteerLike, today: Optional[date] = None) -> ReadResult:
+    folder = Path(folder)
+    result = ReadResult()
+    if not folder.is_dir():
+        result.problems.append(Problem(str(folder), None, "directory folder not found"))
+        return result
+    reader = _Reader(gazetteer, today or date.today())
+    seen_ids: dict[str, str] = {}
+    for path in service_files(folder):
+        result.files.append(path)
+        for service in reader.read_services_file(path):
+            where = f"{service.path}:{service.line}"
+            if service.id in seen_ids:
+                reader.error(service.path, service.line, f"duplicate id '{service.id}' (first defined at {seen_ids[service.id]})")
+                continue
+            seen_ids[service.id] = where
+            result.services.append(service)
+    by_id = {s.id: s for s in result.services}
+    for path in rota_files(folder):
+        result.files.append(path)
+        data, problems = load_yaml(path, str(path))
+        reader.problems.extend(problems)
+        if data is not None or not problems:
+            sectors, rota_problems = parse_rota_file(data, str(path), by_id, gazetteer)
+            result.sectors.extend(sectors)
+            reader.problems.extend(rota_problems)
+    reader.problems.extend(cross_check_sectors(result.sectors))
+    result.problems = reader.problems
+    return result
+
+
+class _Reader:
+    def __init__(self, gazetteer: GazetteerLike, today: date):
+        self.gazetteer = gazetteer
+        self.today = today
+        self.problems: list[Problem] = []
+        self._commune_grid: Optional[PointGrid] = None
+
+    def error(self, path: str, line: Optional[int], message: str) -> None:
+        self.problems.append(Problem(path, line, message))
+
+    def warn(self, path: str, line: Optional[int], message: str) -> None:
+        self.problems.append(Problem(path, line, message, "warning"))
+
+    def read_services_file(self, path: Path) -> list[Service]:
+        shown = str(path)
+        data, problems = load_yaml(path, shown)
+        self.problems.extend(problems)
+        if data is None:
+            return []
+        if not isinstance(data, LineMap):
+            self.error(shown, getattr(data, "line", 1), "expected a mapping with a 'services' list at the top of the file")
+            return []
+        for key in data:
+            if key != "services":
+                self.error(shown, data.key_line(key), f"unknown top-level key '{key}'; expected 'services'")
+        entries = data.get("services")
+        if entries is None:
+            return []
+        if not isinstance(entries, LineList):
+            self.error(shown, data.key_line("services"), "'services' must be a list of entries")
+            return []
+        services = []
+        for entry, line in zip(entries, entries.lines):
+            service = self.read_entry(entry, shown, line)
+            if service is not None:
+                services.append(service)
+        return services
+
+    def read_entry(self, entry: Any, path: str, line: int) -> Optional[Service]:
+        if not isinstance(entry, LineMap):
+            self.error(path, line, "a service entry must be a mapping (id, name, kind, ...)")
+            return None
+        before = len(self.problems)
+        for key in entry:
+            if key not in FIELDS:
+                self.error(path, entry.key_line(key), f"unknown field '{key}'; known fields: {', '.join(FIELDS)}")
+        for key in REQUIRED:
+            if entry.get(key) is None:
+                self.error(path, entry.line, f"missing required field '{key}'")
+
+        def at(key: str) -> int:
+            return entry.key_line(key)
+
+        sid = self._text(entry, "id", path)
+        if sid is not None and not ID_PATTERN.match(sid):
+            self.error(path, at("id"), f"id '{sid}' must be lower-case letters, digits and hyphens")
+        name = self._text(entry, "name", path)
+        kind = self._text(entry, "kind", path)
+        if kind is not None and kind not in KINDS:
+            self.error(path, at("kind"), f"unknown kind '{kind}'; valid kinds: {', '.join(KINDS)}")
+        address = self._text(entry, "address", path)
+        note = self._text(entry, "note", path)
+        url = self._text(entry, "url", path)
+        if url is not None and not url.startswith(("https://", "http://")):
+            self.error(path, at("url"), f"url '{url}' must start with https:// or http://")
+
+        commune_code, commune = self._commune(entry, path)
+        lat, lon, precision = self._location(entry, path, commune_code, commune)
+        phones = self._phones(entry, path)
+        opening_hours = self._hours(entry, "opening_hours", path)
+        walk_in_hours = self._hours(entry, "walk_in_hours", path)
+        capabilities = self._capabilities(entry, path)
+        if "24_7" in capabilities and opening_hours is not None and opening_hours.strip() != "24/7":
+            self.error(path, at("capabilities"), f"capability '24_7' contradicts opening_hours '{opening_hours}'")
+        sources = self._sources(entry, path)
+        verified = self._verified(entry, path)
+
+        if any(p.severity == "error" for p in self.problems[before:]):
+            return None
+        return Service(
+            id=sid, name=name, kind=kind, commune=commune_code, address=address,
+            lat=lat, lon=lon, precision=precision, phones=phones,
+            opening_hours=opening_hours, walk_in_hours=walk_in_hours,
+            capabilities=capabilities, sources=sources, verified=verified, note=note,
+            path=path, line=line, url=url,
+        )
+
+    # -- fields ---------------------------------------------------------------
+
+    def _text(self, entry: LineMap, key: str, path: str) -> Optional[str]:
+        value = entry.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.error(path, entry.key_line(key), f"{key} must be text, not {value!r}")
+            return None
+        value = value.strip()
+        if not value:
+            self.error(path, entry.key_line(key), f"{key} is empty; write null when unknown")
+            return None
+        return value
+
+    def _list(self, entry: LineMap, key: str, path: str) -> list[tuple[Any, int]]:
+        value = entry.get(key)
+        if value is None:
+            return []
+        if isinstance(value, LineList):
+            return list(zip(value, value.lines))
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            return [(value, entry.key_line(key))]
+        self.error(path, entry.key_line(key), f"{key} must be a list")
+        return []
+
+    def _commune(self, entry: LineMap, path: str) -> tuple[Optional[str], Optional[CommuneLike]]:
+        raw = entry.get("commune")
+        if raw is None:
+            return None, None
+        line = entry.key_line("commune")
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            raw = f"{raw:05d}"
+        if not isinstance(raw, str) or not INSEE_PATTERN.match(raw.strip()):
+            self.error(path, line, f"commune must be an INSEE code such as \"32132\", not {raw!r}")
+            return None, None
+        code = raw.strip()
+        commune = self.gazetteer.get(code)
+        if commune is None:
+            self.error(path, line, f"commune {code} is not a known INSEE code")
+            return code, None
+        return code, commune
+
+    def _location(self, entry: LineMap, path: str, code: Optional[str],
+                  commune: Optional[CommuneLike]) -> tuple[Optional[float], Optional[float], Optional[str]]:
+        raw = entry.get("location")
+        line = entry.key_line("location")
+        if raw is None:
+            if commune is not None:
+                return commune.lat, commune.lon, "commune"
+            return None, None, None
+        if not isinstance(raw, LineMap):
+            self.error(path, line, "location must be a mapping {lat, lon, precision}")
+            return None, None, None
+        for key in raw:
+            if key not in LOCATION_FIELDS:
+                self.error(path, raw.key_line(key), f"unknown field 'location.{key}'; known: lat, lon, precision")
+        precision = raw.get("precision")
+        if precision not in PRECISIONS:
+            self.error(path, raw.key_line("precision"),
+                       f"location.precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
+            return None, None, None
+        lat, lon = raw.get("lat"), raw.get("lon")
+        if lat is None and lon is None and precision == "commune":
+            if commune is None:
+                if code is None:
+                    self.error(path, line, "location with precision commune needs a commune or lat/lon")
+                return None, None, None
+            return commune.lat, commune.lon, "commune"
+        problem = valid_lat_lon(lat, lon)
+        if problem:
+            self.error(path, raw.key_line("lat" if "lat" in problem else "lon"), problem)
+            return None, None, None
+        lat, lon = float(lat), float(lon)
+        if not in_france(lat, lon):
+            self.error(path, raw.key_line("lat"),
+                       f"location ({lat}, {lon}) is outside France (metropolitan and overseas départements)")
+            return None, None, None
+        if commune is not None:
+            distance = haversine_km(lat, lon, commune.lat, commune.lon)
+            limit = far_limit_km(commune.dept)
+            if distance > limit:
+                self.error(path, raw.key_line("lat"), self._far_message(lat, lon, commune, distance, limit))
+                return None, None, None
+        return lat, lon, precision
+
+    def _far_message(self, lat: float, lon: float, commune: CommuneLike, distance: float, limit: float) -> str:
+        message = (f"location ({lat}, {lon}) is {distance:.1f} km from {commune.name} ({commune.code}), "
+                   f"more than {limit:g} km")
+        nearest = self._nearest_commune(lat, lon)
+        if nearest is not None and nearest.code != commune.code:
+            where = "" if nearest.dept == commune.dept else f", outside département {commune.dept}"
+            message += f"; nearest commune: {nearest.name} ({nearest.code}, département {nearest.dept}){where}"
+        return message
+
+    def _nearest_commune(self, lat: float, lon: float) -> Optional[CommuneLike]:
+        if self._commune_grid is None:
+            try:
+                points = [(c.lat, c.lon, c) for c in self.gazetteer]  # type: ignore[attr-defined]
+            except TypeError:
+                return None
+            self._commune_grid = PointGrid(points)
+        found = self._commune_grid.nearest(lat, lon)
+        return found[1] if found else None  # type: ignore[return-value]
+
+    def _phones(self, entry: LineMap, path: str) -> tuple[str, ...]:
+        phones = []
+        for i, (raw, line) in enumerate(self._list(entry, "phones", path)):
+            if isinstance(raw, int) and not isinstance(raw, bool):
+                raw = str(raw)
+            try:
+                phones.append(normalize_phone(raw))
+            except PhoneError as exc:
+                self.error(path, line, f"phones[{i}]: {exc}")
+        return tuple(phones)
+
+    def _hours(self, entry: LineMap, key: str, path: str) -> Optional[str]:
+        text = self._text(entry, key, path)
+        if text is None:
+            return None
+        message = hours_error(text)
+        if message is not None:
+            self.error(path, entry.key_line(key), f"{key} '{text}' does not parse: {message}")
+            return None
+        return text
+
+    def _capabilities(self, entry: LineMap, path: str) -> frozenset[str]:
+        found = set()
+        for raw, line in self._list(entry, "capabilities", path):
+            if not isinstance(raw, str):
+                raw = str(raw)
+            if raw not in CAPABILITIES:
+                self.error(path, line, f"unknown capability '{raw}'; valid capabilities: {', '.join(CAPABILITIES)}")
+            else:
+                found.add(raw)
+        return frozenset(found)
+
+    def _sources(self, entry: LineMap, path: str) -> tuple[str, ...]:
+        sources = []
+        items = self._list(entry, "sources", path)
+        for i, (raw, line) in enumerate(items):
+            if not isinstance(raw, str) or not raw.strip():
+                self.error(path, line, f"sources[{i}] must be a non-empty text")
+            else:
+                sources.append(raw.strip())
+        if "sources" in entry and entry["sources"] is not None and not items:
+            self.error(path, entry.key_line("sources"), "an entry needs at least one source")
+        return tuple(sources)
+
+    def _verified(self, entry: LineMap, path: str) -> Optional[date]:
+        raw = entry.get("verified")
+        if raw is None:
+            return None
+        line = entry.key_line("verified")
+        try:
+            verified = date.fromisoformat(str(raw).strip())
+        except ValueError:
+            self.error(path, line, f"verified must be a date YYYY-MM-DD, not {raw!r}")
+            return None
+        if verified > self.today:
+            self.error(path, line, f"verified {verified.isoformat()} is in the future")
+            return None
+        age = (self.today - verified).days
+        if age > STALE_AFTER_DAYS:
+            self.warn(path, line, f"verified {verified.isoformat()} is {age} days old (more than 12 months): check the entry again")
+        return verified
