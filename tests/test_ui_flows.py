@@ -1,0 +1,431 @@
+"""Complete flows at the counter, driven with keys through Textual's pilot, on the real rules and directory."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from textual.widgets import Digits, Input
+
+from orient.ui.screens import AnswerScreen, HelpScreen, NoteScreen, QuestionScreen, WhereScreen
+from test_ui_support import (  # noqa: F401 (quiet_counter is an autouse fixture)
+    FEVER,
+    MEDICATION,
+    NO_GP,
+    SATURDAY_14H,
+    TUESDAY_3H,
+    TUESDAY_10H,
+    TUESDAY_22H,
+    answer_questions,
+    keys_for,
+    make_app,
+    pilot_test,
+    quiet_counter,
+    start,
+    visible_text,
+)
+
+SIZE = (80, 24)
+
+
+def rank1(app):
+    return app.case.answer.recommendations[0]
+
+
+@pilot_test
+async def test_the_first_screen_suggests_fleurance_as_soon_as_fleuranc_is_typed():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, WhereScreen)
+        await pilot.press(*"fleuranc")
+        await pilot.pause()
+        suggestions = app.screen.query_one("#suggestions")
+        assert suggestions.selected.commune.name == "Fleurance"
+        assert "▸ Fleurance" in visible_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.case.commune.name == "Fleurance"
+        assert isinstance(app.screen, QuestionScreen)
+
+
+@pilot_test
+async def test_the_first_screen_shows_the_period_of_the_moment_in_french():
+    app = make_app(SATURDAY_14H)
+    async with app.run_test(size=SIZE) as pilot:
+        text = visible_text(app)
+        assert "samedi 28/11 14h00" in text
+        assert "week-end" in text
+        await pilot.press("tab", "2", "2", "h")
+        await pilot.pause()
+        assert "→ samedi 28/11 22h00" in visible_text(app)
+        assert "soirée" in visible_text(app)
+
+
+@pilot_test
+async def test_a_moment_that_cannot_be_read_keeps_the_agent_on_the_first_screen():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab", *"xx", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, WhereScreen)
+        assert "heure non comprise" in visible_text(app)
+
+
+@pilot_test
+async def test_an_unknown_commune_is_not_silently_replaced():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"zzqxw", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, WhereScreen)
+        assert app.case.answer is None
+
+
+@pilot_test
+async def test_the_emergency_question_comes_first_and_is_marked_urgent():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        assert app.case.next_question() == "red_flag"
+        panel = app.screen.query_one("#question")
+        assert panel.has_class("urgent")
+        text = visible_text(app)
+        assert "URGENCE VITALE" in text
+        for sign in ("Douleur dans la poitrine", "Difficulté à respirer", "Signes d'AVC", "Convulsions"):
+            assert sign in text
+
+
+@pilot_test
+async def test_chest_pain_puts_the_15_first_and_large_at_once():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        await pilot.press(*keys_for("red_flag", "chest_pain"))
+        await pilot.pause()
+        first = rank1(app)
+        assert first.kind == "emergency_15" and first.phone == "15"
+        assert "URGENCE" in visible_text(app)  # the live answer, before any other question
+        await answer_questions(pilot, {"deaf": "no", **{k: v for k, v in FEVER.items() if k != "red_flag"}})
+        assert isinstance(app.screen, AnswerScreen)
+        assert rank1(app).kind == "emergency_15"
+        assert app.screen.query_one("#rank1-digits", Digits).value == "15"
+        assert app.screen.query_one("#rank1").has_class("urgent")
+        assert "URGENCE — Appeler le 15" in visible_text(app)
+
+
+@pilot_test
+async def test_a_deaf_person_with_chest_pain_is_sent_to_the_114():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        await pilot.press(*keys_for("red_flag", "chest_pain"))
+        await pilot.pause()
+        await answer_questions(pilot, {**FEVER, "red_flag": "chest_pain", "deaf": "yes"})
+        assert isinstance(app.screen, AnswerScreen)
+        assert rank1(app).kind == "sms_114"
+        assert "114" in app.screen.query_one("#rank1-digits", Digits).value
+        assert "URGENCE" in visible_text(app)
+
+
+@pilot_test
+async def test_a_saturday_afternoon_fever_goes_to_the_3966_in_at_most_8_keys():
+    app = make_app(SATURDAY_14H)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        pressed = await answer_questions(pilot, FEVER)
+        assert isinstance(app.screen, AnswerScreen)
+        assert rank1(app).kind == "pdsa_3966"
+        assert app.screen.query_one("#rank1-digits", Digits).value == "39 66"
+        assert len(pressed) <= 8, pressed
+
+
+@pilot_test
+async def test_a_night_medication_need_takes_at_most_8_keys_and_gives_a_pharmacy_line():
+    app = make_app(TUESDAY_3H)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        pressed = await answer_questions(pilot, MEDICATION)
+        assert isinstance(app.screen, AnswerScreen)
+        assert len(pressed) <= 8, pressed
+        kinds = [r.kind for r in app.case.answer.recommendations]
+        assert "pharmacie_garde" in kinds
+
+
+@pilot_test
+async def test_a_night_pharmacy_without_a_rota_falls_back_to_the_3237():
+    app = make_app(TUESDAY_3H)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "")  # no commune: no rota can be looked up
+        await answer_questions(pilot, MEDICATION)
+        garde = [r for r in app.case.answer.recommendations if r.kind == "pharmacie_garde"]
+        assert garde and garde[0].service_id == "resogardes-3237"
+        assert "32 37" in visible_text(app) or "3237" in visible_text(app)
+
+
+@pilot_test
+async def test_a_patient_without_a_gp_on_a_weekday_is_helped_to_find_one():
+    app = make_app(TUESDAY_10H)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "auch")
+        await answer_questions(pilot, NO_GP)
+        assert isinstance(app.screen, AnswerScreen)
+        kinds = [r.kind for r in app.case.answer.recommendations]
+        assert kinds and kinds[0] in ("cpam", "centre_sante", "msp", "sas")
+        assert "cpam" in kinds or "centre_sante" in kinds or "msp" in kinds
+
+
+@pilot_test
+async def test_escape_goes_back_one_question_and_forgets_that_answer():
+    app = make_app(SATURDAY_14H)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        await pilot.press(*keys_for("red_flag", "none"))
+        await pilot.pause()
+        second = app.case.next_question()
+        assert second != "red_flag" and app.case.facts == {"red_flag": "none"}
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.case.facts == {}
+        assert app.case.next_question() == "red_flag"
+        assert app.screen.query_one("#question").has_class("urgent")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, WhereScreen)
+        assert app.screen.query_one("#commune", Input).value == "fleuranc"
+
+
+@pilot_test
+async def test_escape_on_the_answer_reopens_the_last_question():
+    app = make_app(SATURDAY_14H)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        await answer_questions(pilot, FEVER)
+        assert isinstance(app.screen, AnswerScreen)
+        last = app.case.steps[-1]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        assert app.case.next_question() == last and last not in app.case.facts
+
+
+@pilot_test
+async def test_a_question_can_be_skipped_but_not_the_emergency_one():
+    app = make_app(SATURDAY_14H)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.case.next_question() == "red_flag" and not app.case.skipped
+        await pilot.press(*keys_for("red_flag", "none"))
+        await pilot.pause()
+        skipped = app.case.next_question()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert skipped in app.case.skipped and skipped not in app.case.facts
+        assert app.case.next_question() != skipped
+
+
+@pilot_test
+async def test_the_age_is_typed_in_digits_then_enter():
+    app = make_app(SATURDAY_14H)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        screen = app.screen
+        # Ask the age directly, whatever the rules' order: the case takes it like any fact.
+        app.case.answer.missing.insert(0, "age")
+        app.case.answer.missing.remove("red_flag")
+        screen.redraw()
+        await pilot.press("4", "7", "backspace", "2", "enter")
+        await pilot.pause()
+        assert app.case.facts.get("age") == 42
+
+
+@pilot_test
+async def test_the_live_answer_updates_after_each_answer():
+    app = make_app(SATURDAY_14H)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        before = str(app.screen.query_one("#live").content)
+        await pilot.press(*keys_for("red_flag", "stroke"))
+        await pilot.pause()
+        after = str(app.screen.query_one("#live").content)
+        assert before != after and "15" in after
+
+
+@pilot_test
+async def test_why_shows_the_rule_and_its_sources():
+    app = make_app(SATURDAY_14H)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        await answer_questions(pilot, FEVER)
+        assert "POURQUOI" not in visible_text(app)
+        await pilot.press("p")
+        await pilot.pause()
+        text = visible_text(app)
+        first = rank1(app)
+        assert "POURQUOI" in text and f"Règle : {first.rule}" in text
+        assert first.sources[0] in text
+        await pilot.press("p")
+        await pilot.pause()
+        assert "POURQUOI" not in visible_text(app)
+
+
+@pilot_test
+async def test_the_sheet_is_written_as_text_and_html_with_no_personal_data(tmp_path):
+    app = make_app(SATURDAY_14H, handout_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        await answer_questions(pilot, FEVER)
+        await pilot.press("f")
+        await pilot.pause()
+        txt, html = tmp_path / "fiche-patient.txt", tmp_path / "fiche-patient.html"
+        assert app.last_handout == (txt, html)
+        text = txt.read_text(encoding="utf-8")
+        assert "Appeler le 39 66" in text or "3966" in text.replace(" ", "")
+        assert "Fleurance" in text and "samedi 28 novembre 2026, 14h00" in text
+        assert "Note" not in text  # nothing typed, nothing personal
+        assert "40" not in text.replace("2026", "")  # the age given is not on the sheet
+        assert html.read_text(encoding="utf-8").startswith("<!doctype html>")
+        assert app.clipboard == text
+
+
+@pilot_test
+async def test_a_note_typed_by_the_agent_goes_on_the_sheet(tmp_path):
+    app = make_app(SATURDAY_14H, handout_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        await answer_questions(pilot, FEVER)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press(*"rappeler", "space", *"demain", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AnswerScreen)
+        assert "Note : rappeler demain" in (tmp_path / "fiche-patient.txt").read_text(encoding="utf-8")
+
+
+@pilot_test
+async def test_the_sheet_goes_to_the_printer_when_one_is_configured(tmp_path, monkeypatch):
+    spool = tmp_path / "spool.txt"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    lp = bin_dir / "lp"
+    lp.write_text(f'#!/bin/sh\necho "$@" > {spool}\n')
+    lp.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    monkeypatch.setenv("ORIENT_PRINTER", "comptoir")
+    app = make_app(SATURDAY_14H, handout_dir=tmp_path / "fiches")
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        await answer_questions(pilot, FEVER)
+        await pilot.press("f")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert spool.read_text().split() == ["-d", "comptoir", str(tmp_path / "fiches" / "fiche-patient.txt")]
+
+
+@pilot_test
+async def test_no_printer_configured_means_no_printing_and_no_error(tmp_path):
+    app = make_app(SATURDAY_14H, handout_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        await answer_questions(pilot, FEVER)
+        await pilot.press("f")
+        await pilot.pause()
+        assert not list(app.workers)
+        assert all(n.severity != "error" for n in app._notifications)
+
+
+@pilot_test
+async def test_next_patient_clears_everything(tmp_path):
+    app = make_app(SATURDAY_14H, handout_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        await answer_questions(pilot, FEVER)
+        await pilot.press("n", *"x", "enter")
+        await pilot.pause()
+        old_case = app.case
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.case is not old_case
+        assert app.case.facts == {} and app.case.commune is None and app.case.note == ""
+        assert app.case.answer is None and app.last_handout is None and app.clipboard == ""
+        assert len(app.screen_stack) == 2 and isinstance(app.screen, WhereScreen)
+        assert app.screen.query_one("#commune", Input).value == ""
+        text = visible_text(app)
+        assert "Fleurance" not in text and "39 66" not in text
+        assert not app._notifications
+
+
+@pilot_test
+async def test_next_patient_records_one_anonymous_row_when_the_journal_is_on(tmp_path, monkeypatch):
+    journal = tmp_path / "journal.sqlite3"
+    monkeypatch.setenv("ORIENT_JOURNAL", str(journal))
+    app = make_app(SATURDAY_14H)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        await answer_questions(pilot, FEVER)
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("f2")  # an empty case is not recorded
+        await pilot.pause()
+    rows = sqlite3.connect(journal).execute("SELECT period, first_kind FROM orientation").fetchall()
+    assert rows == [("pdsa_weekend", "pdsa_3966")]
+
+
+@pilot_test
+async def test_f1_lists_the_keys_of_the_screen_from_its_bindings():
+    app = make_app(SATURDAY_14H)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = {binding_id: (keys, description) for keys, description, binding_id in app.screen.rows}
+        assert rows["question.back"][0] == "Échap"
+        assert rows["question.choice_N"][0] == "1 2 3 4 5 6 7 8 9 0"
+        assert rows["app.next_patient"][0] == "F2"
+        assert "question.confirm" not in rows  # the age key only when the age is asked
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+
+
+@pilot_test
+async def test_keys_can_be_remapped_by_binding_id():
+    app = make_app(SATURDAY_14H, keymap={"app.next_patient": "f5", "question.no": "x"})
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        await pilot.press(*keys_for("red_flag", "none"))
+        await pilot.pause()
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, WhereScreen) and app.case.facts == {}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pilot_test
+async def test_the_footer_shows_at_most_five_keys_on_every_screen(size):
+    from textual.widgets import Footer
+
+    app = make_app(SATURDAY_14H)
+    async with app.run_test(size=size) as pilot:
+        def shown():
+            return [b for b in app.screen.active_bindings.values() if b.binding.show]
+
+        assert len(shown()) <= 5
+        await start(pilot, "fleuranc")
+        assert len(shown()) <= 5
+        await answer_questions(pilot, FEVER)
+        assert isinstance(app.screen, AnswerScreen) and len(shown()) <= 5
+        assert app.screen.query_one(Footer)
+
+
+@pilot_test
+async def test_an_evening_call_about_tonight_uses_the_evening_period():
+    app = make_app(TUESDAY_10H)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab", *"22h")
+        await start(pilot, "")
+        assert app.case.at == TUESDAY_22H
+        assert app.case.answer.period == "pdsa_evening"
