@@ -1,0 +1,65 @@
+"""`orient import finess FILE --dept 32` and `orient import osm FILE`: open data -> directory YAML.
+
+The YAML is checked like `orient check` would before it is written, and written
+atomically (temporary file, then rename): never half a file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "import", help="importer des données ouvertes (FINESS, OpenStreetMap) en YAML d'annuaire",
+        description="Convertit une extraction FINESS ou un export OpenStreetMap en fichier d'annuaire YAML.",
+    )
+    sources = p.add_subparsers(dest="source", metavar="SOURCE", required=True)
+    finess = sources.add_parser("finess", help="extraction FINESS etalab (etalab-cs1100507-stock-*.csv)")
+    finess.add_argument("file", metavar="FILE", help="le fichier FINESS (;, Windows-1252)")
+    finess.add_argument("--dept", required=True, help="département à garder (32, 2A, 971…)")
+    finess.add_argument("--out", help="fichier YAML à écrire (défaut : la sortie standard)")
+    osm = sources.add_parser("osm", help="export GeoJSON OpenStreetMap (amenity=pharmacy/doctors/clinic/hospital)")
+    osm.add_argument("file", metavar="FILE", help="le fichier GeoJSON")
+    osm.add_argument("--out", help="fichier YAML à écrire (défaut : la sortie standard)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from orient.directory.gazetteer import default_gazetteer
+    from orient.directory.importers.common import ImportFailed, to_yaml, validate, write_atomic
+
+    gazetteer = default_gazetteer()
+    today = date.today()
+    path = Path(args.file)
+    try:
+        if args.source == "finess":
+            from orient.directory.importers import finess
+
+            result = finess.import_finess(path, args.dept, gazetteer, today)
+            header = finess.header(path, args.dept, today)
+        else:
+            from orient.directory.importers import osm
+
+            result = osm.import_osm(path, gazetteer, today)
+            header = osm.header(path, today)
+    except ImportFailed as exc:
+        print(f"orient import : {exc}", file=sys.stderr)
+        return 2
+    text = to_yaml(result, header)
+    problems = validate(text, gazetteer, args.out or "<sortie>")
+    if problems:  # a bug of the importer: say so, write nothing
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print("orient import : le YAML produit ne passe pas la vérification ; rien n'a été écrit.", file=sys.stderr)
+        return 1
+    if args.out:
+        write_atomic(Path(args.out), text)
+        print(f"{result.summary()} → {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+        print(result.summary(), file=sys.stderr)
+    return 0

@@ -1,0 +1,1 @@
+"""Importers of open data into directory YAML: FINESS (etalab extraction) and OpenStreetMap GeoJSON."""
