@@ -1,0 +1,583 @@
+"""The communes of France: load the shipped file, search as people type.
+
+The file (`orient/data/communes.tsv.gz`, built by `scripts/build_gazetteer.py`)
+carries every current commune with precomputed normalised keys, so loading is
+splitting lines, and a dictionary from compact key to communes. The rest of the
+index is built on first need:
+
+- exact: compact key ("lislejourdain") → communes, also under the name without
+  its article ("islejourdain") and under the names of communes déléguées;
+- prefix: the sorted compact keys, cut with bisect (per keystroke);
+- fuzzy (typos): rapidfuzz `ratio` on a short pool only — keys sharing the
+  query's first two letters and the home département's keys; the whole list
+  only when that pool finds nothing;
+- codes: INSEE codes (with those of communes déléguées), postcodes.
+
+Scores are 0–100: 100 for an exact name, code or postcode; a truncated name
+scores by how much of it was typed; a typo by its edit similarity. The home
+département (32 unless told) gets a small bonus, so it comes first on ties; a
+département or postcode typed with the name ("plaisance 31") gets a larger one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gzip
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, NamedTuple, Sequence
+
+from orient.directory import textnorm
+
+FORMAT_VERSION = "3"
+MAX_QUERY_CHARS = 200
+
+EXACT = 100.0
+CODE_SCORE = 99.5  # an INSEE code: exact, but after a postcode written the same
+PREFIX_BASE = 70.0  # a prefix scores PREFIX_BASE + PREFIX_SPAN × (typed share of the key)
+PREFIX_SPAN = 25.0
+FUZZY_CUTOFF = 60.0  # below this similarity, a typo is no match at all
+RESOLVE_MIN = 80.0  # resolve(): the best text score must reach this...
+RESOLVE_MARGIN = 2.0  # ...and, unless exact, beat the next commune by this much
+HOME_BONUS = 8.0
+ALIAS_PENALTY = 3.0  # a commune déléguée's name, when not typed in full
+HINT_BONUS = 20.0
+POP_BONUS_MAX = 2.0
+LARGE_RANGE = 300  # prefix ranges above this are sampled (home, hinted, larger communes)
+
+
+@dataclass(frozen=True, slots=True)
+class Commune:
+    code: str  # INSEE code, "32132"
+    name: str  # with its article: "Le Houga", "L'Isle-Jourdain"
+    postcodes: tuple[str, ...]
+    dept: str  # "32", "2A", "971"
+    population: int
+    lat: float
+    lon: float
+    coord_source: str  # "mairie" (mairie point inside the commune) or "centroid"
+
+
+@dataclass(frozen=True, slots=True)
+class CommuneMatch:
+    commune: Commune
+    score: float  # 0..100
+
+
+_SOURCES = {"m": "mairie", "c": "centroid"}
+_ROW_COLUMNS = ("code", "name", "postcodes", "dept", "population", "lat", "lon", "coord_source", "keys")
+_CODE, _NAME, _POSTCODES, _DEPT, _POP, _LAT, _LON, _SOURCE, _KEYS = range(9)
+_INDEX = (
+    "key", "key_rows", "major", "postcode", "postcode_rows", "alias_code", "alias_row", "dept_code", "dept_name",
+)
+_DEPT_LINKS = ("du", "de", "des", "d", "en", "dans", "l", "le", "la", "les")
+
+
+@dataclass
+class _Query:
+    words: list[str]  # name words
+    postcodes: list[str]  # 5-digit tokens
+    codes: list[str]  # INSEE-looking tokens ("32013", "2A004")
+    depts: list[str]  # département hints ("31", "2A", "971")
+    digits: str | None  # a lone partial postcode ("328")
+
+
+class _Ranked(NamedTuple):
+    in_hint: bool  # in the département or postcode typed with the name
+    exact: bool  # an exact name, code or postcode
+    rank: float  # text score + bonuses
+    shown: float  # the score returned, 0..100
+    text: float  # text score alone
+    row: int
+
+
+def _between(keys: Sequence[str], prefix: str, lo: int = 0) -> tuple[int, int]:
+    """The slice of sorted `keys` that start with `prefix` (keys are [a-z0-9])."""
+    lo = bisect.bisect_left(keys, prefix, lo)
+    return lo, bisect.bisect_left(keys, prefix + "\x7f", lo)
+
+
+def _code_of(line: str) -> str:
+    return line[:5]  # INSEE codes have 5 characters
+
+
+class Gazetteer:
+    """Every current commune of France, searchable as people type.
+
+    Holds the file's lines: a commune's line is split when first used, an index
+    line when first needed, so that loading costs a decompression and a split."""
+
+    def __init__(self, lines: list[str], index: dict[str, str], source: str = "") -> None:
+        self._lines = lines  # sorted by INSEE code
+        self._raw_index = index  # name → "\t"-joined values, split on first use
+        self._index: dict[str, list[str]] = {}
+        self._source = source
+        self._rows: list[list[str] | None] = [None] * len(lines)
+        self._objects: list[Commune | None] = [None] * len(lines)
+        self._by_key: dict[str, list[tuple[int, bool]]] = {}
+        self._dept_keys: dict[str, list[str]] = {}
+        self._dept_by_name: dict[str, str] | None = None
+
+    # --- loading ---------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "Gazetteer":
+        """Load a gazetteer file (default: the shipped one). Raises ValueError when
+        it is not one, or was keyed by another version of the normaliser."""
+        path = Path(path) if path is not None else _default_path()
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+        lines = data.decode("utf-8").split("\n")
+        head = lines[0].split("\t")
+        if head[:2] != ["#orient-gazetteer", FORMAT_VERSION] or len(lines) < 2:
+            raise ValueError(f"{path}: not an orient gazetteer file (format {FORMAT_VERSION})")
+        if f"key={textnorm.KEY_VERSION}" not in head:
+            raise ValueError(f"{path}: keyed by another normaliser; rebuild it with scripts/build_gazetteer.py")
+        if lines[1].split("\t")[1:] != list(_ROW_COLUMNS):
+            raise ValueError(f"{path}: unexpected columns {lines[1]!r}")
+        n = int(next(f for f in head if f.startswith("communes="))[9:])
+        rows = lines[2 : 2 + n]
+        index = {}
+        for line in lines[2 + n :]:
+            if line:
+                name, _, values = line.partition("\t")
+                index[name[1:]] = values
+        missing = [c for c in _INDEX if c not in index]
+        if missing or len(rows) != n or any(r.startswith("#") for r in (rows[0], rows[-1])):
+            raise ValueError(f"{path}: truncated gazetteer file")
+        return cls(rows, index, str(path))
+
+    def _column(self, name: str) -> list[str]:
+        values = self._index.get(name)
+        if values is None:
+            raw = self._raw_index[name]
+            values = self._index[name] = raw.split("\t") if raw else []
+        return values
+
+    def _row(self, i: int) -> list[str]:
+        row = self._rows[i]
+        if row is None:
+            row = self._rows[i] = self._lines[i].split("\t")
+        return row
+
+    # --- access ----------------------------------------------------------------------
+
+    def _commune(self, i: int) -> Commune:
+        obj = self._objects[i]
+        if obj is None:
+            r = self._row(i)
+            obj = Commune(
+                code=r[_CODE],
+                name=r[_NAME],
+                postcodes=tuple(r[_POSTCODES].split("|")) if r[_POSTCODES] else (),
+                dept=r[_DEPT],
+                population=int(r[_POP]),
+                lat=float(r[_LAT]),
+                lon=float(r[_LON]),
+                coord_source=_SOURCES[r[_SOURCE]],
+            )
+            self._objects[i] = obj
+        return obj
+
+    def _row_of_code(self, code: str) -> int | None:
+        if len(code) != 5:
+            return None
+        j = bisect.bisect_left(self._lines, code, key=_code_of)
+        if j < len(self._lines) and self._lines[j].startswith(code + "\t"):
+            return j
+        codes = self._column("alias_code")
+        j = bisect.bisect_left(codes, code)
+        if j < len(codes) and codes[j] == code:
+            return int(self._column("alias_row")[j])
+        return None
+
+    def get(self, code: str) -> Commune | None:
+        """The commune with this INSEE code — or the one a commune déléguée,
+        associée or municipal arrondissement with this code belongs to."""
+        if not isinstance(code, str):
+            return None
+        i = self._row_of_code(code.strip().upper())
+        return None if i is None else self._commune(i)
+
+    def __iter__(self) -> Iterator[Commune]:
+        return (self._commune(i) for i in range(len(self._lines)))
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __repr__(self) -> str:
+        return f"<Gazetteer {len(self)} communes from {self._source or 'memory'}>"
+
+    def _dept_rows(self, dept: str) -> range:
+        """The rows of a département: a block, since INSEE codes start with it."""
+        lo = bisect.bisect_left(self._lines, dept, key=_code_of)
+        hi = bisect.bisect_left(self._lines, dept + "\x7f", lo, key=_code_of)
+        return range(lo, hi)
+
+    def _known_dept(self, dept: str) -> bool:
+        rows = self._dept_rows(dept)
+        return bool(rows) and self._row(rows[0])[_DEPT] == dept
+
+    # --- search ----------------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 10, home_dept: str = "32") -> list[CommuneMatch]:
+        """Best matches for a place as typed: a name (any case, accents or not, with or
+        without its article, "st" for saint, typos, truncated), a postcode or an
+        INSEE code, possibly with a département or postcode ("plaisance 31")."""
+        return [CommuneMatch(self._commune(r.row), r.shown) for r in self._ranked(query, limit, home_dept)[:limit]]
+
+    def resolve(self, query: str, home_dept: str = "32") -> Commune | None:
+        """The commune meant, when the match is confident; else None. Confident:
+        an exact name, code or postcode (homonyms: the home département, then the
+        largest), or a close guess (text score ≥ RESOLVE_MIN) clearly ahead of
+        the next commune."""
+        ranked = self._ranked(query, 2, home_dept)
+        if not ranked:
+            return None
+        best = ranked[0]
+        if best.exact:
+            return self._commune(best.row)
+        if best.text < RESOLVE_MIN:
+            return None
+        if len(ranked) > 1 and ranked[1].rank > best.rank - RESOLVE_MARGIN:
+            return None  # two communes fit about as well: ask
+        return self._commune(best.row)
+
+    def _ranked(self, query: str, limit: int, home_dept: str | None) -> list["_Ranked"]:
+        """Candidates, best first. Those in a département or postcode typed with
+        the name come first; then exact names, codes or postcodes before any
+        guess; then by text score plus bonuses: population (up to
+        POP_BONUS_MAX) and the home département (HOME_BONUS) or the hint
+        (HINT_BONUS). The score shown is that sum, at most 100 — 99.9 for a guess.
+        A postcode comes before the commune whose INSEE code is written the same."""
+        if not isinstance(query, str) or not isinstance(limit, int) or limit <= 0:
+            return []
+        home = (home_dept or "32").strip().upper()
+        q = self._parse(query[:MAX_QUERY_CHARS])
+        text: dict[int, float] = {}
+        if q.words:
+            self._match_name(q, text, limit, home)
+        else:
+            for pc in q.postcodes:
+                for i in self._rows_of_postcode(pc):
+                    text[i] = EXACT
+            for code in q.codes:
+                i = self._row_of_code(code)
+                if i is not None and i not in text:
+                    text[i] = CODE_SCORE  # a postcode that is also a code comes first
+            if q.digits:
+                self._match_partial_postcode(q.digits, text)
+            elif not text and q.depts and not q.postcodes:  # "32": the département's communes
+                self._match_partial_postcode(q.depts[0], text)
+        hinted = bool(q.depts or (q.words and q.postcodes))
+        ranked = []
+        for i, score in text.items():
+            row = self._row(i)
+            bonus = POP_BONUS_MAX * min(1.0, math.log10(1 + int(row[_POP])) / 6.0)
+            in_hint = False
+            if hinted:
+                in_hint = row[_DEPT] in q.depts or any(p in row[_POSTCODES] for p in q.postcodes)
+                bonus += HINT_BONUS if in_hint else 0.0
+            elif row[_DEPT] == home:
+                bonus += HOME_BONUS
+            exact = score >= CODE_SCORE
+            rank = score + bonus
+            shown = round(min(EXACT if exact else EXACT - 0.1, rank), 1)
+            ranked.append(_Ranked(in_hint, exact, rank, shown, score, i))
+        lines = self._lines
+        ranked.sort(key=lambda r: (not r.in_hint, -r.text if r.exact else -CODE_SCORE, -r.rank, lines[r.row][:5]))
+        return ranked
+
+    def _parse(self, query: str) -> _Query:
+        words = textnorm.key_words(query)
+        q = _Query([], [], [], [], None)
+        for w in words:
+            if len(w) == 5 and w.isdigit():
+                q.postcodes.append(w)
+                q.codes.append(w)
+            elif len(w) == 5 and w[:2] in ("2a", "2b") and w[2:].isdigit():
+                q.codes.append(w.upper())
+            elif (w.isdigit() or w in ("2a", "2b")) and len(w) <= 3 and self._known_dept(w.upper()):
+                q.depts.append(w.upper())
+            elif w.isdigit() and len(words) == 1 and len(w) < 5:
+                q.digits = w
+            else:
+                q.words.append(w)
+        return q
+
+    def _rows_of_postcode(self, pc: str) -> list[int]:
+        postcodes = self._column("postcode")
+        j = bisect.bisect_left(postcodes, pc)
+        if j < len(postcodes) and postcodes[j] == pc:
+            return [int(i) for i in self._column("postcode_rows")[j].split(",")]
+        return []
+
+    def _match_partial_postcode(self, digits: str, text: dict[int, float]) -> None:
+        lo, hi = _between(self._column("postcode"), digits)
+        score = 40.0 + 8.0 * len(digits)
+        rows = self._column("postcode_rows")
+        for j in range(lo, hi):
+            for i in rows[j].split(","):
+                text.setdefault(int(i), score)
+
+    def _rows_of_key(self, k: str) -> list[tuple[int, bool]]:
+        """[(row, named by an alias)] for a key of the index."""
+        rows = self._by_key.get(k)
+        if rows is None:
+            keys = self._column("key")
+            j = bisect.bisect_left(keys, k)
+            rows = []
+            if j < len(keys) and keys[j] == k:
+                rows = [
+                    (int(r[1:]), True) if r[0] == "~" else (int(r), False)
+                    for r in self._column("key_rows")[j].split(",")
+                ]
+            self._by_key[k] = rows
+        return rows
+
+    def _match_name(self, q: _Query, text: dict[int, float], limit: int, home: str) -> None:
+        def put(k: str, score: float) -> None:
+            for i, alias in self._rows_of_key(k):
+                s = score - ALIAS_PENALTY if alias and score < EXACT else score
+                if text.get(i, -1.0) < s:
+                    text[i] = s
+
+        found_exact = self._match_words(q.words, q.depts or [home], put, limit, fuzzy=False)
+        if not found_exact:
+            # "montreal du gers", "mauvezin hautes pyrenees": a département named after the commune.
+            split = self._split_dept_name(q.words)
+            if split:
+                words, dept = split
+                q.depts.append(dept)
+                if self._match_words(words, q.depts, put, limit, fuzzy=False):
+                    return
+            self._match_words(q.words, q.depts or [home], put, limit, fuzzy=True)
+
+    def _match_words(self, words: list[str], depts: Sequence[str], put, limit: int, fuzzy: bool) -> bool:
+        """Exact and prefix matches of the words (with and without a leading
+        article); with `fuzzy`, typos too when those are too few. True if exact."""
+        variants = ["".join(words)]
+        bare = textnorm.without_article(words)
+        if bare:
+            variants.append("".join(bare))
+        found_exact = False
+        for v in variants:
+            if self._rows_of_key(v):
+                put(v, EXACT)
+                found_exact = True
+        prefixed = 0
+        for v in variants:
+            lv = len(v)
+            for k in self._prefix_keys(v, depts):
+                if k != v:
+                    put(k, PREFIX_BASE + PREFIX_SPAN * lv / len(k))
+                    prefixed += 1
+        # Typos, when the name typed is neither a name nor the start of enough of them.
+        if fuzzy and not found_exact and prefixed < limit and len(variants[0]) >= 3:
+            self._match_fuzzy(variants[0], depts, put)
+        return found_exact
+
+    def _split_dept_name(self, words: list[str]) -> tuple[list[str], str] | None:
+        """(the words before, the département) when the words end with a
+        département's name ("montreal du gers" → (["montreal"], "32"))."""
+        if len(words) < 2:
+            return None
+        if self._dept_by_name is None:
+            self._dept_by_name = dict(zip(self._column("dept_name"), self._column("dept_code")))
+        for n in range(min(4, len(words) - 1), 0, -1):
+            dept = self._dept_by_name.get(" ".join(words[-n:]))
+            if dept is not None:
+                rest = words[:-n]
+                while len(rest) > 1 and rest[-1] in _DEPT_LINKS:
+                    rest = rest[:-1]
+                return rest, dept
+        return None
+
+    def _prefix_keys(self, v: str, depts: Sequence[str]) -> list[str]:
+        keys = self._column("key")
+        lo, hi = _between(keys, v)
+        if hi - lo <= LARGE_RANGE:
+            return keys[lo:hi]
+        # A short prefix ("sa"): the home (or hinted) département's keys, the
+        # larger communes', and the first keys of the range.
+        out = keys[lo : lo + 20]
+        for sub, most in [(self._keys_of_dept(d), LARGE_RANGE) for d in depts] + [(self._column("major"), 60)]:
+            a, b = _between(sub, v)
+            out.extend(sub[a : min(b, a + most)])
+        return out
+
+    def _match_fuzzy(self, v: str, depts: Sequence[str], put) -> None:
+        keys = self._column("key")
+        lo, hi = _between(keys, v[:2])
+        pool = keys[lo:hi]
+        for d in depts:
+            pool = pool + self._keys_of_dept(d)
+        if self._score_pool(v, pool, put, heads=True) < 75.0:
+            # A typo in the first letters, far from home: the whole list.
+            self._score_pool(v, keys, put, heads=False)
+
+    def _score_pool(self, v: str, pool: list[str], put, heads: bool) -> float:
+        from rapidfuzz import fuzz, process
+        from rapidfuzz.distance import OSA
+
+        best = 0.0
+        # Typos: edit similarity (a substitution or a transposition counts once).
+        for k, sim, _ in process.extract(
+            v, pool, scorer=OSA.normalized_similarity, score_cutoff=FUZZY_CUTOFF / 100.0, limit=40
+        ):
+            best = max(best, 100.0 * sim)
+            put(k, 100.0 * sim)
+        lv = len(v)
+        if not heads or lv < 4:
+            return best
+        # A name not finished, with a typo: compare with the keys' beginnings —
+        # as long as the query (substitution, transposition) or one letter
+        # longer (a letter left out) — scored as a prefix times that similarity.
+        for size, scorer, cutoff in ((lv, OSA.normalized_similarity, 0.8), (lv + 1, fuzz.ratio, 80.0)):
+            cut = [k[:size] for k in pool]
+            for _, sim, j in process.extract(v, cut, scorer=scorer, score_cutoff=cutoff, limit=40):
+                k = pool[j]
+                if len(k) > size:
+                    sim = sim * 100.0 if scorer is not fuzz.ratio else sim
+                    s = sim * (PREFIX_BASE + PREFIX_SPAN * lv / len(k)) / 100.0
+                    best = max(best, s)
+                    put(k, s)
+        return best
+
+    # --- lazily built indexes --------------------------------------------------------
+
+    def _keys_of_dept(self, dept: str) -> list[str]:
+        keys = self._dept_keys.get(dept)
+        if keys is None:
+            found: set[str] = set()
+            for i in self._dept_rows(dept):
+                found.update(self._row(i)[_KEYS].split("|"))
+            keys = self._dept_keys[dept] = sorted(found)
+        return keys
+
+
+def _default_path() -> Path:
+    from orient.paths import gazetteer_file
+
+    return gazetteer_file()
+
+
+_DEFAULT: Gazetteer | None = None
+
+
+def default_gazetteer() -> Gazetteer:
+    """The shipped gazetteer, loaded once per process."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Gazetteer.load()
+    return _DEFAULT
+
+
+# --- the naive baseline and the benchmark (issue 5) ------------------------------------
+
+
+def naive_names(gazetteer: Gazetteer) -> list[str]:
+    """The names the naive baseline searches, in the gazetteer's order."""
+    return [line.split("\t", 2)[1] for line in gazetteer._lines]
+
+
+def naive_search(names: Sequence[str], query: str):
+    """The baseline: rapidfuzz WRatio over every name. Returns (name, score, index) or None."""
+    from rapidfuzz import fuzz, process, utils
+
+    return process.extractOne(query, names, scorer=fuzz.WRatio, processor=utils.default_process)
+
+
+def naive_resolve(gazetteer: Gazetteer, names: Sequence[str], query: str) -> Commune | None:
+    found = naive_search(names, query)
+    return None if found is None else gazetteer._commune(found[2])
+
+
+def _typo(word: str, rng) -> str:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    if len(word) < 4:
+        return word
+    p = rng.randrange(1, len(word) - 1)
+    kind = rng.randrange(4)
+    if kind == 0:  # deletion
+        return word[:p] + word[p + 1 :]
+    if kind == 1:  # transposition
+        return word[:p] + word[p + 1] + word[p] + word[p + 2 :]
+    if kind == 2:  # substitution
+        return word[:p] + rng.choice(letters) + word[p + 1 :]
+    return word[:p] + rng.choice(letters) + word[p:]  # insertion
+
+
+def benchmark_queries(gazetteer: Gazetteer | None = None, names: int = 60, seed: int = 5, home_dept: str = "32") -> list[str]:
+    """Queries as typed at a counter, deterministic: every keystroke prefix (from
+    two letters) of real commune names — half from the home département, half
+    from anywhere — in lower case without accents, plus one typo of each name."""
+    import random
+
+    g = gazetteer or default_gazetteer()
+    rng = random.Random(seed)
+    home = list(g._dept_rows(home_dept))
+    chosen = rng.sample(home, min(len(home), names // 2)) + rng.sample(range(len(g)), names - names // 2)
+    queries: list[str] = []
+    for i in chosen:
+        typed = textnorm.fold(g._row(i)[_NAME])
+        queries.extend(typed[:n] for n in range(2, len(typed) + 1))
+        queries.append(_typo(typed, rng))
+    return queries
+
+
+def _percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    k = (len(ordered) - 1) * p
+    lo, hi = math.floor(k), math.ceil(k)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def measure_search(
+    queries: Sequence[str] | None = None,
+    gazetteer: Gazetteer | None = None,
+    naive: bool = True,
+    home_dept: str = "32",
+) -> dict:
+    """Per-query time of `search` and of the naive baseline on the same queries:
+    {"queries", "p50_ms", "p95_ms", "max_ms", "naive_p50_ms", "naive_p95_ms", "speedup_p95"}.
+    One warm-up query per path is not counted (it builds the lazy indexes)."""
+    g = gazetteer or default_gazetteer()
+    qs = list(queries) if queries is not None else benchmark_queries(g, home_dept=home_dept)
+    clock = time.perf_counter
+    g.search("warm up", home_dept=home_dept)
+    g.search("wram", home_dept=home_dept)
+    fast = []
+    for q in qs:
+        t = clock()
+        g.search(q, home_dept=home_dept)
+        fast.append((clock() - t) * 1000.0)
+    out = {
+        "queries": len(qs),
+        "p50_ms": round(_percentile(fast, 0.50), 3),
+        "p95_ms": round(_percentile(fast, 0.95), 3),
+        "max_ms": round(max(fast, default=0.0), 3),
+    }
+    if naive:
+        names = naive_names(g)
+        naive_search(names, "warm up")
+        slow = []
+        for q in qs:
+            t = clock()
+            naive_search(names, q)
+            slow.append((clock() - t) * 1000.0)
+        out["naive_p50_ms"] = round(_percentile(slow, 0.50), 3)
+        out["naive_p95_ms"] = round(_percentile(slow, 0.95), 3)
+        out["speedup_p95"] = round(out["naive_p95_ms"] / out["p95_ms"], 1) if out["p95_ms"] else None
+    return out
+
+
+if __name__ == "__main__":  # python -m orient.directory.gazetteer: the figures
+    import json
+
+    print(json.dumps(measure_search(), indent=2))

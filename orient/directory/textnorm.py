@@ -1,0 +1,99 @@
+"""Normalised keys for place names, shared by the gazetteer build and its search.
+
+A key is lower-case ASCII words separated by single spaces: accents and
+ligatures folded (œ → oe), punctuation and hyphens turned into spaces, and the
+abbreviations people type at a counter expanded ("st" → "saint"). The compact
+key (no spaces) makes "vic fezensac", "vic-fezensac" and "vicfezensac" equal.
+
+The shipped gazetteer stores keys made by this module; bump KEY_VERSION when
+the keys it makes change, so a stale file is re-keyed at load.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+KEY_VERSION = "1"
+
+# Characters NFKD does not decompose into ASCII.
+_LIGATURES = str.maketrans(
+    {
+        "œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o", "Ø": "o",
+        "đ": "d", "Đ": "d", "ł": "l", "Ł": "l", "ı": "i", "ﬁ": "fi", "ﬂ": "fl",
+    }
+)
+_SLASH_SUR = re.compile(r"\bs\s*/\s*", re.IGNORECASE)  # "Castelnau s/ Auvignon"
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+# Abbreviations expanded when they stand as a word.
+_EXPANSIONS = {
+    "st": "saint",
+    "ste": "sainte",
+    "sts": "saints",
+    "stes": "saintes",
+    "mt": "mont",
+}
+
+# Articles that may open a commune name (INSEE TNCC), as key words.
+ARTICLES = ("le", "la", "les", "l", "aux", "las", "los")
+_ARTICLE_SET = frozenset(ARTICLES)
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII words separated by single spaces; no expansion."""
+    text = text.translate(_LIGATURES)
+    text = _SLASH_SUR.sub(" sur ", text)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return _NON_ALNUM.sub(" ", text).strip()
+
+
+def key_words(text: str) -> list[str]:
+    """The words of the normalised key of `text`, abbreviations expanded."""
+    words = fold(text).split()
+    out = []
+    last = len(words) - 1
+    for i, w in enumerate(words):
+        expanded = _EXPANSIONS.get(w)
+        if expanded is None and w == "s" and i < last and not words[i + 1].isdigit():
+            expanded = "saint"  # "s clar"
+        out.append(expanded or w)
+    return out
+
+
+def key(text: str) -> str:
+    """The normalised key: "L'Isle-Jourdain" → "l isle jourdain", "St-Clar" → "saint clar"."""
+    return " ".join(key_words(text))
+
+
+def compact(k: str) -> str:
+    """A key without spaces: "l isle jourdain" → "lislejourdain"."""
+    return k.replace(" ", "")
+
+
+def without_article(words: list[str]) -> list[str] | None:
+    """The words without a leading article, or None when there is none to drop."""
+    if len(words) > 1 and words[0] in _ARTICLE_SET:
+        return words[1:]
+    return None
+
+
+def name_keys(name: str) -> list[str]:
+    """Every key a commune name is found under: with and without its article,
+    and without a trailing parenthesis ("Bors (Canton de Charente-Sud)" → "bors")."""
+    keys: list[str] = []
+
+    def add(text: str) -> None:
+        words = key_words(text)
+        if not words:
+            return
+        for variant in (words, without_article(words)):
+            if variant:
+                k = " ".join(variant)
+                if k not in keys:
+                    keys.append(k)
+
+    add(name)
+    if "(" in name:
+        add(name.split("(", 1)[0])
+    return keys
