@@ -27,7 +27,8 @@ loading is a few `split` calls and each commune's line is split only when used:
     then the index, one line each, its name then its values, tab-separated:
     #key            every compact key, sorted
     #key_rows       for each key, the rows (0-based line numbers) it names,
-                    ","-separated; "~" marks a row named by an alias
+                    ","-separated; "~" marks a row named by an alias, "^" by
+                    its name without its département (exact only at home)
     #major          the keys of communes of MAJOR_POPULATION or more, sorted
     #postcode       every postcode, sorted
     #postcode_rows  for each postcode, its rows, largest population first
@@ -304,12 +305,12 @@ def build(src: Path) -> tuple[dict[str, list[str]], Counter]:
         own = [compact(k) for k in name_keys(name)]
         other = [compact(k) for n in sorted(alias_names[r["id"]]) for k in name_keys(n)]
         short = without_dept_name(key(name), dept_names[dept])
-        if short:  # "Barcelonne-du-Gers" is "Barcelonne" in the Gers
-            other.append(compact(short))
-            stats["named without its département"] += 1
-        row_keys = list(dict.fromkeys(own + other))
+        local = [compact(short)] if short else []  # "Barcelonne-du-Gers" is "Barcelonne" in the Gers
+        stats["named without its département"] += len(local)
+        row_keys = list(dict.fromkeys(own + other + local))
         for k in row_keys:
-            key_rows[k].append(str(row) if k in own else f"~{row}")
+            mark = "" if k in own else "~" if k in other else "^"
+            key_rows[k].append(f"{mark}{row}")
         for pc in postcodes[r["id"]]:
             postcode_rows[pc].append(row)
         for code in alias_codes[r["id"]]:

@@ -72,6 +72,8 @@ _CODE, _NAME, _POSTCODES, _DEPT, _POP, _LAT, _LON, _SOURCE, _KEYS = range(9)
 _INDEX = (
     "key", "key_rows", "major", "postcode", "postcode_rows", "alias_code", "alias_row", "dept_code", "dept_name",
 )
+_OWN, _ALIAS, _LOCAL = 0, 1, 2  # how a key names a commune: its name, a commune déléguée's, its local name
+_MARKS = {"~": _ALIAS, "^": _LOCAL}
 _DEPT_LINKS = ("du", "de", "des", "d", "en", "dans", "l", "le", "la", "les")
 
 
@@ -116,7 +118,7 @@ class Gazetteer:
         self._source = source
         self._rows: list[list[str] | None] = [None] * len(lines)
         self._objects: list[Commune | None] = [None] * len(lines)
-        self._by_key: dict[str, list[tuple[int, bool]]] = {}
+        self._by_key: dict[str, list[tuple[int, int]]] = {}
         self._dept_keys: dict[str, list[str]] = {}
         self._dept_by_name: dict[str, str] | None = None
 
@@ -323,8 +325,8 @@ class Gazetteer:
             for i in rows[j].split(","):
                 text.setdefault(int(i), score)
 
-    def _rows_of_key(self, k: str) -> list[tuple[int, bool]]:
-        """[(row, named by an alias)] for a key of the index."""
+    def _rows_of_key(self, k: str) -> list[tuple[int, int]]:
+        """[(row, _OWN | _ALIAS | _LOCAL)] for a key of the index."""
         rows = self._by_key.get(k)
         if rows is None:
             keys = self._column("key")
@@ -332,7 +334,7 @@ class Gazetteer:
             rows = []
             if j < len(keys) and keys[j] == k:
                 rows = [
-                    (int(r[1:]), True) if r[0] == "~" else (int(r), False)
+                    (int(r[1:]), _MARKS[r[0]]) if r[0] in _MARKS else (int(r), _OWN)
                     for r in self._column("key_rows")[j].split(",")
                 ]
             self._by_key[k] = rows
@@ -340,8 +342,12 @@ class Gazetteer:
 
     def _match_name(self, q: _Query, text: dict[int, float], limit: int, home: str) -> None:
         def put(k: str, score: float) -> None:
-            for i, alias in self._rows_of_key(k):
-                s = score - ALIAS_PENALTY if alias and score < EXACT else score
+            for i, how in self._rows_of_key(k):
+                if how == _LOCAL and self._row(i)[_DEPT] not in (q.depts or [home]):
+                    continue  # "barcelonne" is Barcelonne-du-Gers in the Gers only
+                s = score
+                if how != _OWN and s < EXACT:
+                    s -= ALIAS_PENALTY
                 if text.get(i, -1.0) < s:
                     text[i] = s
 

@@ -1,0 +1,71 @@
+"""`orient communes QUERY [--limit N] [--json]`: the gazetteer's best matches (contract)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 1000
+
+
+def _limit(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"un nombre entier est attendu, pas « {text} »") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("au moins 1")
+    return min(value, MAX_LIMIT)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "communes",
+        help="trouver une commune : nom (même approximatif), code postal ou code INSEE",
+        description="Les communes qui correspondent le mieux à un lieu tapé : nom, début de nom, "
+        "nom avec faute de frappe, code postal ou code INSEE. Les homonymes du département de "
+        "référence (--home-dept, 32 par défaut) passent en premier.",
+    )
+    p.add_argument("query", metavar="QUERY", help="le lieu tel qu'il est tapé (« st clar », « 32800 », « plaisance 31 »)")
+    p.add_argument("--limit", type=_limit, default=DEFAULT_LIMIT, metavar="N", help=f"nombre de résultats (défaut {DEFAULT_LIMIT})")
+    p.add_argument("--json", action="store_true", help="sortie JSON pour les programmes")
+    p.set_defaults(run=run)
+
+
+def _printable(text: str) -> str:
+    """The query as it can be echoed: no control characters, valid UTF-8."""
+    text = "".join(c if c.isprintable() else " " for c in text[:80]).strip()
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def run(args: argparse.Namespace) -> int:
+    from orient.directory.gazetteer import default_gazetteer
+
+    matches = default_gazetteer().search(args.query, limit=args.limit, home_dept=args.home_dept or "32")
+    if args.json:
+        out = [
+            {
+                "code": m.commune.code,
+                "name": m.commune.name,
+                "postcodes": list(m.commune.postcodes),
+                "dept": m.commune.dept,
+                "lat": m.commune.lat,
+                "lon": m.commune.lon,
+                "score": m.score,
+            }
+            for m in matches
+        ]
+        json.dump(out, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    if not matches:
+        print(f"Aucune commune ne correspond à « {_printable(args.query)} ».")
+        return 0
+    width = max(len(m.commune.name) for m in matches)
+    for m in matches:
+        c = m.commune
+        postcodes = ", ".join(c.postcodes) if c.postcodes else "sans code postal"
+        print(f"{c.name:<{width}}  {postcodes}  (dép. {c.dept}, INSEE {c.code})")
+    return 0

