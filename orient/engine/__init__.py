@@ -1,0 +1,33 @@
+"""The orientation rules: YAML loading with line numbers, three-valued evaluation,
+`missing` facts, trace, and `check`. No Textual here.
+
+    rules = load_rules(rules_dir())                 # raises DataError(problems)
+    evaluation = evaluate(rules, facts, period, at)  # outcomes, missing, trace
+    problems = check_rules(rules_dir())             # [] when all is well
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from orient.engine.check import check_rules, run_example
+from orient.engine.evaluate import evaluate
+from orient.engine.loader import parse_rules
+from orient.engine.model import Evaluation, Example, Outcome, Rule, RuleSet, Selector
+from orient.engine.vocabulary import FIXED_SERVICES, SERVICE_KINDS
+from orient.problems import DataError, errors
+
+
+def load_rules(path: Path | str) -> RuleSet:
+    """The compiled rules of a folder (or one file); raises DataError with every
+    problem when any rule is invalid: nothing is half-applied."""
+    ruleset, problems = parse_rules(path)
+    if errors(problems):
+        raise DataError(problems)
+    return ruleset
+
+
+__all__ = [
+    "DataError", "Evaluation", "Example", "FIXED_SERVICES", "Outcome", "Rule", "RuleSet", "SERVICE_KINDS",
+    "Selector", "check_rules", "evaluate", "load_rules", "run_example",
+]

@@ -1,0 +1,109 @@
+"""`check_rules`: every problem of a rules folder, as `path:line: message`.
+
+Beyond what loading checks (syntax, vocabulary, sources, examples present, ids),
+it runs every example and looks for rules that can never change an answer:
+- a rule whose conditions are never true, whatever the facts and the period;
+- a rule that is not exclusive and, whenever it applies, an exclusive rule applies
+  too (its recommendations would always be dropped).
+The search is exhaustive over the facts each rule depends on (ages are tried at
+0, 130 and around every threshold the rules use), pruned by three-valued
+reasoning on partial situations. It does not judge texts or priorities.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from orient.engine.conditions import ABSENT, All, Any as AnyOf, Cond, Not, Range, Undecided, referenced_facts, satisfy, walk
+from orient.engine.evaluate import evaluate
+from orient.engine.loader import parse_rules
+from orient.engine.model import Example, Rule, RuleSet
+from orient.facts import AGE_MAX, FACTS
+from orient.periods import PERIODS
+from orient.problems import Problem, errors
+
+
+def run_example(ruleset: RuleSet, rule: Rule, example: Example) -> list[str]:
+    """What goes wrong with one example (empty when it passes)."""
+    evaluation = evaluate(ruleset, example.facts, example.period, example.at)
+    where = f"rule '{rule.id}', example '{example.name}'"
+    failures = []
+    kinds = [outcome.kind for outcome in evaluation.outcomes]
+    if tuple(kinds[: len(example.expect)]) != example.expect:
+        failures.append(f"{where}: expected the recommendations to start with [{', '.join(example.expect)}]; "
+                        f"got [{', '.join(kinds)}]")
+    if tuple(evaluation.missing) != example.missing:
+        failures.append(f"{where}: expected missing [{', '.join(example.missing)}]; "
+                        f"got [{', '.join(evaluation.missing)}]")
+    applied = any(step.rule == rule.id for step in evaluation.trace)
+    if example.fires and not applied:
+        failures.append(f"{where}: the rule gives nothing in this situation (write 'fires: false' if that is the point)")
+    elif not example.fires and applied:
+        failures.append(f"{where}: the rule applies in this situation, but the example says 'fires: false'")
+    return failures
+
+
+def _domains(ruleset: RuleSet) -> dict[str, tuple]:
+    thresholds = {0, AGE_MAX}
+    for rule in ruleset.rules:
+        for node in walk(rule.when):
+            if isinstance(node, Range):
+                for n in node.thresholds():
+                    thresholds.update((n - 1, n, n + 1))
+            elif getattr(node, "fact", None) == "age" and hasattr(node, "values"):
+                thresholds.update(v for v in node.values if isinstance(v, int))
+    ages = tuple(sorted(n for n in thresholds if 0 <= n <= AGE_MAX))
+    domains: dict[str, tuple] = {"period": PERIODS}
+    for name, values in FACTS.items():
+        domains[name] = (ages if values is None else tuple(values)) + (ABSENT,)
+    return domains
+
+
+def _not_applied(cond: Cond) -> Cond:
+    return AnyOf([Not(cond), Undecided(cond)])
+
+
+def reachability_problems(ruleset: RuleSet) -> list[Problem]:
+    problems = []
+    domains = _domains(ruleset)
+    exclusive = [rule for rule in ruleset.rules if rule.exclusive]
+    for rule in ruleset.rules:
+        order = referenced_facts(rule.when)
+        if satisfy(rule.when, domains, order) is None:
+            problems.append(Problem(rule.path, rule.line, f"rule '{rule.id}' can never apply: its conditions are never all true"))
+            continue
+        if rule.exclusive or not exclusive:
+            continue
+        others = [other for other in exclusive
+                  if satisfy(All([rule.when, other.when]), domains,
+                             order + referenced_facts(other.when)) is not None]
+        if not others:
+            continue
+        alone = All([rule.when] + [_not_applied(other.when) for other in others])
+        combined_order = tuple(dict.fromkeys(order + tuple(f for other in others for f in referenced_facts(other.when))))
+        if satisfy(alone, domains, combined_order) is None:
+            ids = ", ".join(other.id for other in others)
+            problems.append(Problem(rule.path, rule.line,
+                                    f"rule '{rule.id}' never changes the answer: whenever it applies, "
+                                    f"the exclusive rule(s) {ids} apply too and replace its recommendations"))
+    return problems
+
+
+def example_problems(ruleset: RuleSet) -> list[Problem]:
+    problems = []
+    for rule in ruleset.rules:
+        for example in rule.examples:
+            for failure in run_example(ruleset, rule, example):
+                problems.append(Problem(rule.path, example.line, failure))
+    return problems
+
+
+def check_rules(path: Path | str) -> list[Problem]:
+    """Every problem in a rules folder (or one file), sorted by file and line.
+
+    Examples and reachability are checked only when the rules load without error
+    (a broken rule would make other rules' examples fail for the wrong reason)."""
+    ruleset, problems = parse_rules(path)
+    if not errors(problems):
+        problems = problems + example_problems(ruleset) + reachability_problems(ruleset)
+    return sorted(problems, key=lambda p: (p.path, p.line or 0))

@@ -1,0 +1,136 @@
+"""Evaluation: facts + period -> ordered outcomes, missing facts, trace.
+
+Hit policy (documented in docs/rules-format.md):
+1. Every rule whose `when` is true fires ("collect").
+2. If an `exclusive` rule fires (the vital emergencies), only exclusive rules keep
+   their recommendations: the others are dropped.
+3. Recommendations are ordered by priority (highest first), then by rule order
+   (files by name, rules as written), then as written in the rule.
+4. The same advice asked by several rules (same kind and action, and the same
+   fixed service or the same selector) is given once, at the best rank; the texts,
+   advice and sources of the others are appended to it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Mapping
+
+from orient.answer import TraceStep
+from orient.engine.model import Evaluation, Outcome, Rule, RuleSet
+from orient.engine.text import TextContext
+from orient.engine.vocabulary import ASK_INDEX, FACTS
+
+_LAST = len(ASK_INDEX)
+
+
+def normalize_facts(facts: Mapping) -> dict:
+    """Known facts only: a value of None is unknown; an age written as text becomes an int."""
+    result = {}
+    for name, value in facts.items():
+        if value is None:
+            continue
+        if name == "age" and isinstance(value, str):
+            text = value.strip()
+            if text.isdigit():
+                value = int(text)
+        result[name] = value
+    return result
+
+
+def evaluate(rules: RuleSet, facts: Mapping, period: str, at: datetime) -> Evaluation:
+    known = normalize_facts(facts)
+    fired: list[Rule] = []
+    undecided: list[Rule] = []
+    for rule in rules.rules:
+        value = rule.when.eval(known, period)
+        if value is True:
+            fired.append(rule)
+        elif value is None:
+            undecided.append(rule)
+
+    if any(rule.exclusive for rule in fired):
+        fired = [rule for rule in fired if rule.exclusive]
+        undecided = [rule for rule in undecided if rule.exclusive]
+
+    outcomes, contributors = _outcomes(fired, known, period, at)
+    trace = [
+        TraceStep(
+            rule=rule.id,
+            title=rule.title,
+            facts={name: known[name] for name in rule.facts if name in known},
+            period=period,
+            sources=list(rule.sources),
+            note=rule.note,
+        )
+        for rule in contributors
+    ]
+    return Evaluation(outcomes=outcomes, missing=_missing(undecided, known, period), trace=trace)
+
+
+def _outcomes(fired: list[Rule], known: Mapping, period: str, at: datetime) -> tuple[list[Outcome], list[Rule]]:
+    candidates = [
+        (-rec.priority, rule.order, index, rule, rec)
+        for rule in fired
+        for index, rec in enumerate(rule.recommendations)
+    ]
+    candidates.sort(key=lambda item: item[:3])
+    texts = TextContext(period, at, known)
+    merged: dict[tuple, Outcome] = {}
+    outcomes: list[Outcome] = []
+    contributors: dict[str, Rule] = {}
+    for _, _, _, rule, rec in candidates:
+        contributors.setdefault(rule.id, rule)
+        why = texts.render(rec.why)
+        advice = [texts.render(line) for line in rec.advice]
+        existing = merged.get(rec.key)
+        if existing is None:
+            outcome = Outcome(
+                rule=rule.id,
+                kind=rec.kind,
+                action=rec.action,
+                why=why,
+                sources=list(rule.sources),
+                priority=rec.priority,
+                service_id=rec.service_id,
+                select=rec.select,
+                advice=advice,
+                rules=[rule.id],
+            )
+            merged[rec.key] = outcome
+            outcomes.append(outcome)
+            continue
+        if why and why not in existing.why:
+            existing.why = f"{existing.why} {why}" if existing.why else why
+        for line in advice:
+            if line not in existing.advice:
+                existing.advice.append(line)
+        for source in rule.sources:
+            if source not in existing.sources:
+                existing.sources.append(source)
+        if rule.id not in existing.rules:
+            existing.rules.append(rule.id)
+    return outcomes, list(contributors.values())
+
+
+def _missing(undecided: list[Rule], known: Mapping, period: str) -> list[str]:
+    """The unknown facts that could change the answer, in asking order.
+
+    For each undecided rule, its unknown facts are put in the rule's asking order;
+    a fact's depth is its best position over all rules (0 = the first thing to ask
+    for some rule). Facts are sorted by depth, then by the global asking order;
+    red_flag always comes first when it is unknown."""
+    depth: dict[str, int] = {}
+    for rule in undecided:
+        unknown: list[str] = []
+        rule.when.unknowns(known, period, unknown)
+        ordered = sorted(set(unknown), key=lambda name: rule.ask_rank.get(name, _LAST + ASK_INDEX.get(name, _LAST)))
+        for position, name in enumerate(ordered):
+            if position < depth.get(name, _LAST + 1):
+                depth[name] = position
+    if "red_flag" not in known:
+        depth["red_flag"] = -1
+    return sorted(
+        (name for name in depth if name in FACTS),
+        key=lambda name: (depth[name], ASK_INDEX.get(name, _LAST)),
+    )

@@ -1,0 +1,676 @@
+"""Rules from YAML files: validation with `path:line: message` problems, compilation.
+
+The format is described in docs/rules-format.md. `parse_rules` never stops at the
+first problem: it returns the rules it could compile and every problem found.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Optional
+
+from orient.engine.conditions import (
+    All, Always, Any as AnyOf, Cond, IsIn, Known, Not, NotIn, PeriodIn, Range, Ref, Undecided, referenced_facts, walk,
+)
+from orient.engine.model import Example, Recommendation, Rule, RuleSet, Selector, Text
+from orient.engine.text import make_text, placeholders_of
+from orient.engine.vocabulary import (
+    ACTIONS, ASK_INDEX, CAPABILITIES, FACTS, FIXED_SERVICES, OWN_PRACTITIONER_KINDS, PERIODS,
+    PLACEHOLDERS, SEEDS, SERVICE_KINDS,
+)
+from orient.engine.yamlload import LineDict, LineList, YamlProblem, load_yaml
+from orient.facts import AGE_MAX, FactError, parse_fact_value
+from orient.periods import classify, parse_moment
+from orient.problems import Problem
+
+TOP_KEYS = ("rules", "definitions")
+RULE_KEYS = ("id", "title", "when", "recommendations", "priority", "sources", "note", "ask", "exclusive", "examples")
+REC_KEYS = ("kind", "action", "why", "service", "select", "advice", "priority")
+SELECT_KEYS = ("kind", "capabilities", "limit", "open_now")
+EXAMPLE_KEYS = ("name", "facts", "at", "period", "expect", "missing", "fires")
+COMBINATORS = ("all", "any", "not", "undecided", "ref")
+FACT_TESTS = ("not", "known", "gt", "gte", "lt", "lte")
+RANGE_TESTS = ("gt", "gte", "lt", "lte")
+SELECT_LIMIT_MAX = 10
+
+RULE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+DEFINITION_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+SEED_NAME = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt\b")
+
+# A moment for examples that give only a period (Europe/Paris, 2026).
+REPRESENTATIVE_MOMENTS = {
+    "weekday_day": "2026-03-10T10:00",  # a Tuesday
+    "saturday_morning": "2026-03-14T10:00",
+    "pdsa_evening": "2026-03-10T21:00",
+    "pdsa_night": "2026-03-11T03:00",
+    "pdsa_weekend": "2026-03-14T15:00",  # a Saturday afternoon
+    "pdsa_holiday": "2026-04-06T10:00",  # Easter Monday
+}
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing"
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    return f"'{value}'"
+
+
+def _line_of(container: Any, key: Any, default: int) -> int:
+    if isinstance(container, (LineDict, LineList)):
+        return container.line_of(key)
+    return default
+
+
+def _line(node: Any, default: int) -> int:
+    return getattr(node, "line", default) or default
+
+
+class _Parser:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.path = ""
+        self.refs: list[tuple[Ref, str, int, str]] = []  # (node, path, line, where)
+
+    def error(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    # --- conditions -------------------------------------------------------
+
+    def condition(self, node: Any, line: int, where: str) -> Optional[Cond]:
+        if not isinstance(node, dict):
+            self.error(line, f"{where}: a condition must be a mapping such as {{need: consult}}; got {_show(node)}")
+            return None
+        if not node:
+            return Always()
+        parts: list[Optional[Cond]] = []
+        for key, value in node.items():
+            key_line = _line_of(node, key, line)
+            if key in ("all", "any"):
+                parts.append(self.combination(key, value, key_line, where))
+            elif key == "not":
+                child = self.condition(value, _line(value, key_line), where)
+                parts.append(Not(child) if child is not None else None)
+            elif key == "undecided":
+                child = self.condition(value, _line(value, key_line), where)
+                parts.append(Undecided(child) if child is not None else None)
+            elif key == "ref":
+                if not isinstance(value, str):
+                    self.error(key_line, f"{where}: 'ref' names a definition; got {_show(value)}")
+                    parts.append(None)
+                else:
+                    ref = Ref(value)
+                    self.refs.append((ref, self.path, key_line, where))
+                    parts.append(ref)
+            elif key == "period":
+                parts.append(self.period_test(value, key_line, where))
+            elif key in FACTS:
+                parts.append(self.fact_test(key, value, key_line, where))
+            else:
+                self.error(key_line, f"{where}: unknown fact '{key}'; known facts: {', '.join(FACTS)} "
+                                     f"(and period, {', '.join(COMBINATORS)})")
+                parts.append(None)
+        if any(part is None for part in parts):
+            return None
+        return parts[0] if len(parts) == 1 else All(parts)  # type: ignore[arg-type]
+
+    def combination(self, key: str, value: Any, line: int, where: str) -> Optional[Cond]:
+        if not isinstance(value, list) or not value:
+            self.error(line, f"{where}: '{key}' takes a non-empty list of conditions; got {_show(value)}")
+            return None
+        children = [self.condition(item, _line_of(value, index, line), where) for index, item in enumerate(value)]
+        if any(child is None for child in children):
+            return None
+        return All(children) if key == "all" else AnyOf(children)  # type: ignore[arg-type]
+
+    def period_test(self, value: Any, line: int, where: str) -> Optional[Cond]:
+        negate = False
+        if isinstance(value, dict):
+            if set(value) != {"not"}:
+                self.error(line, f"{where}: a period test is a period, a list of periods or {{not: …}}")
+                return None
+            value, negate = value["not"], True
+        values = value if isinstance(value, list) else [value]
+        bad = [item for item in values if item not in PERIODS]
+        for item in bad:
+            self.error(line, f"{where}: unknown period {_show(item)}; allowed: {', '.join(PERIODS)}")
+        if bad or not values:
+            if not values:
+                self.error(line, f"{where}: an empty list of periods is never true")
+            return None
+        return PeriodIn(values, negate)
+
+    def fact_value_ok(self, name: str, value: Any, line: int, where: str) -> bool:
+        allowed = FACTS[name]
+        if allowed is None:
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= AGE_MAX:
+                self.error(line, f"{where}: fact '{name}': {_show(value)} is not valid; "
+                                 f"allowed: an integer from 0 to {AGE_MAX}")
+                return False
+            return True
+        if not isinstance(value, str) or value not in allowed:
+            self.error(line, f"{where}: fact '{name}': unknown value {_show(value)}; allowed: {', '.join(allowed)}")
+            return False
+        return True
+
+    def values(self, name: str, value: Any, line: int, where: str) -> Optional[list]:
+        values = value if isinstance(value, list) else [value]
+        if not values:
+            self.error(line, f"{where}: fact '{name}': an empty list of values is never true")
+            return None
+        results = [self.fact_value_ok(name, item, _line_of(value, index, line), where)
+                   for index, item in enumerate(values)]
+        return values if all(results) else None
+
+    def fact_test(self, name: str, value: Any, line: int, where: str) -> Optional[Cond]:
+        if not isinstance(value, dict):
+            values = self.values(name, value, line, where)
+            return IsIn(name, values) if values is not None else None
+        if not value:
+            self.error(line, f"{where}: fact '{name}': an empty test; write a value, a list, or one of "
+                             f"{', '.join(FACT_TESTS)}")
+            return None
+        parts: list[Optional[Cond]] = []
+        bounds: dict[str, int] = {}
+        for op, operand in value.items():
+            op_line = _line_of(value, op, line)
+            if op == "not":
+                values = self.values(name, operand, op_line, where)
+                parts.append(NotIn(name, values) if values is not None else None)
+            elif op == "known":
+                if not isinstance(operand, bool):
+                    self.error(op_line, f"{where}: fact '{name}': 'known' takes true or false; got {_show(operand)}")
+                    parts.append(None)
+                else:
+                    parts.append(Known(name, operand))
+            elif op in RANGE_TESTS:
+                if FACTS[name] is not None:
+                    self.error(op_line, f"{where}: fact '{name}': '{op}' only applies to age")
+                    parts.append(None)
+                elif isinstance(operand, bool) or not isinstance(operand, int):
+                    self.error(op_line, f"{where}: fact '{name}': '{op}' takes an integer; got {_show(operand)}")
+                    parts.append(None)
+                else:
+                    bounds[op] = operand
+            else:
+                self.error(op_line, f"{where}: fact '{name}': unknown test '{op}'; allowed: {', '.join(FACT_TESTS)}")
+                parts.append(None)
+        if bounds:
+            parts.append(Range(name, **bounds))
+        if any(part is None for part in parts):
+            return None
+        return parts[0] if len(parts) == 1 else All(parts)  # type: ignore[arg-type]
+
+    # --- texts and recommendations ----------------------------------------
+
+    def text(self, value: Any, line: int, where: str, what: str) -> Optional[Text]:
+        if not isinstance(value, str) or not value.strip():
+            self.error(line, f"{where}: '{what}' must be a non-empty French text")
+            return None
+        names, problem = placeholders_of(value)
+        if problem:
+            self.error(line, f"{where}: '{what}': {problem}")
+            return None
+        bad = [name for name in names if name not in PLACEHOLDERS]
+        for name in bad:
+            self.error(line, f"{where}: unknown placeholder '{{{name}}}' in '{what}'; allowed: "
+                             f"{', '.join('{' + p + '}' for p in PLACEHOLDERS)}")
+        return None if bad else make_text(value.strip())
+
+    def recommendation(self, node: Any, line: int, where: str, default_priority: Optional[int]) -> Optional[Recommendation]:
+        if not isinstance(node, dict):
+            self.error(line, f"{where}: a recommendation must be a mapping with kind, action and why")
+            return None
+        ok = True
+        for key in node:
+            if key not in REC_KEYS:
+                self.error(_line_of(node, key, line), f"{where}: unknown key '{key}'; allowed: {', '.join(REC_KEYS)}")
+                ok = False
+        kind = node.get("kind")
+        if "kind" not in node:
+            self.error(line, f"{where}: no 'kind'; allowed: {', '.join(SERVICE_KINDS)}")
+            ok = False
+        elif kind not in SERVICE_KINDS:
+            self.error(_line_of(node, "kind", line), f"{where}: unknown kind {_show(kind)}; allowed: {', '.join(SERVICE_KINDS)}")
+            ok = False
+        action = node.get("action")
+        if "action" not in node:
+            self.error(line, f"{where}: no 'action'; allowed: {', '.join(ACTIONS)}")
+            ok = False
+        elif action not in ACTIONS:
+            self.error(_line_of(node, "action", line), f"{where}: unknown action {_show(action)}; allowed: {', '.join(ACTIONS)}")
+            ok = False
+        why = None
+        if "why" not in node:
+            self.error(line, f"{where}: no 'why' (the French text read to the patient)")
+            ok = False
+        else:
+            why = self.text(node["why"], _line_of(node, "why", line), where, "why")
+            ok = ok and why is not None
+        advice: list[Text] = []
+        if "advice" in node:
+            raw = node["advice"]
+            advice_line = _line_of(node, "advice", line)
+            if not isinstance(raw, list):
+                self.error(advice_line, f"{where}: 'advice' must be a list of French lines")
+                ok = False
+            else:
+                for index, item in enumerate(raw):
+                    text = self.text(item, _line_of(raw, index, advice_line), where, "advice")
+                    if text is None:
+                        ok = False
+                    else:
+                        advice.append(text)
+        priority = default_priority
+        if "priority" in node:
+            raw_priority = node["priority"]
+            if isinstance(raw_priority, bool) or not isinstance(raw_priority, int):
+                self.error(_line_of(node, "priority", line), f"{where}: 'priority' must be an integer; got {_show(raw_priority)}")
+                ok = False
+            else:
+                priority = raw_priority
+        service_id = node.get("service")
+        if "service" in node:
+            service_line = _line_of(node, "service", line)
+            if service_id not in FIXED_SERVICES:
+                self.error(service_line, f"{where}: unknown service {_show(service_id)}; allowed: {', '.join(FIXED_SERVICES)}")
+                ok = False
+            elif kind in SERVICE_KINDS and kind not in FIXED_SERVICES[service_id]:
+                self.error(service_line, f"{where}: service '{service_id}' cannot be given as kind '{kind}'; "
+                                         f"its kinds: {', '.join(FIXED_SERVICES[service_id])}")
+                ok = False
+        selector = None
+        if "select" in node:
+            selector = self.selector(node["select"], _line_of(node, "select", line), where, kind)
+            ok = ok and selector is not None
+        if "service" in node and "select" in node:
+            self.error(line, f"{where}: give either 'service' (a fixed number) or 'select' (places from the directory), not both")
+            ok = False
+        elif kind in OWN_PRACTITIONER_KINDS and ("service" in node or "select" in node):
+            self.error(line, f"{where}: kind '{kind}' is the patient's own practitioner: no 'service' and no 'select'")
+            ok = False
+        elif ("service" not in node and "select" not in node and kind not in OWN_PRACTITIONER_KINDS
+              and action != "info" and kind in SERVICE_KINDS):
+            self.error(line, f"{where}: kind '{kind}' with action '{action}' needs 'service' (a fixed number) "
+                             f"or 'select' (places from the directory)")
+            ok = False
+        if not ok or priority is None or why is None:
+            return None
+        return Recommendation(kind=kind, action=action, why=why, priority=priority, service_id=service_id,
+                              select=selector, advice=tuple(advice), line=line)
+
+    def selector(self, node: Any, line: int, where: str, kind: Any) -> Optional[Selector]:
+        if not isinstance(node, dict):
+            self.error(line, f"{where}: 'select' must be a mapping such as {{kind: centre_sante, limit: 2}}")
+            return None
+        ok = True
+        for key in node:
+            if key not in SELECT_KEYS:
+                self.error(_line_of(node, key, line), f"{where}: select: unknown key '{key}'; allowed: {', '.join(SELECT_KEYS)}")
+                ok = False
+        select_kind = node.get("kind", kind)
+        if select_kind not in SERVICE_KINDS:
+            self.error(_line_of(node, "kind", line), f"{where}: select: unknown kind {_show(select_kind)}; allowed: {', '.join(SERVICE_KINDS)}")
+            ok = False
+        elif select_kind != kind:
+            self.error(_line_of(node, "kind", line), f"{where}: select: kind '{select_kind}' differs from the recommendation's kind {_show(kind)}")
+            ok = False
+        capabilities = node.get("capabilities", [])
+        if not isinstance(capabilities, list):
+            capabilities = [capabilities]
+        for capability in capabilities:
+            if capability not in CAPABILITIES:
+                self.error(_line_of(node, "capabilities", line),
+                           f"{where}: select: unknown capability {_show(capability)}; allowed: {', '.join(CAPABILITIES)}")
+                ok = False
+        limit = node.get("limit", 1)
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= SELECT_LIMIT_MAX:
+            self.error(_line_of(node, "limit", line), f"{where}: select: 'limit' must be an integer from 1 to {SELECT_LIMIT_MAX}; got {_show(limit)}")
+            ok = False
+        open_now = node.get("open_now", False)
+        if not isinstance(open_now, bool):
+            self.error(_line_of(node, "open_now", line), f"{where}: select: 'open_now' takes true or false; got {_show(open_now)}")
+            ok = False
+        if not ok:
+            return None
+        return Selector(kind=select_kind, capabilities=tuple(capabilities), limit=limit, open_now=open_now)
+
+    # --- sources, examples, rules -----------------------------------------
+
+    def sources(self, node: Any, line: int, where: str) -> Optional[tuple[str, ...]]:
+        if not isinstance(node, list) or not node:
+            self.error(line, f"{where}: no sources; cite a seed file and section (like "
+                             f"'000_9b2cbc01bfa1af61.txt II') or a public source named in facts.md")
+            return None
+        ok = True
+        for index, source in enumerate(node):
+            source_line = _line_of(node, index, line)
+            if not isinstance(source, str) or not source.strip():
+                self.error(source_line, f"{where}: a source must be a non-empty text; got {_show(source)}")
+                ok = False
+                continue
+            for seed in SEED_NAME.findall(source):
+                if seed not in SEEDS:
+                    self.error(source_line, f"{where}: unknown seed file '{seed}'; seeds: {', '.join(SEEDS)}")
+                    ok = False
+                elif not source.replace(seed, "").strip():
+                    self.error(source_line, f"{where}: source '{source}' names a seed file without a section "
+                                            f"(like '{seed} II')")
+                    ok = False
+        return tuple(item.strip() for item in node) if ok else None
+
+    def example(self, node: Any, line: int, rule_id: str) -> Optional[Example]:
+        where = f"rule '{rule_id}', example"
+        if not isinstance(node, dict):
+            self.error(line, f"{where}: an example must be a mapping with name, facts, at or period, expect and missing")
+            return None
+        name = node.get("name")
+        if not isinstance(name, str) or not name.strip():
+            self.error(line, f"{where}: no 'name' (it names the test)")
+            return None
+        where = f"rule '{rule_id}', example '{name}'"
+        ok = True
+        for key in node:
+            if key not in EXAMPLE_KEYS:
+                self.error(_line_of(node, key, line), f"{where}: unknown key '{key}'; allowed: {', '.join(EXAMPLE_KEYS)}")
+                ok = False
+        facts: dict[str, Any] = {}
+        raw_facts = node.get("facts", {})
+        facts_line = _line_of(node, "facts", line)
+        if not isinstance(raw_facts, dict):
+            self.error(facts_line, f"{where}: 'facts' must be a mapping fact: value")
+            ok = False
+        else:
+            for fact, value in raw_facts.items():
+                try:
+                    facts[fact] = parse_fact_value(fact, value if not isinstance(value, bool) else _show(value).strip("'"))
+                except FactError as exc:
+                    self.error(_line_of(raw_facts, fact, facts_line), f"{where}: {exc}")
+                    ok = False
+        period = node.get("period")
+        at: Optional[datetime] = None
+        if "period" in node and period not in PERIODS:
+            self.error(_line_of(node, "period", line), f"{where}: unknown period {_show(period)}; allowed: {', '.join(PERIODS)}")
+            ok = False
+        if "at" in node:
+            try:
+                at = parse_moment(str(node["at"]))
+            except ValueError as exc:
+                self.error(_line_of(node, "at", line), f"{where}: 'at': {exc}")
+                ok = False
+        if "at" not in node and "period" not in node:
+            self.error(line, f"{where}: give 'at' (a moment, like 2026-11-28T14:00) or 'period'")
+            ok = False
+        expect = node.get("expect")
+        if not isinstance(expect, list):
+            self.error(_line_of(node, "expect", line), f"{where}: 'expect' must list the kinds of the first recommendations, in order")
+            ok = False
+        else:
+            for index, kind in enumerate(expect):
+                if kind not in SERVICE_KINDS:
+                    self.error(_line_of(expect, index, line), f"{where}: expect: unknown kind {_show(kind)}; allowed: {', '.join(SERVICE_KINDS)}")
+                    ok = False
+        missing = node.get("missing")
+        if not isinstance(missing, list):
+            self.error(_line_of(node, "missing", line), f"{where}: 'missing' must list the facts still to ask, in order ([] for none)")
+            ok = False
+        else:
+            for index, fact in enumerate(missing):
+                if fact not in FACTS:
+                    self.error(_line_of(missing, index, line), f"{where}: missing: unknown fact {_show(fact)}; known facts: {', '.join(FACTS)}")
+                    ok = False
+        fires = node.get("fires", True)
+        if not isinstance(fires, bool):
+            self.error(_line_of(node, "fires", line), f"{where}: 'fires' takes true or false")
+            ok = False
+        if not ok:
+            return None
+        if at is None:
+            at = parse_moment(REPRESENTATIVE_MOMENTS[period])
+        if period is None:
+            period = classify(at)
+        return Example(name=name.strip(), facts=facts, period=period, at=at, expect=tuple(expect),
+                       missing=tuple(missing), fires=fires, line=line)
+
+    def rule(self, node: Any, line: int, index: int) -> Optional[Rule]:
+        if not isinstance(node, dict):
+            self.error(line, f"rule #{index + 1}: a rule must be a mapping with id, title, when, recommendations, "
+                             f"priority, sources and examples")
+            return None
+        rule_id = node.get("id")
+        if "id" not in node:
+            self.error(line, f"rule #{index + 1}: no 'id'")
+            where = f"rule #{index + 1}"
+            ok = False
+        elif not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
+            self.error(_line_of(node, "id", line), f"rule id {_show(rule_id)} must be dotted lowercase words, "
+                                                    f"like 'out_of_hours.consult'")
+            where = f"rule #{index + 1}"
+            ok = False
+        else:
+            where = f"rule '{rule_id}'"
+            ok = True
+        for key in node:
+            if key not in RULE_KEYS:
+                self.error(_line_of(node, key, line), f"{where}: unknown key '{key}'; allowed: {', '.join(RULE_KEYS)}")
+                ok = False
+        title = node.get("title")
+        if not isinstance(title, str) or not title.strip():
+            self.error(_line_of(node, "title", line), f"{where}: no 'title'")
+            ok = False
+        when: Optional[Cond] = None
+        if "when" not in node:
+            self.error(line, f"{where}: no 'when' (write 'when: {{}}' for a rule that always applies)")
+            ok = False
+        else:
+            when = self.condition(node["when"], _line_of(node, "when", line), where)
+            ok = ok and when is not None
+        priority = node.get("priority")
+        if "priority" not in node or isinstance(priority, bool) or not isinstance(priority, int):
+            self.error(_line_of(node, "priority", line), f"{where}: 'priority' must be an integer (higher comes first)")
+            ok = False
+            priority = None
+        recommendations: list[Recommendation] = []
+        raw_recs = node.get("recommendations")
+        recs_line = _line_of(node, "recommendations", line)
+        if not isinstance(raw_recs, list) or not raw_recs:
+            self.error(recs_line, f"{where}: no 'recommendations'")
+            ok = False
+        else:
+            for rec_index, item in enumerate(raw_recs):
+                rec = self.recommendation(item, _line_of(raw_recs, rec_index, recs_line),
+                                          f"{where}: recommendation {rec_index + 1}", priority)
+                if rec is None:
+                    ok = False
+                else:
+                    recommendations.append(rec)
+        sources = self.sources(node.get("sources"), _line_of(node, "sources", line), where)
+        ok = ok and sources is not None
+        note = node.get("note")
+        if note is not None and (not isinstance(note, str) or not note.strip()):
+            self.error(_line_of(node, "note", line), f"{where}: 'note' must be a text")
+            ok = False
+        ask: list[str] = []
+        if "ask" in node:
+            raw_ask = node["ask"]
+            ask_line = _line_of(node, "ask", line)
+            if not isinstance(raw_ask, list):
+                self.error(ask_line, f"{where}: 'ask' must list facts in the order to ask them")
+                ok = False
+            else:
+                for ask_index, fact in enumerate(raw_ask):
+                    if fact not in FACTS:
+                        self.error(_line_of(raw_ask, ask_index, ask_line), f"{where}: ask: unknown fact {_show(fact)}; known facts: {', '.join(FACTS)}")
+                        ok = False
+                    elif fact in ask:
+                        self.error(_line_of(raw_ask, ask_index, ask_line), f"{where}: ask: '{fact}' is listed twice")
+                        ok = False
+                    else:
+                        ask.append(fact)
+        exclusive = node.get("exclusive", False)
+        if not isinstance(exclusive, bool):
+            self.error(_line_of(node, "exclusive", line), f"{where}: 'exclusive' takes true or false")
+            ok = False
+        examples: list[Example] = []
+        raw_examples = node.get("examples")
+        examples_line = _line_of(node, "examples", line)
+        if not isinstance(raw_examples, list) or not raw_examples:
+            self.error(examples_line, f"{where}: no examples; give at least one situation with its expected "
+                                      f"recommendations and missing facts")
+            ok = False
+        else:
+            names: set[str] = set()
+            for example_index, item in enumerate(raw_examples):
+                example = self.example(item, _line_of(raw_examples, example_index, examples_line),
+                                       rule_id if isinstance(rule_id, str) else f"#{index + 1}")
+                if example is None:
+                    ok = False
+                elif example.name in names:
+                    self.error(example.line, f"{where}: two examples are named '{example.name}'")
+                    ok = False
+                else:
+                    names.add(example.name)
+                    examples.append(example)
+        if not ok:
+            return None
+        return Rule(id=rule_id, title=title.strip(), when=when, recommendations=tuple(recommendations),
+                    priority=priority, sources=sources, note=note.strip() if note else None, ask=tuple(ask),
+                    exclusive=exclusive, examples=tuple(examples), path=self.path, line=line,
+                    ask_rank={fact: position for position, fact in enumerate(ask)})
+
+
+def rule_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml"))
+
+
+def parse_rules(path: Path | str) -> tuple[RuleSet, list[Problem]]:
+    """Every rule that compiles, and every problem found (all files, all at once)."""
+    path = Path(path)
+    parser = _Parser()
+    if not path.exists():
+        return RuleSet([], {}, []), [Problem(str(path), None, "no such file or directory")]
+    files = rule_files(path)
+    if not files:
+        return RuleSet([], {}, []), [Problem(str(path), None, "no rule files (*.yaml) here")]
+
+    documents: list[tuple[str, LineDict]] = []
+    for file in files:
+        parser.path = str(file)
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            parser.error(1, f"cannot read: {exc}")
+            continue
+        try:
+            data, duplicates = load_yaml(text)
+        except YamlProblem as exc:
+            parser.error(exc.line, exc.message)
+            continue
+        for line, message in duplicates:
+            parser.error(line, message)
+        if data is None:
+            parser.error(1, "empty file; expected 'rules:' (and optionally 'definitions:')")
+            continue
+        if not isinstance(data, dict) or not any(key in data for key in TOP_KEYS):
+            parser.error(_line(data, 1), "expected a mapping with 'rules:' (a list) and optionally 'definitions:'")
+            continue
+        for key in data:
+            if key not in TOP_KEYS:
+                parser.error(data.line_of(key), f"unknown top-level key '{key}'; allowed: {', '.join(TOP_KEYS)}")
+        documents.append((str(file), data))
+
+    # Definitions first: rules in any file may refer to them.
+    definitions: dict[str, Cond] = {}
+    defined_at: dict[str, tuple[str, int]] = {}
+    definition_refs: dict[str, list[str]] = {}
+    for file, data in documents:
+        parser.path = file
+        raw = data.get("definitions")
+        if raw is None:
+            continue
+        if not isinstance(raw, dict):
+            parser.error(data.line_of("definitions"), "'definitions' must map names to conditions")
+            continue
+        for name, node in raw.items():
+            line = raw.line_of(name)
+            if not isinstance(name, str) or not DEFINITION_NAME.match(name):
+                parser.error(line, f"definition name {_show(name)} must be a lowercase word like 'doctor_needed'")
+                continue
+            if name in defined_at:
+                first = defined_at[name]
+                parser.error(line, f"duplicate definition '{name}' (first defined at {first[0]}:{first[1]})")
+                continue
+            defined_at[name] = (file, line)
+            before = len(parser.refs)
+            cond = parser.condition(node, _line(node, line), f"definition '{name}'")
+            definition_refs[name] = [ref.name for ref, *_ in parser.refs[before:]]
+            if cond is not None:
+                definitions[name] = cond
+
+    rules: list[Rule] = []
+    first_ids: dict[str, tuple[str, int]] = {}
+    for file, data in documents:
+        parser.path = file
+        raw_rules = data.get("rules", [])
+        if not isinstance(raw_rules, list):
+            parser.error(data.line_of("rules"), "'rules' must be a list of rules")
+            continue
+        for index, node in enumerate(raw_rules):
+            line = _line_of(raw_rules, index, data.line_of("rules"))
+            rule = parser.rule(node, line, index)
+            rule_id = node.get("id") if isinstance(node, dict) else None
+            if isinstance(rule_id, str) and RULE_ID.match(rule_id):
+                if rule_id in first_ids:
+                    first = first_ids[rule_id]
+                    parser.error(line, f"duplicate rule id '{rule_id}' (first defined at {first[0]}:{first[1]})")
+                    continue
+                first_ids[rule_id] = (file, line)
+            if rule is not None:
+                rules.append(rule)
+
+    # Bind references; refuse unknown names and cycles.
+    cyclic = _cycles(definition_refs)
+    for ref, file, line, where in parser.refs:
+        parser.path = file
+        if ref.name not in defined_at:
+            known = ", ".join(sorted(defined_at)) or "none"
+            parser.problems.append(Problem(file, line, f"{where}: unknown definition '{ref.name}'; definitions: {known}"))
+        elif ref.name in cyclic:
+            continue
+        else:
+            ref.target = definitions.get(ref.name)
+    for name, chain in cyclic.items():
+        file, line = defined_at[name]
+        parser.problems.append(Problem(file, line, f"definition '{name}' refers to itself: {' -> '.join(chain)}"))
+
+    bound = [rule for rule in rules if all(not isinstance(node, Ref) or node.target is not None for node in walk(rule.when))]
+    for order, rule in enumerate(bound):
+        rule.order = order
+        facts = [name for name in referenced_facts(rule.when) if name != "period"]
+        rule.facts = tuple(sorted(dict.fromkeys(facts),
+                                  key=lambda name: rule.ask_rank.get(name, len(ASK_INDEX) + ASK_INDEX.get(name, 0))))
+    ruleset = RuleSet(rules=bound, definitions=definitions, paths=[file for file, _ in documents])
+    return ruleset, parser.problems
+
+
+def _cycles(graph: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Definitions that reach themselves, each with one cycle as a chain of names."""
+    result: dict[str, list[str]] = {}
+    for start in graph:
+        stack = [(start, [start])]
+        seen: set[str] = set()
+        while stack:
+            name, chain = stack.pop()
+            for target in graph.get(name, []):
+                if target == start:
+                    result.setdefault(start, chain + [start])
+                elif target not in seen and target in graph:
+                    seen.add(target)
+                    stack.append((target, chain + [target]))
+    return result

@@ -1,0 +1,125 @@
+"""The engine's data: compiled rules (in) and outcomes (out)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from orient.answer import TraceStep
+from orient.engine.conditions import Cond
+
+
+@dataclass(frozen=True)
+class Selector:
+    """A place the directory chooses: nearest open services of a kind first."""
+
+    kind: str
+    capabilities: tuple[str, ...] = ()
+    limit: int = 1
+    open_now: bool = False
+
+
+@dataclass
+class Outcome:
+    """One recommendation the rules want, before the directory resolves it."""
+
+    rule: str
+    kind: str
+    action: str
+    why: str
+    sources: list[str]
+    priority: int
+    service_id: Optional[str] = None
+    select: Optional[Selector] = None
+    advice: list[str] = field(default_factory=list)
+    # Every rule that asked for this recommendation (the first is `rule`); duplicates
+    # from several rules are merged into one outcome.
+    rules: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Evaluation:
+    outcomes: list[Outcome]  # ordered, rank 1 first
+    missing: list[str]  # facts to ask, red_flag first
+    trace: list[TraceStep]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A French text, with its placeholders found at load time."""
+
+    template: str
+    placeholders: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    kind: str
+    action: str
+    why: Text
+    priority: int
+    service_id: Optional[str]
+    select: Optional[Selector]
+    advice: tuple[Text, ...]
+    line: int
+
+    @property
+    def key(self) -> tuple:
+        """What makes two recommendations the same advice to the patient: the same
+        kind and action, and the same fixed service or the same selector."""
+        if self.service_id is not None:
+            return (self.kind, self.action, "service", self.service_id)
+        if self.select is not None:
+            return (self.kind, self.action, "select", tuple(sorted(self.select.capabilities)), self.select.open_now)
+        return (self.kind, self.action)
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    facts: dict[str, Any]
+    period: str
+    at: Any  # datetime
+    expect: tuple[str, ...]
+    missing: tuple[str, ...]
+    fires: bool
+    line: int
+
+
+@dataclass
+class Rule:
+    id: str
+    title: str
+    when: Cond
+    recommendations: tuple[Recommendation, ...]
+    priority: int
+    sources: tuple[str, ...]
+    note: Optional[str]
+    ask: tuple[str, ...]
+    exclusive: bool
+    examples: tuple[Example, ...]
+    path: str
+    line: int
+    order: int = 0
+    # facts the rule depends on (through references too), in asking order
+    facts: tuple[str, ...] = ()
+    ask_rank: dict = field(default_factory=dict)
+
+
+@dataclass
+class RuleSet:
+    rules: list[Rule]
+    definitions: dict[str, Cond]
+    paths: list[str]
+
+    def get(self, rule_id: str) -> Optional[Rule]:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        return None
+
+    def __iter__(self):
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)

@@ -1,0 +1,115 @@
+"""Placeholders in the French texts of the rules, filled at evaluation time.
+
+- `{moment}`: "Samedi après-midi", "Dimanche", "Ce soir", "Cette nuit", "Lundi de Pâques (jour férié)", "Jour de pont"…
+- `{fee}`: the pharmacy duty fee per prescription at that moment (arrêté du 5 juillet 2024):
+  "10 €" 20h–24h and 6h–8h, "20 €" 0h–6h, "6 €" Sundays and public holidays 8h–20h, "2 €" otherwise.
+- `{next_working_day}`: when a practice can be called: "aujourd'hui", "ce matin dès l'ouverture",
+  "demain", "lundi 30 novembre".
+- `{problem}`: the pharmacist-level problem, "Mal de gorge", "Cystite"… ("Ce petit problème" when unknown).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from datetime import date, datetime, timedelta
+from typing import Mapping
+
+from orient.engine.model import Text
+from orient.periods import moment_label, public_holiday, to_paris
+
+_FIELD = re.compile(r"\{([^{}]*)\}")
+
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")
+PROBLEMS = {
+    "sore_throat": "Mal de gorge",
+    "cystitis": "Cystite",
+    "wound": "Petite plaie",
+    "tick_bite": "Piqûre de tique",
+    "burn": "Brûlure légère",
+    "conjunctivitis": "Conjonctivite",
+}
+
+
+def placeholders_of(template: str) -> tuple[list[str], str | None]:
+    """(placeholder names, error) for a text; the error says why it cannot be formatted."""
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+    except ValueError as exc:
+        return [], f"malformed placeholder ({exc}); write {{{{ and }}}} for literal braces"
+    return names, None
+
+
+def make_text(template: str) -> Text:
+    names, _ = placeholders_of(template)
+    return Text(template, tuple(dict.fromkeys(names)))
+
+
+def _is_working_day(d: date) -> bool:
+    return d.weekday() < 5 and public_holiday(d) is None
+
+
+def duty_fee(at: datetime) -> str:
+    local = to_paris(at)
+    hour = local.hour
+    if hour >= 20 or 6 <= hour < 8:
+        return "10 €"
+    if hour < 6:
+        return "20 €"
+    if local.weekday() == 6 or public_holiday(local.date()) is not None:
+        return "6 €"
+    return "2 €"
+
+
+def next_working_day(period: str, at: datetime) -> str:
+    if period == "weekday_day":
+        return "aujourd'hui"
+    local = to_paris(at)
+    today = local.date()
+    if local.hour < 8 and _is_working_day(today):
+        return "ce matin dès l'ouverture"
+    day = today + timedelta(days=1)
+    for _ in range(15):
+        if _is_working_day(day):
+            break
+        day += timedelta(days=1)
+    if day == today + timedelta(days=1):
+        return "demain"
+    return f"{WEEKDAYS[day.weekday()]} {day.day}{'er' if day.day == 1 else ''} {MONTHS[day.month - 1]}"
+
+
+class TextContext:
+    """Fills placeholders for one evaluation; each value is computed once, when used."""
+
+    __slots__ = ("period", "at", "facts", "_cache")
+
+    def __init__(self, period: str, at: datetime, facts: Mapping):
+        self.period = period
+        self.at = at
+        self.facts = facts
+        self._cache: dict[str, str] = {}
+
+    def value(self, name: str) -> str:
+        if name not in self._cache:
+            try:
+                if name == "moment":
+                    result = moment_label(self.period, self.at)
+                elif name == "fee":
+                    result = duty_fee(self.at)
+                elif name == "next_working_day":
+                    result = next_working_day(self.period, self.at)
+                elif name == "problem":
+                    result = PROBLEMS.get(self.facts.get("minor_problem"), "Ce petit problème")
+                else:
+                    result = ""
+            except (OverflowError, ValueError):  # moments at the edge of the calendar
+                result = ""
+            self._cache[name] = result
+        return self._cache[name]
+
+    def render(self, text: Text) -> str:
+        if not text.placeholders:
+            return text.template
+        return text.template.format_map({name: self.value(name) for name in text.placeholders})
