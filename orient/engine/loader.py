@@ -656,7 +656,7 @@ def parse_rules(path: Path | str) -> tuple[RuleSet, list[Problem]]:
         rule.facts = tuple(sorted(dict.fromkeys(facts),
                                   key=lambda name: rule.ask_rank.get(name, len(ASK_INDEX) + ASK_INDEX.get(name, 0))))
     ruleset = RuleSet(rules=bound, definitions=definitions, paths=[file for file, _ in documents])
-    return ruleset, parser.problems
+    return ruleset, sorted(parser.problems, key=lambda p: (p.path, p.line or 0))
 
 
 def _cycles(graph: dict[str, list[str]]) -> dict[str, list[str]]:

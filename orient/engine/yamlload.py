@@ -95,7 +95,10 @@ def load_yaml(text: str) -> tuple[Any, list[tuple[int, str]]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
-        what = " ".join(part for part in (exc.context, exc.problem) if part)
+        context = exc.context or ""
+        if context and exc.context_mark is not None and exc.context_mark.line + 1 != line:
+            context += f" (started at line {exc.context_mark.line + 1})"
+        what = " ".join(part for part in (context, exc.problem) if part)
         raise YamlProblem(line, f"invalid YAML: {what}") from None
     except yaml.YAMLError as exc:
         raise YamlProblem(1, f"invalid YAML: {exc}") from None

@@ -1,0 +1,85 @@
+"""`check_rules` and `load_rules` on bad rule files: every problem, as `path:line: message`.
+
+Each case in tests/fixtures/rules_bad/ is a file (or a folder) with one problem;
+its `# expect:` comments give the exact lines `orient check` must print, with paths
+relative to the fixtures folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from orient.engine import check_rules, load_rules
+from orient.paths import rules_dir
+from orient.problems import DataError
+
+BAD = Path(__file__).parent / "fixtures" / "rules_bad"
+CASES = sorted(BAD.iterdir())
+# Problems found by running examples and searching reachability, not by loading.
+SEMANTIC = ("expected the recommendations", "expected missing", "the rule gives nothing",
+            "example says 'fires: false'", "can never apply", "never changes the answer")
+
+
+def expected_lines(case: Path) -> list[str]:
+    files = [case] if case.is_file() else sorted(case.iterdir())
+    return [
+        line.removeprefix("# expect: ").rstrip("\n")
+        for file in files
+        for line in file.read_text(encoding="utf-8").splitlines()
+        if line.startswith("# expect: ")
+    ]
+
+
+def reported_lines(case: Path) -> list[str]:
+    prefix = str(BAD.resolve()) + "/"
+    return [str(problem).replace(prefix, "") for problem in check_rules(case.resolve())]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_each_bad_rules_file_reports_exactly_its_expected_problems(case):
+    expected = expected_lines(case)
+    assert expected, f"{case.name} has no '# expect:' line"
+    assert reported_lines(case) == expected
+
+
+def structural_lines(case: Path) -> list[str]:
+    return [line for line in expected_lines(case) if not any(mark in line for mark in SEMANTIC)]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if structural_lines(c)], ids=lambda p: p.name)
+def test_loading_a_bad_rules_file_raises_with_every_problem_and_loads_nothing(case):
+    structural = structural_lines(case)
+    with pytest.raises(DataError) as raised:
+        load_rules(case.resolve())
+    prefix = str(BAD.resolve()) + "/"
+    assert [str(p).replace(prefix, "") for p in raised.value.problems] == structural
+
+
+def test_several_problems_in_one_file_are_all_reported_at_once():
+    assert len(reported_lines(BAD / "several_problems.yaml")) == 4
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if not structural_lines(c)], ids=lambda p: p.name)
+def test_semantic_problems_do_not_stop_loading_the_rules(case):
+    assert len(load_rules(case)) >= 1
+
+
+def test_the_embedded_rules_have_no_problem_at_all():
+    assert [str(p) for p in check_rules(rules_dir())] == []
+
+
+def test_a_missing_folder_is_a_problem_not_a_crash(tmp_path):
+    problems = check_rules(tmp_path / "nowhere")
+    assert [p.message for p in problems] == ["no such file or directory"]
+
+
+def test_an_empty_folder_is_a_problem(tmp_path):
+    assert [p.message for p in check_rules(tmp_path)] == ["no rule files (*.yaml) here"]
+
+
+def test_problems_print_as_path_line_message(tmp_path):
+    (tmp_path / "x.yaml").write_text("rules:\n  - id: Bad\n", encoding="utf-8")
+    first = str(check_rules(tmp_path)[0])
+    assert first.startswith(f"{tmp_path / 'x.yaml'}:2: ")
