@@ -202,3 +202,31 @@ def test_the_fast_ranking_matches_the_full_scan_on_other_random_directories(seed
         slow = naive_select(services, lambda h: hours_status(h, at), kind=kind, near=near,
                             capabilities=frozenset(caps), limit=limit, max_km=max_km, distance=great_circle_km)
         assert [(p.service.id, p.distance_km) for p in fast] == [(p.service.id, p.distance_km) for p in slow]
+
+
+# --- the lower bound that lets the search stop early ---------------------------------------
+
+@settings(max_examples=150, deadline=None)
+@given(
+    q=st.tuples(st.floats(-25.0, 52.0), st.floats(-65.0, 60.0)),
+    box=st.tuples(st.integers(-25, 51), st.integers(-65, 59)),
+)
+def test_the_distance_bound_of_a_box_is_never_more_than_any_point_of_it_and_nearly_reached(q, box):
+    from math import cos, radians, sin
+
+    from orient.directory.ranking import _box_min_km
+
+    lat_lo, lon_lo = float(box[0]), float(box[1])
+    lat_hi, lon_hi = lat_lo + 1.0, lon_lo + 1.0
+    plat = radians(q[0])
+    bound = _box_min_km(plat, q[1], sin(plat), cos(plat), lat_lo, lat_hi, lon_lo, lon_hi)
+    steps = [k / 200 for k in range(201)]
+    edge_points = (
+        [(lat_lo + t, lon_lo) for t in steps] + [(lat_lo + t, lon_hi) for t in steps]
+        + [(lat_lo, lon_lo + t) for t in steps] + [(lat_hi, lon_lo + t) for t in steps]
+        + [(lat_lo + t, lon_lo + u) for t in steps[::20] for u in steps[::20]]
+    )
+    nearest = min(great_circle(q, p).km for p in edge_points)
+    assert bound <= nearest + 1e-6
+    inside = lat_lo <= q[0] <= lat_hi and lon_lo <= q[1] <= lon_hi
+    assert bound == 0.0 if inside else nearest - bound < 1.0

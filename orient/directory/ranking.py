@@ -1,31 +1,49 @@
 """Rank services of a kind: open first, then unknown hours, closed last; nearest first in each.
 
-A grid of cells (one per kind) holds the located services. A query scans the
-cells ring by ring around the patient and computes exact (haversine) distances
-only for the services of scanned cells. It stops as soon as the answer cannot
-change: enough services of the best classes are closer than any unscanned
-cell can be. Services without a location come after the located ones of their
-class. Whether each distinct `opening_hours` string is open is computed once
-per query, so knowing how many services of each class exist costs little.
+Whether a service is open depends only on its `opening_hours` string, so a
+query evaluates each distinct string once and knows how many services of each
+class (open, unknown, closed) there are. Then, class by class until the limit
+is reached:
+
+- a sparse class (few services) is scanned whole: exact distances, one sort;
+- a dense class is searched best-first in a two-level grid (one per kind):
+  blocks of 1° and cells of 0.1°, visited by their exact lower-bound distance
+  to the patient (a heap), computing exact (haversine) distances only for the
+  services of visited cells, and stopping as soon as enough services are closer
+  than the next block or cell can be. Near or far, it reads few cells.
+
+Services without a location come after the located ones of their class.
+`naive_select` is the reference full scan the tests compare with.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections import Counter
-from datetime import datetime
 from typing import Callable, Iterable, Optional
 
 from orient.directory.geo import EARTH_RADIUS_KM
 from orient.directory.model import HoursStatus, Placed, Service
 
 OPEN, UNKNOWN, CLOSED = 0, 1, 2
+CLASSES = (OPEN, UNKNOWN, CLOSED)
 CELL_DEG = 0.1  # about 11 km north-south, 8 km east-west in the Gers
-SMALL_KIND = 64  # below this, scanning every service of the kind is faster than the grid
+BLOCK = 10  # cells per block side: blocks of 1°
+_PAD = 1e-9  # degrees added around boxes, against floating-point edges
+SMALL_KIND = 64  # a kind this small is always scanned whole
+SPARSE_MIN = 256  # a class this small is always scanned whole
 
 
 def status_class(status: HoursStatus) -> int:
     return OPEN if status.open is True else CLOSED if status.open is False else UNKNOWN
+
+
+class Groups:
+    """The services of a kind having some capabilities, by opening-hours string."""
+
+    def __init__(self, located: dict[Optional[str], list[int]], unlocated: dict[Optional[str], list[int]]):
+        self.located = located
+        self.unlocated = unlocated
 
 
 class KindIndex:
@@ -33,55 +51,65 @@ class KindIndex:
 
     def __init__(self, services: Iterable[Service]):
         self.services: list[Service] = list(services)
-        self.lats: list[float] = []
-        self.lons: list[float] = []
         self.cells: dict[tuple[int, int], list[int]] = {}
-        self.unlocated: list[int] = []
-        max_abs_lat = 0.0
         for i, s in enumerate(self.services):
             if s.located:
                 self.cells.setdefault(_cell(s.lat, s.lon), []).append(i)
-                max_abs_lat = max(max_abs_lat, abs(s.lat))
-            else:
-                self.unlocated.append(i)
-            self.lats.append(s.lat if s.located else 0.0)
-            self.lons.append(s.lon if s.located else 0.0)
-        self.max_abs_lat = max_abs_lat
-        if self.cells:
-            self.i_range = (min(c[0] for c in self.cells), max(c[0] for c in self.cells))
-            self.j_range = (min(c[1] for c in self.cells), max(c[1] for c in self.cells))
-        self._counts: dict[frozenset[str], Counter] = {}
+        self.located_count = sum(len(m) for m in self.cells.values())
+        self.blocks: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for key in self.cells:
+            self.blocks.setdefault((key[0] // BLOCK, key[1] // BLOCK), []).append(key)
+        self._groups: dict[frozenset[str], Groups] = {}
 
-    def hours_counts(self, capabilities: frozenset[str]) -> Counter:
-        """(opening_hours, located) -> how many services have them, among those with the capabilities."""
-        counts = self._counts.get(capabilities)
-        if counts is None:
-            counts = Counter(
-                (s.opening_hours, s.located) for s in self.services if capabilities <= s.capabilities
-            )
-            self._counts[capabilities] = counts
-        return counts
+    def groups(self, capabilities: frozenset[str]) -> Groups:
+        """Built once per set of capabilities asked for (the rules ask for few)."""
+        groups = self._groups.get(capabilities)
+        if groups is None:
+            located: dict[Optional[str], list[int]] = {}
+            unlocated: dict[Optional[str], list[int]] = {}
+            for i, s in enumerate(self.services):
+                if capabilities <= s.capabilities:
+                    (located if s.located else unlocated).setdefault(s.opening_hours, []).append(i)
+            groups = self._groups[capabilities] = Groups(located, unlocated)
+        return groups
 
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:
     return (math.floor(lat / CELL_DEG), math.floor(lon / CELL_DEG))
 
 
-def _haversine(lat1: float, lon1: float, cos1: float, lat2: float, lon2: float) -> float:
-    p2 = math.radians(lat2)
-    h = math.sin((p2 - lat1) / 2) ** 2 + cos1 * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+def _box_min_km(plat: float, qlon: float, sin_q: float, cos_q: float,
+                lat_lo: float, lat_hi: float, lon_lo: float, lon_hi: float) -> float:
+    """The exact great-circle distance from the patient to the nearest point of a lat/lon box.
 
-
-def _covered_km(rings: int, max_abs_lat: float) -> float:
-    """Every point outside the scanned square of `rings` rings is at least this far."""
-    if rings <= 0:
+    Inside the box's longitudes, the nearest point is due north or south. Outside,
+    for any latitude the nearest longitude is the nearer edge, and along that
+    meridian the nearest point is the foot of the perpendicular, clamped.
+    """
+    lat_lo -= _PAD
+    lat_hi += _PAD
+    lon_lo -= _PAD
+    lon_hi += _PAD
+    if lon_lo <= qlon <= lon_hi:
+        qlat = math.degrees(plat)
+        if qlat < lat_lo:
+            return EARTH_RADIUS_KM * math.radians(lat_lo - qlat)
+        if qlat > lat_hi:
+            return EARTH_RADIUS_KM * math.radians(qlat - lat_hi)
         return 0.0
-    span = math.radians(rings * CELL_DEG)
-    by_lat = EARTH_RADIUS_KM * span
-    cos_max = math.cos(math.radians(min(89.9, max_abs_lat)))
-    by_lon = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, cos_max * math.sin(span / 2)))
-    return min(by_lat, by_lon)
+    edge = lon_lo if abs(lon_lo - qlon) <= abs(lon_hi - qlon) else lon_hi
+    dl = math.radians(edge - qlon)
+    sin_dl2 = math.sin(dl / 2) ** 2
+    lo, hi = math.radians(lat_lo), math.radians(lat_hi)
+    # Along the meridian the distance grows both ways from the foot (which may lie beyond a
+    # pole when the longitudes differ by more than 90°): the nearest point is the foot when
+    # it is on the edge, else one of the edge's ends.
+    candidates = [lo, hi]
+    foot = math.atan2(sin_q, cos_q * math.cos(dl))
+    if lo < foot < hi:
+        candidates.append(foot)
+    best = min(math.sin((phi - plat) / 2) ** 2 + cos_q * math.cos(phi) * sin_dl2 for phi in candidates)
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(best)))
 
 
 def select(index: KindIndex, status_of: Callable[[Optional[str]], HoursStatus], *,
@@ -90,156 +118,110 @@ def select(index: KindIndex, status_of: Callable[[Optional[str]], HoursStatus], 
     if limit <= 0 or not index.services:
         return []
     services = index.services
+    groups = index.groups(capabilities)
     statuses: dict[Optional[str], HoursStatus] = {}
-
-    def status(hours: Optional[str]) -> HoursStatus:
-        st = statuses.get(hours)
-        if st is None:
-            st = statuses[hours] = status_of(hours)
-        return st
+    classes: dict[Optional[str], int] = {}
+    for hours in set(groups.located) | set(groups.unlocated):
+        statuses[hours] = status_of(hours)
+        classes[hours] = status_class(statuses[hours])
 
     if near is None:
-        return _select_unplaced(index, status, capabilities, limit)
-
-    unlocated: list[list[int]] = [[], [], []]
-    for i in index.unlocated:
-        s = services[i]
-        if capabilities <= s.capabilities:
-            unlocated[status_class(status(s.opening_hours))].append(i)
-    # How many located services of each class exist, whatever their distance.
-    totals = [0, 0, 0]
-    for (hours, located), n in index.hours_counts(capabilities).items():
-        if located:
-            totals[status_class(status(hours))] += n
+        return _select_unplaced(index, groups, statuses, classes, limit)
 
     qlat, qlon = near
     plat = math.radians(qlat)
     cos_q = math.cos(plat)
-    found: list[list[tuple[float, int]]] = [[], [], []]  # per class: (distance, file order)
-    seen = [0, 0, 0]  # located services of each class met, even beyond max_km
 
-    def visit(i: int) -> None:
-        s = services[i]
-        if not capabilities <= s.capabilities:
-            return
-        c = status_class(status(s.opening_hours))
-        seen[c] += 1
-        d = _haversine(plat, qlon, cos_q, s.lat, s.lon)
-        if max_km is None or d <= max_km:
-            found[c].append((d, i))
+    def distance(s: Service) -> float:
+        p2 = math.radians(s.lat)
+        h = math.sin((p2 - plat) / 2) ** 2 + cos_q * math.cos(p2) * math.sin(math.radians(s.lon - qlon) / 2) ** 2
+        return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
-    extra = [len(u) for u in unlocated]
-    if not index.cells:
-        ranked = _decide(found, seen, totals, extra, math.inf, limit, complete=True)
-    elif len(services) <= SMALL_KIND:
-        for members in index.cells.values():
-            for i in members:
-                visit(i)
-        ranked = _decide(found, seen, totals, extra, math.inf, limit, complete=True)
-    else:
-        ci, cj = _cell(qlat, qlon)
-        max_abs_lat = max(index.max_abs_lat, abs(qlat))
-        remaining = len(index.cells)
-        ring = 0
-        while True:
-            remaining -= _scan_ring(index, ci, cj, ring, visit)
-            covered = _covered_km(ring, max_abs_lat)
-            complete = remaining <= 0 or (max_km is not None and covered >= max_km)
-            ranked = _decide(found, seen, totals, extra, covered, limit, complete)
-            if ranked is not None:
-                break
-            ring += 1
-    return _assemble(services, ranked, unlocated, status, limit)
-
-
-def _scan_ring(index: KindIndex, ci: int, cj: int, ring: int, visit: Callable[[int], None]) -> int:
-    """Visit the services of the cells at Chebyshev distance `ring`; returns the non-empty cells met."""
-    cells = index.cells
-    if ring == 0:
-        members = cells.get((ci, cj))
-        for i in members or ():
-            visit(i)
-        return 1 if members else 0
-    met = 0
-    i_lo, i_hi = index.i_range
-    j_lo, j_hi = index.j_range
-    for i in (ci - ring, ci + ring):
-        if i_lo <= i <= i_hi:
-            for j in range(max(cj - ring, j_lo), min(cj + ring, j_hi) + 1):
-                members = cells.get((i, j))
-                if members:
-                    met += 1
-                    for k in members:
-                        visit(k)
-    for j in (cj - ring, cj + ring):
-        if j_lo <= j <= j_hi:
-            for i in range(max(ci - ring + 1, i_lo), min(ci + ring - 1, i_hi) + 1):
-                members = cells.get((i, j))
-                if members:
-                    met += 1
-                    for k in members:
-                        visit(k)
-    return met
-
-
-def _decide(found, seen, totals, extra, covered: float, limit: int, complete: bool):
-    """Per class, (located services in order, whether the class is exhausted), once the order is certain.
-
-    None means a nearer service may still hide in an unscanned cell: scan further.
-    `extra[c]` unlocated services of class c come right after its located ones.
-    """
-    taken = []
-    count = 0
-    for c in (OPEN, UNKNOWN, CLOSED):
-        candidates = sorted(found[c])
-        if complete or seen[c] >= totals[c]:
-            items = candidates[: limit - count]
-            count += len(items)
-            exhausted = len(items) == len(candidates)
-            taken.append((items, exhausted))
-            count += extra[c] if exhausted else 0
-            if count >= limit:
-                return taken
-            continue
-        sure = [x for x in candidates if x[0] <= covered]
-        if count + len(sure) >= limit:
-            taken.append((sure[: limit - count], False))
-            return taken
-        return None
-    return taken
-
-
-def _assemble(services: list[Service], ranked, unlocated: list[list[int]], status, limit: int) -> list[Placed]:
     out: list[Placed] = []
-    for c, (items, exhausted) in enumerate(ranked):
-        for d, i in items:
-            s = services[i]
-            out.append(Placed(s, round(d, 1), status(s.opening_hours)))
-        if exhausted:
-            for i in unlocated[c]:
-                s = services[i]
-                out.append(Placed(s, None, status(s.opening_hours)))
-        if len(out) >= limit or not exhausted:
+    for c in CLASSES:
+        need = limit - len(out)
+        if need <= 0:
             break
+        members = [hours for hours, k in classes.items() if k == c]
+        total = sum(len(groups.located.get(h, ())) for h in members)
+        exhausted = True
+        if total:
+            sparse = total <= SPARSE_MIN or total * total <= 4 * need * index.located_count
+            if index.located_count <= SMALL_KIND or sparse:
+                found = [(distance(services[i]), i) for h in members for i in groups.located.get(h, ())]
+                if max_km is not None:
+                    found = [x for x in found if x[0] <= max_km]
+                found.sort()
+                exhausted = len(found) <= need
+                found = found[:need]
+            else:
+                found, exhausted = _best_first(index, c, classes, capabilities, distance, near, need, max_km)
+            out.extend(Placed(services[i], round(d, 1), statuses[services[i].opening_hours]) for d, i in found)
+        if not exhausted:
+            break
+        # After the located services of the class, those without a location, in file order.
+        unlocated = sorted(i for h in members for i in groups.unlocated.get(h, ()))
+        out.extend(Placed(services[i], None, statuses[services[i].opening_hours]) for i in unlocated)
     return out[:limit]
 
 
-def _select_unplaced(index: KindIndex, status, capabilities: frozenset[str], limit: int) -> list[Placed]:
+def _best_first(index: KindIndex, wanted: int, classes: dict[Optional[str], int], capabilities: frozenset[str],
+                distance: Callable[[Service], float], near: tuple[float, float], need: int,
+                max_km: Optional[float]) -> tuple[list[tuple[float, int]], bool]:
+    """The `need` nearest located services of class `wanted`, and whether the class is exhausted."""
+    services = index.services
+    cells = index.cells
+    plat = math.radians(near[0])
+    qlon = near[1]
+    sin_q, cos_q = math.sin(plat), math.cos(plat)
+    big = CELL_DEG * BLOCK
+    heap: list[tuple[float, int, tuple[int, int]]] = []  # (lower bound, 0 block / 1 cell, key)
+    for key in index.blocks:
+        bound = _box_min_km(plat, qlon, sin_q, cos_q, key[0] * big, (key[0] + 1) * big, key[1] * big, (key[1] + 1) * big)
+        if max_km is None or bound <= max_km:
+            heap.append((bound, 0, key))
+    heapq.heapify(heap)
+    best: list[tuple[float, int]] = []  # the `need` best so far, as (-distance, -order): worst on top
+    met = 0
+    while heap:
+        bound, level, key = heap[0]
+        if len(best) == need and -best[0][0] < bound:
+            return sorted((-d, -i) for d, i in best), False
+        heapq.heappop(heap)
+        if level == 0:
+            for cell in index.blocks[key]:
+                cell_bound = _box_min_km(plat, qlon, sin_q, cos_q, cell[0] * CELL_DEG, (cell[0] + 1) * CELL_DEG,
+                                         cell[1] * CELL_DEG, (cell[1] + 1) * CELL_DEG)
+                if max_km is None or cell_bound <= max_km:
+                    heapq.heappush(heap, (max(cell_bound, bound), 1, cell))
+            continue
+        for i in cells[key]:
+            s = services[i]
+            if classes.get(s.opening_hours) != wanted or not capabilities <= s.capabilities:
+                continue
+            d = distance(s)
+            if max_km is not None and d > max_km:
+                continue
+            met += 1
+            item = (-d, -i)
+            if len(best) < need:
+                heapq.heappush(best, item)
+            elif item > best[0]:
+                heapq.heapreplace(best, item)
+    return sorted((-d, -i) for d, i in best), met <= need
+
+
+def _select_unplaced(index: KindIndex, groups: Groups, statuses, classes, limit: int) -> list[Placed]:
     """No patient location: best class first, file order within a class."""
     buckets: list[list[int]] = [[], [], []]
-    for i, s in enumerate(index.services):
-        if not capabilities <= s.capabilities:
-            continue
-        c = status_class(status(s.opening_hours))
-        if len(buckets[c]) < limit:
-            buckets[c].append(i)
-            if c == OPEN and len(buckets[OPEN]) >= limit:
-                break
-    out = []
-    for c in (OPEN, UNKNOWN, CLOSED):
-        for i in buckets[c]:
+    for hours, c in classes.items():
+        buckets[c].extend(groups.located.get(hours, ()))
+        buckets[c].extend(groups.unlocated.get(hours, ()))
+    out: list[Placed] = []
+    for c in CLASSES:
+        for i in sorted(buckets[c])[: limit - len(out)]:
             s = index.services[i]
-            out.append(Placed(s, None, status(s.opening_hours)))
+            out.append(Placed(s, None, statuses[s.opening_hours]))
     return out[:limit]
 
 
