@@ -298,8 +298,9 @@ def build(src: Path) -> tuple[dict[str, list[str]], Counter]:
     ordered = sorted(communes, key=lambda r: r["code"])
     for row, r in enumerate(ordered):
         name = full_name(r)
-        assert key(name) and len(r["code"]) == 5, (r["code"], name)
         dept = depts[r["departement_id"]]
+        # The runtime finds a code by bisect on 5 characters, a département's communes as a block.
+        assert key(name) and len(r["code"]) == 5 and r["code"].startswith(dept), (r["code"], dept, name)
         lon, lat, source = place(r)
         assert -90 <= lat <= 90 and -180 <= lon <= 180, (r["code"], lat, lon)
         own = [compact(k) for k in name_keys(name)]

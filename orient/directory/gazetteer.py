@@ -1,22 +1,25 @@
 """The communes of France: load the shipped file, search as people type.
 
 The file (`orient/data/communes.tsv.gz`, built by `scripts/build_gazetteer.py`)
-carries every current commune with precomputed normalised keys, so loading is
-splitting lines, and a dictionary from compact key to communes. The rest of the
-index is built on first need:
+carries every current commune and a ready index of normalised keys
+(orient.directory.textnorm), so loading is a decompression and a few splits;
+a commune's line is split when first used. Search, per keystroke:
 
-- exact: compact key ("lislejourdain") → communes, also under the name without
-  its article ("islejourdain") and under the names of communes déléguées;
-- prefix: the sorted compact keys, cut with bisect (per keystroke);
-- fuzzy (typos): rapidfuzz `ratio` on a short pool only — keys sharing the
-  query's first two letters and the home département's keys; the whole list
-  only when that pool finds nothing;
-- codes: INSEE codes (with those of communes déléguées), postcodes.
+- exact: the compact key ("lislejourdain") found by bisect in the sorted keys,
+  which hold each name with and without its article ("islejourdain"), the names
+  of communes déléguées and arrondissements, and a name without its département
+  ("barcelonne" for Barcelonne-du-Gers, in the Gers only);
+- prefix: the slice of the sorted keys the query starts (sampled when large:
+  the home département's keys, the larger communes', the first ones);
+- typos: rapidfuzz only on a short pool — the keys sharing the query's first
+  two letters and the home département's — and on every key only when that
+  pool finds nothing close;
+- codes: postcodes and INSEE codes (also those of communes déléguées) by bisect.
 
 Scores are 0–100: 100 for an exact name, code or postcode; a truncated name
-scores by how much of it was typed; a typo by its edit similarity. The home
-département (32 unless told) gets a small bonus, so it comes first on ties; a
-département or postcode typed with the name ("plaisance 31") gets a larger one.
+scores by how much of it was typed; a typo by its edit similarity. Exact
+matches come first, homonyms in the home département (32 unless told) first;
+a département or postcode typed with the name ("plaisance 31") comes before all.
 """
 
 from __future__ import annotations
@@ -45,7 +48,8 @@ HOME_BONUS = 8.0
 ALIAS_PENALTY = 3.0  # a commune déléguée's name, when not typed in full
 HINT_BONUS = 20.0
 POP_BONUS_MAX = 2.0
-LARGE_RANGE = 300  # prefix ranges above this are sampled (home, hinted, larger communes)
+LARGE_RANGE = 100  # prefix ranges above this are sampled (home, hinted, larger communes)
+FUZZY_POOL = 1500  # typos are looked for among about this many keys (plus the home département's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +144,10 @@ class Gazetteer:
             raise ValueError(f"{path}: keyed by another normaliser; rebuild it with scripts/build_gazetteer.py")
         if lines[1].split("\t")[1:] != list(_ROW_COLUMNS):
             raise ValueError(f"{path}: unexpected columns {lines[1]!r}")
-        n = int(next(f for f in head if f.startswith("communes="))[9:])
+        counts = [f[9:] for f in head if f.startswith("communes=")]
+        if not counts or not counts[0].isdigit():
+            raise ValueError(f"{path}: no commune count in the header")
+        n = int(counts[0])
         rows = lines[2 : 2 + n]
         index = {}
         for line in lines[2 + n :]:
@@ -410,14 +417,19 @@ class Gazetteer:
         # A short prefix ("sa"): the home (or hinted) département's keys, the
         # larger communes', and the first keys of the range.
         out = keys[lo : lo + 20]
-        for sub, most in [(self._keys_of_dept(d), LARGE_RANGE) for d in depts] + [(self._column("major"), 60)]:
+        for sub, most in [(self._keys_of_dept(d), LARGE_RANGE) for d in depts] + [(self._column("major"), 50)]:
             a, b = _between(sub, v)
             out.extend(sub[a : min(b, a + most)])
         return out
 
     def _match_fuzzy(self, v: str, depts: Sequence[str], put) -> None:
         keys = self._column("key")
-        lo, hi = _between(keys, v[:2])
+        # Keys sharing the first two letters — more when that is too many ("saint…").
+        p = 2
+        lo, hi = _between(keys, v[:p])
+        while hi - lo > FUZZY_POOL and p < len(v) - 2:
+            p += 1
+            lo, hi = _between(keys, v[:p], lo)
         pool = keys[lo:hi]
         for d in depts:
             pool = pool + self._keys_of_dept(d)
