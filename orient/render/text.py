@@ -12,8 +12,11 @@ TO_VERIFY = "à vérifier"
 def recommendation_headline(rec: Recommendation) -> str:
     """'Appeler le 3966 — Allô docteur — médecin de garde'."""
     verb = ACTION_VERBS.get(rec.action, rec.action)
-    if rec.action in ("call", "sms") and rec.phone:
-        return f"{verb} le {rec.phone} — {rec.name}"
+    if rec.action in ("call", "sms"):
+        if rec.phone:
+            return f"{verb} le {rec.phone} — {rec.name}"
+        if rec.service_id:  # a known service whose number nobody has confirmed
+            return f"{verb} : {rec.name} (numéro {TO_VERIFY})"
     return f"{verb} : {rec.name}"
 
 
