@@ -30,6 +30,7 @@ class Recommendation:
     commune_name: Optional[str] = None
     hours: Optional[str] = None  # "ouvert, ferme à 18h" / "fermé, ouvre lundi à 8h" / "horaires à vérifier"
     advice: list[str] = field(default_factory=list)  # "appelez le 15 avant de vous déplacer", ...
+    service_sources: list[str] = field(default_factory=list)  # where the directory entry comes from
     verified: Optional[str] = None  # ISO date the entry was last checked
     to_verify: bool = False  # unknown or stale data: shown as "à vérifier"
 
@@ -50,6 +51,7 @@ class Recommendation:
             "commune_name": self.commune_name,
             "hours": self.hours,
             "advice": list(self.advice),
+            "service_sources": list(self.service_sources),
             "verified": self.verified,
             "to_verify": self.to_verify,
         }

@@ -60,11 +60,12 @@ def orient(knowledge: Knowledge, facts: Mapping[str, object], at: datetime,
     evaluation = evaluate(knowledge.rules, facts, period, at)
     warnings: list[str] = []
     recommendations: list[Recommendation] = []
-    seen: set[tuple[str, Optional[str]]] = set()
+    seen: set[tuple[str, str]] = set()
     for outcome in evaluation.outcomes:
-        for rec in _resolve(knowledge.directory, outcome, at, commune, warnings):
-            key = (rec.kind, rec.service_id or rec.name)
-            if key in seen:  # two rules naming the same service: keep the first, higher ranked
+        for rec in _resolve(knowledge, outcome, at, commune, warnings):
+            # The same service from two rules (or a selector and its fallback): keep the first, higher ranked.
+            key = ("service", rec.service_id) if rec.service_id else (rec.kind, rec.name)
+            if key in seen:
                 continue
             seen.add(key)
             recommendations.append(rec)
@@ -87,15 +88,16 @@ def _commune_ref(commune: Optional[Commune]) -> Optional[CommuneRef]:
     return CommuneRef(code=commune.code, name=commune.name, lat=commune.lat, lon=commune.lon, dept=commune.dept)
 
 
-def _resolve(directory: Directory, outcome: Outcome, at: datetime, commune: Optional[Commune],
+def _resolve(knowledge: Knowledge, outcome: Outcome, at: datetime, commune: Optional[Commune],
              warnings: list[str]) -> list[Recommendation]:
     """Turn what a rule wants into concrete services; never invent one."""
+    directory = knowledge.directory
     if outcome.service_id:
         service = directory.get(outcome.service_id)
         if service is None:
             warnings.append(f"Service « {outcome.service_id} » absent de l'annuaire (règle {outcome.rule}).")
             return [_bare(outcome)]
-        return [_from_service(outcome, Placed(service, None, directory.status(service, at)), at)]
+        return [_from_service(knowledge, outcome, Placed(service, None, directory.status(service, at)), at)]
     if outcome.select is None:  # e.g. the patient's own GP: no directory entry
         return [_bare(outcome)]
 
@@ -109,12 +111,13 @@ def _resolve(directory: Directory, outcome: Outcome, at: datetime, commune: Opti
         if selector.open_now:
             placed = [p for p in placed if p.status.open is not False]
     if placed:
-        return [_from_service(outcome, p, at) for p in placed]
+        return [_from_service(knowledge, outcome, p, at) for p in placed]
 
     fallback_id = FALLBACK_SERVICE.get(selector.kind)
     fallback = directory.get(fallback_id) if fallback_id else None
     if fallback is not None:
-        return [_from_service(outcome, Placed(fallback, None, directory.status(fallback, at)), at, action="call")]
+        placed_fallback = Placed(fallback, None, directory.status(fallback, at))
+        return [_from_service(knowledge, outcome, placed_fallback, at, action="call")]
     return []
 
 
@@ -125,8 +128,10 @@ def _bare(outcome: Outcome) -> Recommendation:
     )
 
 
-def _from_service(outcome: Outcome, placed: Placed, at: datetime, action: Optional[str] = None) -> Recommendation:
+def _from_service(knowledge: Knowledge, outcome: Outcome, placed: Placed, at: datetime,
+                  action: Optional[str] = None) -> Recommendation:
     service: Service = placed.service
+    commune = knowledge.gazetteer.get(service.commune) if service.commune else None
     advice = list(outcome.advice)
     if "regulated_by_15" in service.capabilities and CALL_15_FIRST not in advice:
         advice.insert(0, CALL_15_FIRST)
@@ -137,13 +142,14 @@ def _from_service(outcome: Outcome, placed: Placed, at: datetime, action: Option
         name=service.name,
         rule=outcome.rule,
         why=outcome.why,
-        sources=list(outcome.sources) + [s for s in service.sources if s not in outcome.sources],
+        sources=list(outcome.sources),
+        service_sources=list(service.sources),
         phone=format_phone(service.phones[0]) if service.phones else None,
         service_id=service.id,
         distance_km=placed.distance_km,
         open_now=placed.status.open,
         address=service.address,
-        commune_name=None,
+        commune_name=commune.name if commune else None,
         hours=placed.status.label,
         advice=advice,
         verified=service.verified.isoformat() if service.verified else None,
@@ -164,7 +170,8 @@ KIND_NAMES = {
     "centre_sante": "Un centre de santé",
     "msp": "Une maison de santé",
     "cmp": "Un centre médico-psychologique (CMP)",
-    "dentiste_garde": "Votre dentiste habituel",
+    "dentiste": "Votre dentiste habituel",
+    "dentiste_garde": "Un dentiste de garde",
     "teleconsultation": "Une téléconsultation",
 }
 
