@@ -213,3 +213,22 @@ def test_select_refuses_a_kind_or_capability_that_does_not_exist(embedded):
         embedded.select("hospital", near=None, at=at("2026-11-28T14:00"))
     with pytest.raises(ValueError, match="unknown capability open_late"):
         embedded.select("msp", near=None, at=at("2026-11-28T14:00"), capabilities=["open_late"])
+
+
+def test_importing_the_gazetteer_does_not_load_the_directory_machinery():
+    import subprocess
+    import sys
+
+    code = ("import sys, orient.directory.gazetteer; "
+            "print(sorted(m for m in ('yaml', 'phonenumbers', 'opening_hours', 'pyproj') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_the_directory_package_exposes_the_loader_lazily():
+    import orient.directory as package
+    from orient.directory.catalog import Directory as Loaded
+
+    assert package.Directory is Loaded
+    with pytest.raises(AttributeError):
+        package.NoSuchThing

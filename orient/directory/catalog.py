@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from orient.directory.geo import haversine_km
-from orient.directory.hours import PARIS, format_hour, hours_status
+from orient.directory.hours import PARIS, WEEKDAYS, format_hour, hours_status
 from orient.directory.loading import GazetteerLike, fingerprint, read_directory
 from orient.directory.model import CAPABILITIES, KINDS, HoursStatus, Placed, Service
 from orient.directory.ranking import KindIndex, select as _select
@@ -103,21 +103,18 @@ class Directory:
 
 
 def _until(end: datetime, at: datetime) -> str:
-    local_at = at.astimezone(PARIS) if at.tzinfo else at
-    days = (end.date() - local_at.date()).days
+    """"9h", "demain 8h", "samedi 9h", "05/12 9h": when a duty ends, seen from `at`."""
+    now = at.astimezone(PARIS) if at.tzinfo else at
     hour = format_hour(end)
-    if end.hour == 0 and end.minute == 0:
-        days -= 1
-    if days == 0:
+    day = end.date() - timedelta(days=1) if hour == "minuit" else end.date()
+    days = (day - now.date()).days
+    if days <= 0:
         return hour
     if days == 1:
         return f"demain {hour}"
-    from orient.directory.hours import WEEKDAYS
-
-    day = end.date() if hour != "minuit" else end.date().fromordinal(end.date().toordinal() - 1)
     if days < 7:
         return f"{WEEKDAYS[day.weekday()]} {hour}"
-    return f"{end.strftime('%d/%m')} {hour}"
+    return f"{day.strftime('%d/%m')} {hour}"
 
 
 def clear_cache() -> None:

@@ -92,7 +92,7 @@ def read_directory(folder: Path, gazetteer: GazetteerLike, today: Optional[date]
     if not folder.is_dir():
         result.problems.append(Problem(str(folder), None, "directory folder not found"))
         return result
-    reader = _Reader(gazetteer, today or date.today())
+    reader = EntryReader(gazetteer, today or date.today())
     seen_ids: dict[str, str] = {}
     for path in service_files(folder):
         result.files.append(path)
@@ -117,7 +117,7 @@ def read_directory(folder: Path, gazetteer: GazetteerLike, today: Optional[date]
     return result
 
 
-class _Reader:
+class EntryReader:
     def __init__(self, gazetteer: GazetteerLike, today: date):
         self.gazetteer = gazetteer
         self.today = today

@@ -15,7 +15,7 @@ from typing import Any, Optional
 import yaml
 
 from orient.directory.geo import PointGrid, haversine_km, in_france
-from orient.directory.loading import FIELDS, _Reader, far_limit_km
+from orient.directory.loading import FIELDS, EntryReader, far_limit_km
 from orient.directory.phones import PhoneError, normalize_phone
 from orient.directory.yamlload import LineList, LineMap, load_yaml_text
 
@@ -160,7 +160,7 @@ def to_yaml(result: ImportResult, header: str) -> str:
 def validate(text: str, gazetteer: Any, display: str = "<import>") -> list[str]:
     """The problems `orient check` would report for this generated file (errors only)."""
     data, problems = load_yaml_text(text, display)
-    reader = _Reader(gazetteer, date.today())
+    reader = EntryReader(gazetteer, date.today())
     reader.problems.extend(problems)
     if isinstance(data, LineMap) and isinstance(data.get("services"), LineList):
         entries = data["services"]
