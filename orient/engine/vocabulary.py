@@ -4,16 +4,14 @@ seed files, text placeholders, and the order in which facts are asked."""
 from __future__ import annotations
 
 from orient.answer import ACTIONS
+from orient.directory.model import CAPABILITIES as DIRECTORY_CAPABILITIES
+from orient.directory.model import CONTRACT_KINDS
 from orient.facts import FACTS
 from orient.periods import PERIODS
 
-# The contract's service kinds, plus one extension: "dentiste" (the patient's usual
-# dentist, like "gp" for the médecin traitant: no directory entry).
-SERVICE_KINDS = (
-    "emergency_15", "emergency_112", "sms_114", "suicide_3114", "pdsa_3966", "duty_doctor_116117",
-    "sas", "gp", "centre_sante", "msp", "urgences", "pharmacie", "pharmacie_garde", "antipoison",
-    "dentiste_garde", "cmp", "cpam", "teleconsultation", "dentiste",
-)
+# The contract's service kinds (one list, the directory's), plus one extension: "dentiste"
+# (the patient's usual dentist, like "gp" for the médecin traitant: no directory entry).
+SERVICE_KINDS = (*CONTRACT_KINDS, "dentiste")
 # Kinds that name the patient's own practitioner: no `service` and no `select`.
 OWN_PRACTITIONER_KINDS = ("gp", "dentiste")
 
@@ -31,8 +29,8 @@ FIXED_SERVICES: dict[str, tuple[str, ...]] = {
     "cpam-gers": ("cpam",),
 }
 
-# Capabilities a selector may ask of directory services.
-CAPABILITIES = ("no_gp_priority", "regulated_by_15", "home_visits", "walk_in")
+# Capabilities a selector may ask of directory services: the directory's closed list.
+CAPABILITIES = tuple(DIRECTORY_CAPABILITIES)
 
 # The source documents (../shared/seeds); a rule citing one names a section too.
 SEEDS = (
