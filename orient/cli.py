@@ -38,7 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         from orient.ui.app import run_app  # Textual only here
 
-        return run_app(home_dept=args.home_dept)
+        from orient.commands import home_dept
+
+        return run_app(home_dept=home_dept(args))
     try:
         return args.run(args)
     except BrokenPipeError:

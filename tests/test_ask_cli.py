@@ -105,3 +105,18 @@ def test_no_facts_at_all_asks_for_the_vital_signs_first_and_still_gives_a_number
     answer = ask_json("--at", "2026-11-24T10:00")
     assert answer["missing"][0] == "red_flag"
     assert any(r["action"] == "call" for r in answer["recommendations"])
+
+
+@pytest.mark.parametrize("placement", ["before", "after"])
+def test_the_home_departement_decides_homonyms_wherever_the_flag_is_written(placement):
+    flag = ["--home-dept", "24"]
+    args = [*flag, "ask"] if placement == "before" else ["ask", *flag]
+    result = run_orient(*args, "--json", "--no-journal", "--commune", "Plaisance", "--fact", "red_flag=none",
+                        "--at", "2026-11-24T10:00")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["commune"]["code"] == "24168"
+
+
+def test_plaisance_is_the_gers_one_by_default():
+    answer = ask_json("--commune", "Plaisance", "--fact", "red_flag=none", "--at", "2026-11-24T10:00")
+    assert answer["commune"]["code"] == "32319"

@@ -7,6 +7,7 @@ import json
 import sys
 from datetime import datetime
 
+from orient.commands import add_home_dept_argument, home_dept
 from orient.journal import add_journal_arguments
 
 
@@ -20,6 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-bridge-days", action="store_true", help="ne pas traiter les ponts comme des jours fériés")
     p.add_argument("--json", action="store_true", help="sortie JSON pour les programmes")
     add_journal_arguments(p)
+    add_home_dept_argument(p)
     p.set_defaults(run=run)
 
 
@@ -54,13 +56,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"orient ask: {exc}", file=sys.stderr)
         return 1
 
-    home_dept = args.home_dept or "32"
+    home = home_dept(args)
     commune = None
     commune_warning = None
     if args.commune is not None:
-        commune = knowledge.gazetteer.resolve(args.commune, home_dept=home_dept)
+        commune = knowledge.gazetteer.resolve(args.commune, home_dept=home)
         if commune is None:
-            closest = knowledge.gazetteer.search(args.commune, limit=5, home_dept=home_dept)
+            closest = knowledge.gazetteer.search(args.commune, limit=5, home_dept=home)
             suggestions = ", ".join(f"{m.commune.name} ({m.commune.dept})" for m in closest) or "aucune"
             emergency = facts.get("red_flag") not in (None, "none")
             if not emergency:

@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from orient.commands import add_home_dept_argument, home_dept
+
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 1000
 
@@ -31,6 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("query", metavar="QUERY", help="le lieu tel qu'il est tapé (« st clar », « 32800 », « plaisance 31 »)")
     p.add_argument("--limit", type=_limit, default=DEFAULT_LIMIT, metavar="N", help=f"nombre de résultats (défaut {DEFAULT_LIMIT})")
     p.add_argument("--json", action="store_true", help="sortie JSON pour les programmes")
+    add_home_dept_argument(p)
     p.set_defaults(run=run)
 
 
@@ -43,7 +46,7 @@ def _printable(text: str) -> str:
 def run(args: argparse.Namespace) -> int:
     from orient.directory.gazetteer import default_gazetteer
 
-    matches = default_gazetteer().search(args.query, limit=args.limit, home_dept=args.home_dept or "32")
+    matches = default_gazetteer().search(args.query, limit=args.limit, home_dept=home_dept(args))
     if args.json:
         out = [
             {
