@@ -171,7 +171,7 @@ KIND_NAMES = {
     "msp": "Une maison de santé",
     "cmp": "Un centre médico-psychologique (CMP)",
     "dentiste": "Votre dentiste habituel",
-    "dentiste_garde": "Un dentiste de garde",
+    "dentiste_garde": "Garde dentaire",
     "teleconsultation": "Une téléconsultation",
 }
 
