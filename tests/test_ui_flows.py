@@ -135,7 +135,7 @@ async def test_a_saturday_afternoon_fever_goes_to_the_3966_in_at_most_8_keys():
         pressed = await answer_questions(pilot, FEVER)
         assert isinstance(app.screen, AnswerScreen)
         assert rank1(app).kind == "pdsa_3966"
-        assert app.screen.query_one("#rank1-digits", Digits).value == "39 66"
+        assert app.screen.query_one("#rank1-digits", Digits).value == rank1(app).phone
         assert len(pressed) <= 8, pressed
 
 
@@ -429,3 +429,12 @@ async def test_an_evening_call_about_tonight_uses_the_evening_period():
         await start(pilot, "")
         assert app.case.at == TUESDAY_22H
         assert app.case.answer.period == "pdsa_evening"
+
+
+@pilot_test
+async def test_arrow_down_then_enter_takes_the_second_suggestion():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"fleuranc", "down", "enter")
+        await pilot.pause()
+        assert app.case.commune.name == "Fleurac" and app.case.commune.dept != "32"

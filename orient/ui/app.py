@@ -47,7 +47,7 @@ SCREEN_TITLES = {
 def key_name(key: str) -> str:
     """French display of one Textual key name: 'escape' → 'Échap', 'ctrl+q' → 'Ctrl+Q'."""
     *modifiers, last = key.split("+")
-    shown = KEY_NAMES.get(last, last.upper() if len(last) > 1 else last)
+    shown = KEY_NAMES.get(last, last.upper() if len(last) > 1 or modifiers else last)
     return "+".join([m.capitalize() for m in modifiers] + [shown])
 
 
@@ -235,9 +235,9 @@ class OrientApp(App[int]):
         self.last_handout = (txt, html)
         self.notify(f"Fiche enregistrée : {txt} (+ .html), copiée dans le presse-papiers.", timeout=8)
         if os.environ.get(PRINTER_ENV, "").strip():
-            self.run_worker(lambda: self._print(txt), thread=True, group="print", exit_on_error=False)
+            self.run_worker(lambda: self._send_to_printer(txt), thread=True, group="print", exit_on_error=False)
 
-    def _print(self, path: Path) -> None:
+    def _send_to_printer(self, path: Path) -> None:
         status = send_to_printer(path)
         if status:
             severity = "error" if status.startswith("impression impossible") else "information"

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
+from rich import box
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Digits, Footer, Input, Static
+from textual.widgets import Digits, Footer, Input, Static
 
 from orient.facts import AGE_MAX, FactError, parse_fact_value
 from orient.ui import views
@@ -26,6 +28,11 @@ if TYPE_CHECKING:
 SUGGESTIONS = 5
 AGE_DIGITS = 3
 PHONE_DIGITS = set("0123456789 +")
+
+
+def large_phone(rec) -> bool:
+    """A number to dial, shown in large digits."""
+    return rec.action in ("call", "sms") and bool(rec.phone) and set(rec.phone) <= PHONE_DIGITS
 
 
 class TitleBar(Static):
@@ -83,9 +90,12 @@ class WhereScreen(Screen):
 
     BINDINGS = [
         Binding("enter", "validate", "Valider", priority=True, id="where.validate"),
-        Binding("down", "suggestion(1)", "Suggestion suivante", key_display="↑↓", id="where.next_suggestion"),
-        Binding("up", "suggestion(-1)", "Suggestion précédente", show=False, id="where.previous_suggestion"),
-        Binding("tab", "app.focus_next", "Commune ↔ heure", id="where.switch_field"),
+        # Priority: the Input would take ↑/↓ to scroll its single line.
+        Binding("down", "suggestion(1)", "Choisir", key_display="↑↓", priority=True,
+                id="where.next_suggestion"),
+        Binding("up", "suggestion(-1)", "Choisir (remonter)", show=False, priority=True,
+                id="where.previous_suggestion"),
+        Binding("tab", "app.focus_next", "Commune/heure", id="where.switch_field"),
     ]
     app: "OrientApp"
 
@@ -170,7 +180,7 @@ class QuestionScreen(Screen):
         Binding("r", "show_answer", "Voir la réponse", id="question.answer"),
         Binding("o", "slot('yes')", "Répondre oui", show=False, id="question.yes"),
         Binding("n", "slot('no')", "Répondre non", show=False, id="question.no"),
-        *[Binding(d, f"slot('{d}')", "Choisir la réponse de ce numéro (ou taper l'âge)", show=False,
+        *[Binding(d, f"slot('{d}')", "Réponse numérotée, ou chiffre de l'âge", show=False,
                   id=f"question.choice_{d}") for d in views.DIGIT_SLOTS],
         Binding("question_mark", "skip", "Ne sait pas : passer la question", show=False, id="question.skip"),
         Binding("enter", "confirm", "Valider l'âge tapé", show=False, id="question.confirm"),
@@ -186,6 +196,8 @@ class QuestionScreen(Screen):
         yield Static(id="situation", classes="situation")
         yield Static(id="question", classes="panel")
         with VerticalScroll(id="live-box", classes="panel"):
+            yield Static(id="live-first")
+            yield Digits("", id="live-digits")
             yield Static(id="live")
         yield Footer()
 
@@ -217,8 +229,22 @@ class QuestionScreen(Screen):
         live_box = self.query_one("#live-box")
         live_box.border_title = "Réponse (provisoire)" if not case.complete else "Réponse"
         live_box.set_class(case.emergency, "urgent")
-        self.query_one("#live", Static).update(views.live_answer(answer, case.emergency))
+        self.draw_live()
         self.refresh_bindings()
+
+    def draw_live(self) -> None:
+        """The answer so far; a vital emergency's number in large digits at once."""
+        case = self.app.case
+        answer = case.answer
+        first = answer.recommendations[0] if answer and answer.recommendations else None
+        big = first is not None and views.is_urgent(first, case.emergency) and large_phone(first)
+        self.query_one("#live-first", Static).update(views.live_answer(answer, case.emergency, limit=1, more_hint=False))
+        digits = self.query_one("#live-digits", Digits)
+        digits.display = bool(big)
+        digits.update(first.phone if big else "")
+        rest = self.query_one("#live", Static)
+        rest.display = bool(answer and len(answer.recommendations) > 1)
+        rest.update(views.live_answer(answer, case.emergency, start=1) if rest.display else "")
 
     def draw_question(self) -> None:
         case = self.app.case
@@ -369,7 +395,7 @@ class AnswerScreen(Screen):
             rank1.set_class(urgent, "urgent")
             rank1.border_title = "⚠ URGENCE — À FAIRE TOUT DE SUITE" if urgent else "1 — À faire d'abord"
             head.update(Text(views.headline(first, urgent), style="bold"))
-            big = first.action in ("call", "sms") and first.phone and set(first.phone) <= PHONE_DIGITS
+            big = large_phone(first)
             digits.display = bool(big)
             digits.update(first.phone if big else "")
             lines = Text()
@@ -398,9 +424,9 @@ class AnswerScreen(Screen):
         self.query_one("#why", Static).update(views.why_text(answer))
         keys = self.app.key_label
         self.query_one("#answer-hint", Static).update(Text(
-            f"{keys('answer.why', 'p')} : pourquoi ? · {keys('answer.handout', 'f')} : fiche patient · "
-            f"{keys('answer.note', 'n')} : note sur la fiche · "
-            f"{keys('app.next_patient', 'F2')} : patient suivant", style="italic"))
+            f"{keys('answer.why', 'p')} pourquoi ? · {keys('answer.handout', 'f')} fiche patient · "
+            f"{keys('answer.note', 'n')} note sur la fiche · "
+            f"{keys('app.next_patient', 'F2')} patient suivant", style="italic"))
 
     def action_toggle_why(self) -> None:
         why = self.query_one("#why", Static)
@@ -429,18 +455,21 @@ class HelpScreen(ModalScreen[None]):
         self.rows = rows
 
     def compose(self) -> ComposeResult:
+        table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False)
+        table.add_column("Touche", style="bold", no_wrap=True)
+        table.add_column("Action", ratio=1)
+        table.add_column("Identifiant", style="dim", no_wrap=True)
+        for keys, description, binding_id in self.rows:
+            table.add_row(keys, description, binding_id)
         with Vertical(id="help-box", classes="panel"):
-            yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True, show_cursor=False)
-            yield Static(Text("Échap ou F1 : fermer · les touches se changent dans keymap.toml "
-                              "(voir docs/ui.md) avec l'identifiant", style="italic"), id="help-hint")
+            with VerticalScroll(id="help-scroll"):
+                yield Static(table, id="help-table")
+            yield Static(Text("Échap ou F1 : fermer · changer une touche : keymap.toml avec son "
+                              "identifiant (docs/ui.md)", style="italic"), id="help-hint")
 
     def on_mount(self) -> None:
         self.query_one("#help-box").border_title = f"Aide — {self.help_title}"
-        table = self.query_one(DataTable)
-        table.add_columns("Touche", "Action", "Identifiant")
-        for keys, description, binding_id in self.rows:
-            table.add_row(Text(keys, style="bold"), description, binding_id)
-        table.focus()
+        self.query_one("#help-scroll").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

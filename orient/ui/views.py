@@ -80,14 +80,22 @@ def is_urgent(rec: Recommendation, emergency: bool) -> bool:
 
 
 def headline(rec: Recommendation, urgent: bool = False) -> str:
+    """'Appeler le 3237 — pharmacie de garde', without saying the number twice."""
     text = recommendation_headline(rec)
+    if rec.phone and rec.action in ("call", "sms"):
+        for sep in (" — ", " – ", " - "):
+            twice = f"{rec.phone} — {rec.phone}{sep}"
+            if twice in text:
+                text = text.replace(twice, f"{rec.phone} — ", 1)
     return f"{URGENT_MARK} — {text}" if urgent else text
 
 
 def detail_lines(rec: Recommendation) -> list[tuple[str, str]]:
     """(line, style class) under a recommendation: where, phone, hours, advice, à vérifier."""
     lines: list[tuple[str, str]] = []
-    place = ", ".join(x for x in (rec.address, rec.commune_name) if x)
+    place = rec.address or ""
+    if rec.commune_name and rec.commune_name.lower() not in place.lower():
+        place = ", ".join(x for x in (place, rec.commune_name) if x)
     if rec.action == "go" or place or rec.distance_km is not None:
         where = place or f"adresse {TO_VERIFY}"
         if rec.distance_km is not None:
@@ -97,7 +105,7 @@ def detail_lines(rec: Recommendation) -> list[tuple[str, str]]:
         lines.append((f"Tél. : {rec.phone}", ""))
     if not rec.phone and rec.service_id and rec.action in ("call", "sms", "go"):
         lines.append((f"Tél. : {TO_VERIFY}", "warn"))
-    if rec.hours:
+    if rec.hours and not (rec.action in ("call", "sms", "info") and rec.open_now and "24h/24" in rec.hours):
         style = "open" if rec.open_now else ("closed" if rec.open_now is False else "warn")
         lines.append((f"Horaires : {rec.hours}", style))
     for advice in rec.advice:
@@ -123,7 +131,11 @@ def recommendation_text(rec: Recommendation, *, emergency: bool, compact: bool =
     urgent = is_urgent(rec, emergency)
     text = Text()
     text.append(f"{rec.rank}. ", style="bold")
-    text.append(headline(rec, urgent), style="bold" if rec.rank == 1 or urgent else "")
+    if urgent:
+        text.append(f" {URGENT_MARK} ", style="bold reverse")
+        text.append(" " + headline(rec), style="bold")
+    else:
+        text.append(headline(rec), style="bold" if rec.rank == 1 else "")
     lines = detail_lines(rec)
     if compact:
         lines = [(line, style) for line, style in lines if style in ("advice", "warn", "closed", "open")][:2]
@@ -133,17 +145,18 @@ def recommendation_text(rec: Recommendation, *, emergency: bool, compact: bool =
     return text
 
 
-def live_answer(answer: Optional[Answer], emergency: bool, limit: int = 4) -> Text:
-    """The compact answer under the questions: what to do so far."""
+def live_answer(answer: Optional[Answer], emergency: bool, limit: int = 4, start: int = 0,
+                more_hint: bool = True) -> Text:
+    """The compact answer under the questions: what to do so far (from rank start+1)."""
     if answer is None or not answer.recommendations:
         return Text("La réponse s'affiche ici au fil des réponses.", style="italic")
     text = Text()
-    for i, rec in enumerate(answer.recommendations[:limit]):
+    for i, rec in enumerate(answer.recommendations[start:limit]):
         if i:
             text.append("\n")
         text.append_text(recommendation_text(rec, emergency=emergency, compact=True))
     more = len(answer.recommendations) - limit
-    if more > 0:
+    if more > 0 and more_hint:
         text.append(f"\n… et {more} autre{'s' if more > 1 else ''} (r : voir la réponse)", style="italic")
     return text
 
