@@ -17,7 +17,7 @@ from typing import Mapping, Optional
 
 from orient.answer import Answer
 from orient.render.labels import french_moment
-from orient.render.text import TO_VERIFY, recommendation_headline
+from orient.render.text import TO_VERIFY, freshness_note, recommendation_headline
 
 WHEN_TO_CALL_15 = (
     "Appelez le 15 (ou le 112) sans attendre en cas de douleur dans la poitrine, de difficulté à respirer, "
@@ -87,6 +87,9 @@ def build_handout(answer: Answer, note: Optional[str] = None) -> Handout:
             details.append(f"Horaires : {rec.hours}")
         details.extend(rec.advice)
         details.append(rec.why)
+        freshness = freshness_note(rec)
+        if freshness:
+            details.append(freshness)
         steps.append((recommendation_headline(rec), details))
     place = f"{answer.commune.name}" if answer.commune else None
     return Handout(

@@ -37,10 +37,27 @@ def recommendation_details(rec: Recommendation) -> list[str]:
     lines.extend(f"⚠ {a}" for a in rec.advice)
     lines.append(f"Pourquoi : {rec.why}")
     lines.append(f"Source : {' ; '.join(rec.sources)}")
-    if rec.to_verify and rec.service_id:
-        checked = f"vérifié le {rec.verified}" if rec.verified else "jamais vérifié"
-        lines.append(f"Informations {TO_VERIFY} ({checked})")
+    note = freshness_note(rec)
+    if note:
+        lines.append(note)
     return lines
+
+
+def freshness_note(rec: Recommendation) -> str | None:
+    """'Informations à vérifier (vérifié le 30/06/2025)' when the directory entry is stale or
+    unknown (never checked, more than 12 months old, hours or phone unknown): never shown as certain."""
+    if not (rec.to_verify and rec.service_id):
+        return None
+    checked = f"vérifié le {_french_date(rec.verified)}" if rec.verified else "jamais vérifié"
+    return f"Informations {TO_VERIFY} ({checked})"
+
+
+def _french_date(iso: str) -> str:
+    try:
+        y, m, d = (int(x) for x in iso[:10].split("-"))
+    except ValueError:
+        return iso
+    return f"{d:02d}/{m:02d}/{y}"
 
 
 def render_answer(answer: Answer) -> str:
