@@ -227,17 +227,24 @@ async def test_a_question_can_be_skipped_but_not_the_emergency_one():
 
 @pilot_test
 async def test_the_age_is_typed_in_digits_then_enter():
-    app = make_app(SATURDAY_14H)
+    app = make_app(TUESDAY_10H)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot, "fleuranc")
-        screen = app.screen
-        # Ask the age directly, whatever the rules' order: the case takes it like any fact.
-        app.case.answer.missing.insert(0, "age")
-        app.case.answer.missing.remove("red_flag")
-        screen.redraw()
-        await pilot.press("4", "7", "backspace", "2", "enter")
+        cystitis = {"red_flag": "none", "need": "minor_care", "minor_problem": "cystitis", "sex": "female"}
+        for _ in range(len(cystitis)):
+            name = app.case.next_question()
+            if name == "age":
+                break
+            await pilot.press(*keys_for(name, cystitis[name]))
+            await pilot.pause()
+        assert app.case.next_question() == "age"
+        await pilot.press("4", "7", "backspace", "2")
         await pilot.pause()
-        assert app.case.facts.get("age") == 42
+        assert "42" in visible_text(app) and "age" not in app.case.facts
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.case.facts["age"] == 42
+        assert app.case.next_question() != "age"
 
 
 @pilot_test
@@ -438,3 +445,33 @@ async def test_arrow_down_then_enter_takes_the_second_suggestion():
         await pilot.press(*"fleuranc", "down", "enter")
         await pilot.pause()
         assert app.case.commune.name == "Fleurac" and app.case.commune.dept != "32"
+
+
+@pilot_test
+async def test_r_shows_the_answer_so_far_and_escape_returns_without_losing_an_answer():
+    app = make_app(TUESDAY_3H)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        await pilot.press(*keys_for("red_flag", "none"), *keys_for("need", "medication"))
+        await pilot.pause()
+        asked = app.case.next_question()
+        assert asked is not None
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, AnswerScreen)
+        assert "À demander pour préciser" in visible_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        assert app.case.facts == {"red_flag": "none", "need": "medication"}
+        assert app.case.next_question() == asked
+
+
+@pilot_test
+async def test_a_number_is_not_said_twice_in_a_headline():
+    app = make_app(TUESDAY_3H)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "")
+        await answer_questions(pilot, MEDICATION)
+        head = str(app.screen.query_one("#rank1-head").content)
+        assert head.count("3237") == 1, head
