@@ -1,0 +1,188 @@
+"""The contract's invariant and the answer's guarantees through the FULL `orient()`: the real
+rules, the real directory, the real gazetteer, over more than 10,000 generated situations,
+moments and communes (hazard log H1, H2, H3, H5, H9, H12, H13).
+
+Whatever the other facts, red_flag other than none makes rank 1 the 15 (or the 114 for a person
+who cannot use a voice call). Every answer has something to call; every recommendation carries
+its rule and at least one source; ranks are 1..n. The moments include the clock changes of 2026
+and 2027, naive (Paris wall time) and aware (Paris, UTC, other offsets, both folds).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from orient.facts import FACTS
+from orient.orientation import CALL_15_FIRST, STALE_AFTER_DAYS, Knowledge, orient
+from orient.periods import PARIS, PERIODS
+from orient.render.handout import build_handout
+from orient.render.text import render_answer
+
+KNOWLEDGE = Knowledge.load()
+RULE_IDS = {rule.id for rule in KNOWLEDGE.rules}
+COMMUNES = sorted(KNOWLEDGE.gazetteer, key=lambda c: c.code)
+GERS = [c for c in COMMUNES if c.dept == "32"]
+UTC = timezone.utc
+
+# The clock changes of Europe/Paris: (day, is_spring). At 02:00 (spring) the clocks jump to
+# 03:00; at 03:00 (autumn) they go back to 02:00. All four are Sundays.
+CLOCK_CHANGES = ((date(2026, 3, 29), True), (date(2026, 10, 25), False),
+                 (date(2027, 3, 28), True), (date(2027, 10, 31), False))
+# How phone numbers are shown to people: short numbers, or ten digits in pairs.
+PHONE_SHOWN = re.compile(r"^(15|17|18|112|114|115|119|3114|3237|3624|3966|116 117|0\d( \d\d){4})$")
+OFFSETS = [PARIS, UTC, timezone(timedelta(hours=-5)), timezone(timedelta(hours=5, minutes=30)),
+           ZoneInfo("America/Cayenne"), ZoneInfo("Indian/Reunion")]
+
+
+def fact_values(name):
+    values = FACTS[name]
+    if values is None:
+        return st.one_of(st.sampled_from([0, 1, 10, 11, 15, 16, 65, 66, 130]), st.integers(0, 130))
+    return st.sampled_from(values)
+
+
+situations = st.fixed_dictionaries(
+    {name: st.one_of(st.none(), fact_values(name)) for name in FACTS}
+).map(lambda facts: {name: value for name, value in facts.items() if value is not None})
+
+# Vital signs often enough that the invariant is tested on many of them.
+emergencies = st.tuples(situations, st.sampled_from([v for v in FACTS["red_flag"] if v != "none"])).map(
+    lambda pair: {**pair[0], "red_flag": pair[1]})
+
+communes = st.one_of(st.none(), st.sampled_from(COMMUNES), st.sampled_from(GERS))
+
+naive_moments = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2028, 12, 31))
+aware_moments = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2028, 12, 31),
+                             timezones=st.sampled_from(OFFSETS))
+
+
+@st.composite
+def clock_change_moments(draw):
+    """A moment within 10 hours of a clock change: naive wall time (in the gap, in the overlap,
+    either fold) or the same instant in another offset."""
+    day, _spring = draw(st.sampled_from(CLOCK_CHANGES))
+    minutes = draw(st.integers(-10 * 60, 10 * 60))
+    seconds = draw(st.sampled_from([0, 0, 0, 59]))
+    wall = datetime.combine(day, time(2, 30)) + timedelta(minutes=minutes, seconds=seconds)
+    form = draw(st.sampled_from(["naive", "naive_fold", "paris", "paris_fold", "utc", "other"]))
+    if form == "naive":
+        return wall
+    if form == "naive_fold":
+        return wall.replace(fold=1)
+    if form in ("paris", "paris_fold"):
+        return wall.replace(tzinfo=PARIS, fold=int(form == "paris_fold"))
+    instant = wall.replace(tzinfo=PARIS).astimezone(UTC)
+    return instant if form == "utc" else instant.astimezone(draw(st.sampled_from(OFFSETS)))
+
+
+moments = st.one_of(naive_moments, aware_moments, clock_change_moments())
+
+
+def paris_wall_clock(at: datetime) -> datetime:
+    """An independent reading of the moment: naive = Paris wall time (a time in the spring gap
+    moves forward by an hour), aware = the same instant in Paris."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=PARIS, fold=0)
+    return at.astimezone(UTC).astimezone(PARIS)
+
+
+def check_answer(facts, at, commune, *, render: bool = False):
+    answer = orient(KNOWLEDGE, facts, at, commune)
+    recs = answer.recommendations
+    assert recs, "an answer is never empty"
+    assert [r.rank for r in recs] == list(range(1, len(recs) + 1))
+    assert answer.period in PERIODS
+    assert answer.at.utcoffset() in (timedelta(hours=1), timedelta(hours=2))
+    if at.tzinfo is not None and at.utcoffset() is not None:
+        assert answer.at.timestamp() == at.timestamp(), "the moment is the same instant, seen from Paris"
+
+    red_flag = facts.get("red_flag")
+    if red_flag not in (None, "none"):
+        first = recs[0]
+        if facts.get("deaf") == "yes":
+            assert (first.kind, first.action, first.phone) == ("sms_114", "sms", "114")
+            assert "emergency_15" in [r.kind for r in recs[1:]]
+        else:
+            assert (first.kind, first.action, first.phone) == ("emergency_15", "call", "15")
+        assert first.open_now is True
+
+    assert any(r.action == "call" for r in recs), "every answer has something to call"
+    for rec in recs:
+        assert rec.rule in RULE_IDS
+        assert rec.sources and all(isinstance(s, str) and s.strip() for s in rec.sources)
+        assert rec.why.strip()
+        if rec.phone is not None:
+            assert PHONE_SHOWN.match(rec.phone), rec.phone
+        if rec.kind == "urgences":
+            # An emergency department is never "go there" and never first; Auch's says "call the 15 first".
+            assert rec.action != "go" and rec.rank != 1
+        if rec.service_id:
+            service = KNOWLEDGE.directory.get(rec.service_id)
+            assert service is not None and service.sources
+            if "regulated_by_15" in service.capabilities:
+                assert CALL_15_FIRST in rec.advice
+            local_day = paris_wall_clock(at).date()
+            if service.verified is None or (local_day - service.verified).days > STALE_AFTER_DAYS:
+                assert rec.to_verify, "stale or never-verified data is never shown as certain"
+    json.dumps(answer.to_json(), ensure_ascii=False)
+    if render:
+        text = render_answer(answer)
+        for rec in recs:
+            assert f"{rec.rank}. " in text
+            if rec.phone and rec.action in ("call", "sms"):
+                assert f" {rec.phone} " in text
+        assert build_handout(answer).steps
+    return answer
+
+
+@settings(max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(situations, moments, communes)
+def test_the_invariant_and_the_guarantees_hold_through_orient_for_any_situation_moment_and_commune(
+        facts, at, commune):
+    check_answer(facts, at, commune, render=True)
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(emergencies, moments, communes)
+def test_any_vital_sign_puts_the_15_or_the_114_first_through_orient_whatever_else_is_known(facts, at, commune):
+    check_answer(facts, at, commune)
+
+
+@settings(max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(situations, emergencies), clock_change_moments(), communes)
+def test_around_the_clock_changes_of_2026_and_2027_the_period_follows_the_paris_wall_clock(facts, at, commune):
+    answer = check_answer(facts, at, commune)
+    local = paris_wall_clock(at)
+    # Independent of orient.periods: these four days are Sundays, the days around them ordinary.
+    if local.hour < 8:
+        expected = {"pdsa_night"}
+    elif local.hour >= 20:
+        expected = {"pdsa_evening"}
+    elif local.weekday() == 6:
+        expected = {"pdsa_weekend", "pdsa_holiday"}
+    elif local.weekday() == 5:
+        expected = {"saturday_morning"} if local.hour < 12 else {"pdsa_weekend"}
+    else:
+        expected = {"weekday_day"}
+    assert answer.period in expected, (at, local)
+
+
+def test_every_ten_minutes_of_the_four_clock_change_nights_every_vital_sign_gets_the_right_number_first():
+    """Deterministic sweep: Saturday 18:00 to Sunday 10:00 around each change, naive and aware,
+    both folds, every vital sign, deaf or not, with and without a commune."""
+    auch = KNOWLEDGE.gazetteer.get("32013")
+    count = 0
+    for (day, _spring), step in itertools.product(CLOCK_CHANGES, range(0, 16 * 60, 10)):
+        wall = datetime.combine(day - timedelta(days=1), time(18, 0)) + timedelta(minutes=step)
+        for at in (wall, wall.replace(fold=1), wall.replace(tzinfo=PARIS),
+                   wall.replace(tzinfo=PARIS, fold=1).astimezone(UTC)):
+            for red_flag, deaf in itertools.product(FACTS["red_flag"][1:], ("yes", "no")):
+                check_answer({"red_flag": red_flag, "deaf": deaf}, at, auch if count % 2 else None)
+                count += 1
+    assert count == 4 * 96 * 4 * 9 * 2
