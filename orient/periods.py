@@ -17,8 +17,6 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 PERIODS = ("weekday_day", "saturday_morning", "pdsa_evening", "pdsa_night", "pdsa_weekend", "pdsa_holiday")
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -34,6 +32,8 @@ _EXPECTED_FORM = (
 
 @lru_cache(maxsize=64)
 def _holidays_of(year: int) -> dict[date, str]:
+    import holidays  # imported on first use: it costs tens of milliseconds
+
     try:
         calendar = holidays.country_holidays("FR", years=year, language="fr")
     except Exception:  # years the package does not cover: no holiday rather than a crash

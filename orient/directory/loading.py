@@ -12,15 +12,17 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Optional, Protocol
+from typing import TYPE_CHECKING, Any, Optional, Protocol
 
 from orient.directory.geo import PointGrid, haversine_km, in_france, valid_lat_lon
 from orient.directory.hours import hours_error
 from orient.directory.model import CAPABILITIES, KINDS, PRECISIONS, Service
 from orient.directory.phones import PhoneError, normalize_phone
 from orient.directory.rota import Sector, cross_check_sectors, parse_rota_file
-from orient.directory.yamlload import LineList, LineMap, load_yaml
 from orient.problems import Problem
+
+if TYPE_CHECKING:  # the YAML parser is imported when a folder is read, not to use a cached directory
+    from orient.directory.yamlload import LineMap
 
 FIELDS = (
     "id", "name", "kind", "commune", "address", "location", "phones", "opening_hours",
@@ -104,6 +106,8 @@ def read_directory(folder: Path, gazetteer: GazetteerLike, today: Optional[date]
             seen_ids[service.id] = where
             result.services.append(service)
     by_id = {s.id: s for s in result.services}
+    from orient.directory.yamlload import load_yaml
+
     for path in rota_files(folder):
         result.files.append(path)
         data, problems = load_yaml(path, str(path))
@@ -131,6 +135,8 @@ class EntryReader:
         self.problems.append(Problem(path, line, message, "warning"))
 
     def read_services_file(self, path: Path) -> list[Service]:
+        from orient.directory.yamlload import LineList, LineMap, load_yaml
+
         shown = str(path)
         data, problems = load_yaml(path, shown)
         self.problems.extend(problems)
@@ -156,6 +162,8 @@ class EntryReader:
         return services
 
     def read_entry(self, entry: Any, path: str, line: int) -> Optional[Service]:
+        from orient.directory.yamlload import LineMap
+
         if not isinstance(entry, LineMap):
             self.error(path, line, "a service entry must be a mapping (id, name, kind, ...)")
             return None
@@ -220,6 +228,8 @@ class EntryReader:
         return value
 
     def _list(self, entry: LineMap, key: str, path: str) -> list[tuple[Any, int]]:
+        from orient.directory.yamlload import LineList
+
         value = entry.get(key)
         if value is None:
             return []
@@ -249,6 +259,8 @@ class EntryReader:
 
     def _location(self, entry: LineMap, path: str, code: Optional[str],
                   commune: Optional[CommuneLike]) -> tuple[Optional[float], Optional[float], Optional[str]]:
+        from orient.directory.yamlload import LineMap
+
         raw = entry.get("location")
         line = entry.key_line("location")
         if raw is None:

@@ -21,11 +21,13 @@ import bisect
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Iterable, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional
 from zoneinfo import ZoneInfo
 
-from orient.directory.yamlload import LineList, LineMap
 from orient.problems import Problem
+
+if TYPE_CHECKING:  # the YAML parser is imported when a rota file is read, not to use a cached rota
+    from orient.directory.yamlload import LineMap
 
 PARIS = ZoneInfo("Europe/Paris")
 SECTOR_FIELDS = ("id", "name", "communes", "sources", "duties", "note")
@@ -75,6 +77,8 @@ def to_utc(at: datetime) -> datetime:
 
 
 def parse_rota_file(data: Any, path: str, services: Mapping[str, Any], gazetteer: Any) -> tuple[list[Sector], list[Problem]]:
+    from orient.directory.yamlload import LineList, LineMap
+
     problems: list[Problem] = []
 
     def error(line: Optional[int], message: str) -> None:
@@ -143,6 +147,8 @@ def parse_rota_file(data: Any, path: str, services: Mapping[str, Any], gazetteer
 
 
 def _parse_duties(raw: LineMap, path: str, services: Mapping[str, Any], error) -> list[Duty]:
+    from orient.directory.yamlload import LineList, LineMap
+
     raw_duties = raw.get("duties")
     if raw_duties is None:
         return []

@@ -9,18 +9,36 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from orient.engine.check import check_rules, run_example
 from orient.engine.evaluate import evaluate
-from orient.engine.loader import parse_rules
 from orient.engine.model import Evaluation, Example, Outcome, Rule, RuleSet, Selector
 from orient.engine.vocabulary import FIXED_SERVICES, SERVICE_KINDS
 from orient.problems import DataError, errors
+
+# Imported on first use: the YAML loader and the checker are not needed to evaluate
+# rules read from the load cache (orient.cache).
+_LAZY = {
+    "check_rules": "orient.engine.check",
+    "run_example": "orient.engine.check",
+    "parse_rules": "orient.engine.loader",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'orient.engine' has no attribute '{name}'")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
 
 
 def load_rules(path: Path | str) -> RuleSet:
     """The compiled rules of a folder (or one file); raises DataError with every
     problem when any rule is invalid: nothing is half-applied."""
+    from orient.engine.loader import parse_rules
+
     ruleset, problems = parse_rules(path)
     if errors(problems):
         raise DataError(problems)
