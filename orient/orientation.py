@@ -9,15 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import TYPE_CHECKING, Mapping, Optional
 
 from orient import paths
 from orient.answer import Answer, CommuneRef, Recommendation
-from orient.directory import Directory, Placed, Service
+from orient.directory import Placed, Service
 from orient.directory.gazetteer import Commune, Gazetteer, default_gazetteer
 from orient.directory.phones import format_phone
-from orient.engine import Outcome, RuleSet, evaluate, load_rules
+from orient.engine.evaluate import evaluate
+from orient.engine.model import Outcome
 from orient.periods import PARIS, classify
+
+if TYPE_CHECKING:  # the loaders (YAML) are imported only when the cache cannot answer
+    from orient.directory import Directory
+    from orient.engine import RuleSet
 
 # When the directory has no place of a kind, the line that finds one.
 FALLBACK_SERVICE = {
@@ -40,13 +45,17 @@ class Knowledge:
     @classmethod
     def load(cls, rules_dir: Optional[Path] = None, directory_dir: Optional[Path] = None,
              *, bridge_days: bool = True) -> "Knowledge":
+        """The rules and directory of these folders (default: the embedded ones), read from
+        the load cache when their files did not change (orient.cache), else from the YAML."""
+        from orient.cache import load_knowledge_parts
+
         gazetteer = default_gazetteer()
-        return cls(
-            rules=load_rules(Path(rules_dir) if rules_dir else paths.rules_dir()),
-            directory=Directory.load(Path(directory_dir) if directory_dir else paths.directory_dir(), gazetteer),
-            gazetteer=gazetteer,
-            bridge_days=bridge_days,
+        rules, directory = load_knowledge_parts(
+            Path(rules_dir) if rules_dir else paths.rules_dir(),
+            Path(directory_dir) if directory_dir else paths.directory_dir(),
+            gazetteer,
         )
+        return cls(rules=rules, directory=directory, gazetteer=gazetteer, bridge_days=bridge_days)
 
 
 def to_paris(at: datetime) -> datetime:
