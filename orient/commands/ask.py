@@ -36,12 +36,12 @@ def run(args: argparse.Namespace) -> int:
             name, value = parse_fact_assignment(text)
             facts[name] = value
     except FactError as exc:
-        print(f"orient ask: {exc}", file=sys.stderr)
+        print(f"orient ask: {_printable(str(exc), 500)}", file=sys.stderr)
         return 2
     try:
         at = parse_moment(args.at) if args.at else datetime.now(PARIS)
     except ValueError as exc:
-        print(f"orient ask: --at: {exc}", file=sys.stderr)
+        print(f"orient ask: --at: {_printable(str(exc), 500)}", file=sys.stderr)
         return 2
 
     from orient.orientation import Knowledge, orient
@@ -60,16 +60,17 @@ def run(args: argparse.Namespace) -> int:
     commune = None
     commune_warning = None
     if args.commune is not None:
+        typed = _printable(args.commune, 80)
         commune = knowledge.gazetteer.resolve(args.commune, home_dept=home)
         if commune is None:
             closest = knowledge.gazetteer.search(args.commune, limit=5, home_dept=home)
             suggestions = ", ".join(f"{m.commune.name} ({m.commune.dept})" for m in closest) or "aucune"
             emergency = facts.get("red_flag") not in (None, "none")
             if not emergency:
-                print(f"orient ask: commune « {args.commune} » introuvable ; les plus proches : {suggestions}",
+                print(f"orient ask: commune « {typed} » introuvable ; les plus proches : {suggestions}",
                       file=sys.stderr)
                 return 2
-            commune_warning = (f"Commune « {args.commune} » introuvable (proches : {suggestions}) : "
+            commune_warning = (f"Commune « {typed} » introuvable (proches : {suggestions}) : "
                                "réponse d'urgence donnée sans distances.")
 
     answer = orient(knowledge, facts, at, commune)
@@ -86,6 +87,16 @@ def run(args: argparse.Namespace) -> int:
 
         sys.stdout.write(render_answer(answer))
     return 0
+
+
+def _printable(text: str, limit: int) -> str:
+    """What the person typed, as it can be echoed: no control characters (a typed escape
+    sequence must not drive the terminal), valid UTF-8, and not 100 kB long."""
+    text = "".join(c if c.isprintable() else " " for c in text)
+    if len(text) > limit:
+        head = limit * 2 // 5
+        text = f"{text[:head]} … {text[-(limit - head):]}"
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _journal(args: argparse.Namespace, answer, facts) -> None:
