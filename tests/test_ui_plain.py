@@ -124,3 +124,21 @@ def test_the_default_printer_or_a_named_queue(tmp_path):
     assert print_command(sheet, {"ORIENT_PRINTER": "accueil", "PATH": str(tmp_path)}) == \
         [str(lp), "-d", "accueil", str(sheet)]
     assert send_to_printer(sheet, {"ORIENT_PRINTER": "accueil", "PATH": str(tmp_path)}) == "imprimée (accueil)"
+
+
+def test_the_sheet_says_a_number_once_and_no_hours_for_an_always_open_line():
+    from orient.answer import Answer, Recommendation
+    from orient.render.handout import build_handout
+
+    line = Recommendation(rank=1, kind="pharmacie_garde", action="call", name="3237 – pharmacie de garde",
+                          rule="pharmacy.night", why="Cette nuit.", sources=["L5125-22 CSP"], phone="3237",
+                          service_id="resogardes-3237", open_now=True, hours="ouvert 24h/24", verified="2026-11-01")
+    place = Recommendation(rank=2, kind="centre_sante", action="go", name="Centre de santé", rule="gp.cds",
+                           why="Sans rendez-vous.", sources=["x"], phone="05 62 00 00 00", service_id="cds",
+                           open_now=True, hours="ouvert, ferme à 18h", address="1 rue Haute, Fleurance",
+                           verified="2026-11-01")
+    answer = Answer(at=SATURDAY_14H, period="pdsa_weekend", commune=None, missing=[], recommendations=[line, place])
+    text = build_handout(answer).to_text()
+    assert "1. Appeler le 3237 — pharmacie de garde" in text
+    assert "24h/24" not in text
+    assert "Horaires : ouvert, ferme à 18h" in text and "Adresse : 1 rue Haute, Fleurance" in text

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional
 
-from orient.answer import Answer
+from orient.answer import Answer, Recommendation
 from orient.render.labels import french_moment
 from orient.render.text import TO_VERIFY, freshness_note, recommendation_headline
 
@@ -73,6 +73,25 @@ li{{margin-bottom:.8em}} .urgence{{border:2px solid #000;padding:.5em}}
 """
 
 
+def headline(rec: Recommendation) -> str:
+    """'Appeler le 3237 — pharmacie de garde (Résogardes)': the number said once, even when
+    the service's name starts with it ('3237 – pharmacie de garde')."""
+    text = recommendation_headline(rec)
+    if rec.phone and rec.action in ("call", "sms"):
+        for sep in (" — ", " – ", " - "):
+            twice = f"{rec.phone} — {rec.phone}{sep}"
+            if twice in text:
+                return text.replace(twice, f"{rec.phone} — ", 1)
+    return text
+
+
+def hours_worth_saying(rec: Recommendation) -> bool:
+    """A line that is always open (the 15, the 3237) needs no hours; a place always does."""
+    if not rec.hours:
+        return False
+    return not (rec.action in ("call", "sms", "info") and rec.open_now and "24h/24" in rec.hours)
+
+
 def build_handout(answer: Answer, note: Optional[str] = None) -> Handout:
     steps = []
     for rec in answer.recommendations:
@@ -83,14 +102,14 @@ def build_handout(answer: Answer, note: Optional[str] = None) -> Handout:
             details.append(f"Adresse : {rec.address or TO_VERIFY}")
         if rec.phone and rec.action not in ("call", "sms"):
             details.append(f"Téléphone : {rec.phone}")
-        if rec.hours:
+        if hours_worth_saying(rec):
             details.append(f"Horaires : {rec.hours}")
         details.extend(rec.advice)
         details.append(rec.why)
         freshness = freshness_note(rec)
         if freshness:
             details.append(freshness)
-        steps.append((recommendation_headline(rec), details))
+        steps.append((headline(rec), details))
     place = f"{answer.commune.name}" if answer.commune else None
     return Handout(
         title="Où vous faire soigner",

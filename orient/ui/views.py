@@ -10,7 +10,9 @@ from rich.text import Text
 from orient.answer import Answer, Recommendation
 from orient.facts import FACTS, QUESTIONS
 from orient.render.labels import PERIOD_LABELS, WEEKDAYS, french_km
-from orient.render.text import TO_VERIFY, recommendation_headline
+from orient.render.handout import headline as sheet_headline
+from orient.render.handout import hours_worth_saying
+from orient.render.text import TO_VERIFY, freshness_note
 
 if TYPE_CHECKING:
     from orient.directory.gazetteer import Commune
@@ -81,12 +83,7 @@ def is_urgent(rec: Recommendation, emergency: bool) -> bool:
 
 def headline(rec: Recommendation, urgent: bool = False) -> str:
     """'Appeler le 3237 — pharmacie de garde', without saying the number twice."""
-    text = recommendation_headline(rec)
-    if rec.phone and rec.action in ("call", "sms"):
-        for sep in (" — ", " – ", " - "):
-            twice = f"{rec.phone} — {rec.phone}{sep}"
-            if twice in text:
-                text = text.replace(twice, f"{rec.phone} — ", 1)
+    text = sheet_headline(rec)
     return f"{URGENT_MARK} — {text}" if urgent else text
 
 
@@ -105,23 +102,15 @@ def detail_lines(rec: Recommendation) -> list[tuple[str, str]]:
         lines.append((f"Tél. : {rec.phone}", ""))
     if not rec.phone and rec.service_id and rec.action in ("call", "sms", "go"):
         lines.append((f"Tél. : {TO_VERIFY}", "warn"))
-    if rec.hours and not (rec.action in ("call", "sms", "info") and rec.open_now and "24h/24" in rec.hours):
+    if hours_worth_saying(rec):
         style = "open" if rec.open_now else ("closed" if rec.open_now is False else "warn")
         lines.append((f"Horaires : {rec.hours}", style))
     for advice in rec.advice:
         lines.append((f"⚠ {advice}", "advice"))
-    if rec.to_verify and rec.service_id:
-        checked = f"vérifié le {french_date(rec.verified)}" if rec.verified else "jamais vérifié"
-        lines.append((f"{TO_VERIFY.upper()} : informations à confirmer ({checked})", "warn"))
+    freshness = freshness_note(rec)
+    if freshness:
+        lines.append((freshness, "warn"))
     return lines
-
-
-def french_date(iso: str) -> str:
-    try:
-        y, m, d = (int(x) for x in iso[:10].split("-"))
-    except ValueError:
-        return iso
-    return f"{d:02d}/{m:02d}/{y}"
 
 
 LINE_STYLES = {"": "", "open": "green", "closed": "bold", "warn": "yellow", "advice": "bold"}
@@ -165,7 +154,7 @@ def why_text(answer: Answer) -> Text:
     text = Text()
     text.append("POURQUOI ?", style="bold underline")
     for rec in answer.recommendations:
-        text.append(f"\n{rec.rank}. {recommendation_headline(rec)}", style="bold")
+        text.append(f"\n{rec.rank}. {sheet_headline(rec)}", style="bold")
         text.append(f"\n   Règle : {rec.rule}")
         text.append(f"\n   Pourquoi : {rec.why}")
         text.append(f"\n   Sources : {' ; '.join(rec.sources) or TO_VERIFY}")
