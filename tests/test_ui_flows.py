@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from textual.widgets import Digits, Input
 
 from orient.ui.screens import AnswerScreen, HelpScreen, NoteScreen, QuestionScreen, WhereScreen
@@ -475,3 +478,27 @@ async def test_a_number_is_not_said_twice_in_a_headline():
         await answer_questions(pilot, MEDICATION)
         head = str(app.screen.query_one("#rank1-head").content)
         assert head.count("3237") == 1, head
+
+
+KEYS_AT_THE_COUNTER = ["o", "n", "1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "question_mark", "enter",
+                       "backspace", "escape", "r", "p", "f", "f1", "escape"]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(keys=st.lists(st.sampled_from(KEYS_AT_THE_COUNTER), min_size=1, max_size=25))
+def test_any_keys_at_the_counter_then_f2_leave_a_clean_app(keys, tmp_path):
+    async def scenario():
+        app = make_app(SATURDAY_14H, handout_dir=tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await start(pilot, "auch")
+            for key in keys:
+                await pilot.press(key)
+            await pilot.pause()
+            answer = app.case.answer
+            if answer is not None and app.case.emergency:
+                assert answer.recommendations[0].kind in ("emergency_15", "sms_114")
+            await pilot.press("f2")
+            await pilot.pause()
+            assert isinstance(app.screen, WhereScreen) and app.case.facts == {} and app.case.answer is None
+
+    asyncio.run(scenario())
