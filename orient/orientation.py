@@ -31,6 +31,9 @@ FALLBACK_SERVICE = {
 }
 STALE_AFTER_DAYS = 365
 CALL_15_FIRST = "Appelez le 15 avant de vous déplacer."
+# A line to call that the directory says is closed at this moment (the rules and the hours
+# disagree, e.g. the 3966 on a bridge day): never the only way out.
+CLOSED_NOW_CALL_15 = "Indiqué fermé à cette heure : s'il ne répond pas, appelez le 15."
 
 
 @dataclass
@@ -144,6 +147,8 @@ def _from_service(knowledge: Knowledge, outcome: Outcome, placed: Placed, at: da
     advice = list(outcome.advice)
     if "regulated_by_15" in service.capabilities and CALL_15_FIRST not in advice:
         advice.insert(0, CALL_15_FIRST)
+    if (action or outcome.action) in ("call", "sms") and placed.status.open is False:
+        advice.insert(0, CLOSED_NOW_CALL_15)
     return Recommendation(
         rank=0,
         kind=outcome.kind,

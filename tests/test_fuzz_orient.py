@@ -1,6 +1,6 @@
 """The contract's invariant and the answer's guarantees through the FULL `orient()`: the real
 rules, the real directory, the real gazetteer, over more than 10,000 generated situations,
-moments and communes (hazard log H1, H2, H3, H5, H9, H12, H13).
+moments and communes (hazard log H1, H2, H3, H4, H5, H9, H12, H13).
 
 Whatever the other facts, red_flag other than none makes rank 1 the 15 (or the 114 for a person
 who cannot use a voice call). Every answer has something to call; every recommendation carries
@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from orient.facts import FACTS
-from orient.orientation import CALL_15_FIRST, STALE_AFTER_DAYS, Knowledge, orient
+from orient.orientation import CALL_15_FIRST, CLOSED_NOW_CALL_15, STALE_AFTER_DAYS, Knowledge, orient
 from orient.periods import PARIS, PERIODS
 from orient.render.handout import build_handout
 from orient.render.text import render_answer
@@ -119,6 +119,8 @@ def check_answer(facts, at, commune, *, render: bool = False):
         assert rec.why.strip()
         if rec.phone is not None:
             assert PHONE_SHOWN.match(rec.phone), rec.phone
+        if rec.action in ("call", "sms") and rec.open_now is False:
+            assert CLOSED_NOW_CALL_15 in rec.advice, "a closed line is never the only way out"
         if rec.kind == "urgences":
             # An emergency department is never "go there" and never first; Auch's says "call the 15 first".
             assert rec.action != "go" and rec.rank != 1
