@@ -502,3 +502,22 @@ def test_any_keys_at_the_counter_then_f2_leave_a_clean_app(keys, tmp_path):
             assert isinstance(app.screen, WhereScreen) and app.case.facts == {} and app.case.answer is None
 
     asyncio.run(scenario())
+
+
+@pilot_test
+async def test_nothing_is_proposed_before_the_emergency_question_is_answered():
+    app = make_app(SATURDAY_14H)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        live = str(app.screen.query_one("#live-first").content)
+        assert "Appeler" not in live and "question d'urgence" in live
+
+
+@pilot_test
+async def test_r_does_nothing_before_the_emergency_question_is_answered():
+    app = make_app(SATURDAY_14H)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)

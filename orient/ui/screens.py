@@ -215,6 +215,8 @@ class QuestionScreen(Screen):
             return name == "age"
         if action == "skip":
             return name not in (None, "red_flag")
+        if action == "show_answer":  # no answer to read out before the emergency question
+            return "red_flag" in self.app.case.facts
         if action == "slot" and parameters and parameters[0] in ("yes", "no"):
             return any(slot == parameters[0] for slot, _, _ in views.fact_choices(name)) if name else False
         return True
@@ -236,6 +238,9 @@ class QuestionScreen(Screen):
         """The answer so far; a vital emergency's number in large digits at once."""
         case = self.app.case
         answer = case.answer
+        if "red_flag" not in case.facts:
+            # Nothing to read out before the emergency question has been asked.
+            answer = None
         first = answer.recommendations[0] if answer and answer.recommendations else None
         big = first is not None and views.is_urgent(first, case.emergency) and large_phone(first)
         self.query_one("#live-first", Static).update(views.live_answer(answer, case.emergency, limit=1, more_hint=False))

@@ -138,7 +138,8 @@ def live_answer(answer: Optional[Answer], emergency: bool, limit: int = 4, start
                 more_hint: bool = True) -> Text:
     """The compact answer under the questions: what to do so far (from rank start+1)."""
     if answer is None or not answer.recommendations:
-        return Text("La réponse s'affiche ici au fil des réponses.", style="italic")
+        return Text("La réponse s'affiche ici dès la question d'urgence posée, "
+                    "puis se précise à chaque réponse.", style="italic")
     text = Text()
     for i, rec in enumerate(answer.recommendations[start:limit]):
         if i:
