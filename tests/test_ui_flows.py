@@ -354,12 +354,14 @@ async def test_next_patient_clears_everything(tmp_path):
         await answer_questions(pilot, FEVER)
         await pilot.press("n", *"x", "enter")
         await pilot.pause()
+        assert (tmp_path / "fiche-patient.txt").exists()
         old_case = app.case
         await pilot.press("f2")
         await pilot.pause()
         assert app.case is not old_case
         assert app.case.facts == {} and app.case.commune is None and app.case.note == ""
         assert app.case.answer is None and app.last_handout is None and app.clipboard == ""
+        assert list(tmp_path.iterdir()) == []  # the sheet, which may carry the note, is gone
         assert len(app.screen_stack) == 2 and isinstance(app.screen, WhereScreen)
         assert app.screen.query_one("#commune", Input).value == ""
         text = visible_text(app)

@@ -78,7 +78,8 @@ class OrientApp(App[int]):
         self.keymap: dict[str, str] = dict(keymap or {})
         self.notices = list(notices)
         self.case = Case()
-        self.last_handout: Optional[tuple[Path, Path]] = None
+        self.last_handout: Optional[tuple[Path, Path]] = None  # this patient's sheet files
+        self.sheet_copied = False  # this patient's sheet is in the terminal's clipboard
 
     # --- time, places ----------------------------------------------------------------------
 
@@ -227,6 +228,7 @@ class OrientApp(App[int]):
         handout = build_handout(answer, self.case.note)
         text = handout.to_text()
         self.copy_to_clipboard(text)
+        self.sheet_copied = True
         try:
             txt, html = save_handout(handout, self.handout_folder())
         except OSError as exc:
@@ -260,19 +262,43 @@ class OrientApp(App[int]):
             return
         record_in_journal(case.answer, dict(case.facts), self.notify)
 
-    async def action_next_patient(self) -> None:
-        """Forget everything about this patient: new case, new screens, no notification left."""
-        self.close_case()
-        self.case = Case()
+    async def forget_patient(self) -> list[str]:
+        """Remove what this patient left behind: the sheet files (the note may name them) and the
+        sheet in the clipboard. Returns French problems, if any; never raises."""
+        problems: list[str] = []
+        for worker in list(self.workers):
+            if worker.group == "print" and not worker.is_finished:
+                try:  # lp must have read the sheet before it goes
+                    await worker.wait()
+                except Exception:  # noqa: BLE001 — a failed print was already reported
+                    pass
+        for path in self.last_handout or ():
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as exc:
+                problems.append(f"Fiche du patient précédent non effacée : {exc}")
         self.last_handout = None
-        self._clipboard = ""  # App keeps the last copied text; the sheet may carry a note
+        if self.sheet_copied:
+            self.copy_to_clipboard("")  # the terminal's clipboard (OSC 52) and the app's copy
+        self.sheet_copied = False
+        self._clipboard = ""
+        return problems
+
+    async def action_next_patient(self) -> None:
+        """Forget everything about this patient: new case, new screens, no sheet, no notification left."""
+        self.close_case()
+        problems = await self.forget_patient()
+        self.case = Case()
         self.clear_notifications()
         while len(self.screen_stack) > 1:
             await self.pop_screen()
         await self.push_screen(WhereScreen())
+        for problem in problems:
+            self.notify(problem, severity="error", timeout=10)
 
     async def action_quit(self) -> None:
         self.close_case()
+        await self.forget_patient()
         self.exit(0)
 
 
