@@ -1,12 +1,9 @@
-"""Hazard log H10 at the counter: after "next patient", nothing of the previous patient is left on
+"""Hazard log H10b at the counter: after "next patient", nothing of the previous patient is left on
 screen (test_ui_flows.py::test_next_patient_clears_everything) nor on disk. The sheet keeps the
-agent's free note, which may name the patient; its files stay in the sheets folder until the
-next sheet overwrites them: an open hazard, held here as a strict xfail.
+agent's free note, which may name the patient: "next patient" deletes the sheet files.
 """
 
 from __future__ import annotations
-
-import pytest
 
 from test_ui_support import (  # noqa: F401 (quiet_counter is an autouse fixture)
     FEVER,
@@ -25,8 +22,6 @@ def texts_under(folder):
     return {p.name: p.read_text(encoding="utf-8", errors="replace") for p in folder.rglob("*") if p.is_file()}
 
 
-@pytest.mark.xfail(strict=True, reason="open hazard H10b: the sheet with the agent's note stays in the sheets "
-                                       "folder after 'next patient' (orient/ui/app.py action_next_patient)")
 @pilot_test
 async def test_next_patient_leaves_nothing_of_the_previous_patients_note_on_disk(tmp_path):
     app = make_app(SATURDAY_14H, handout_dir=tmp_path)
