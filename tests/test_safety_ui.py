@@ -36,3 +36,31 @@ async def test_next_patient_leaves_nothing_of_the_previous_patients_note_on_disk
         await pilot.press("f2")
         await pilot.pause()
     assert not any("Dupont" in text for text in texts_under(tmp_path).values())
+
+
+@pilot_test
+async def test_the_counter_screen_and_its_sheet_mark_a_stale_entry_a_verifier(tmp_path):
+    # Hazard H4 at the counter: the 3966 last verified more than 12 months before the moment.
+    import shutil
+
+    from orient import paths
+    from orient.orientation import Knowledge
+    from orient.ui.app import OrientApp
+    from test_safety_freshness import STALE, set_verified
+    from test_ui_support import visible_text
+
+    folder = tmp_path / "directory"
+    shutil.copytree(paths.directory_dir(), folder)
+    set_verified(folder, "pdsa-3966", STALE.isoformat())
+    app = OrientApp(Knowledge.load(directory_dir=folder), at=SATURDAY_14H, cursor_blink=False,
+                    handout_dir=tmp_path / "fiches")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(pilot, "fleuranc")
+        await answer_questions(pilot, FEVER)
+        first = app.case.answer.recommendations[0]
+        assert (first.service_id, first.to_verify) == ("pdsa-3966", True)
+        assert f"Informations à vérifier (vérifié le {STALE:%d/%m/%Y})" in visible_text(app)
+        await pilot.press("f")
+        await pilot.pause()
+        sheet = (tmp_path / "fiches" / "fiche-patient.txt").read_text(encoding="utf-8")
+        assert f"Informations à vérifier (vérifié le {STALE:%d/%m/%Y})" in sheet
