@@ -80,8 +80,17 @@ async def test_an_unknown_commune_is_not_silently_replaced():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"zzqxw", "enter")
         await pilot.pause()
+        # The vital sign is asked at once, without distances, and the screen says the place is unknown.
+        assert isinstance(app.screen, QuestionScreen) and app.case.next_question() == "red_flag"
+        assert app.case.commune is None and app.case.answer.commune is None
+        assert "« zzqxw » introuvable" in visible_text(app)
+        await pilot.press(*keys_for("red_flag", "stroke"))
+        await pilot.pause()
+        assert app.case.answer.recommendations[0].kind == "emergency_15"
+        await pilot.press("escape", "escape")
+        await pilot.pause()
         assert isinstance(app.screen, WhereScreen)
-        assert app.case.answer is None
+        assert app.screen.query_one("#commune", Input).value == "zzqxw"
 
 
 @pilot_test

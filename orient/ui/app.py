@@ -159,9 +159,10 @@ class OrientApp(App[int]):
             self.notify(f"Erreur du moteur d'orientation : {exc}. En cas de doute : le 15.",
                         severity="error", timeout=15)
 
-    def start_case(self, commune: Optional["Commune"], at: Optional[datetime]) -> None:
+    def start_case(self, commune: Optional["Commune"], at: Optional[datetime], not_found: str = "") -> None:
         self.case.commune = commune
         self.case.at = at
+        self.case.commune_not_found = not_found
         self.orient_case()
         self.push_screen(QuestionScreen())
         self.call_after_refresh(self._advance)

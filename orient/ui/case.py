@@ -24,6 +24,7 @@ EMERGENCY_KINDS = frozenset({"emergency_15", "emergency_112", "sms_114", "suicid
 class Case:
     commune: Optional["Commune"] = None
     at: Optional[datetime] = None  # a moment typed by the agent; None means "now"
+    commune_not_found: str = ""  # a place typed that the gazetteer does not know (answer without distances)
     facts: dict[str, FactValue] = field(default_factory=dict)
     steps: list[str] = field(default_factory=list)  # questions answered or skipped, in order (for Escape)
     skipped: set[str] = field(default_factory=set)  # "ne sait pas": left unknown, not asked again

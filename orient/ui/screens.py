@@ -67,7 +67,8 @@ class Suggestions(Static):
     def redraw(self, typed: Optional[str]) -> None:
         if not self.matches:
             if typed:
-                self.update(Text(f"Aucune commune ne correspond à « {typed} ».", style="bold"))
+                self.update(Text(f"Aucune commune ne correspond à « {typed} » : corrigez, ou Entrée "
+                                 "pour continuer sans distances.", style="bold"))
             else:
                 self.update(Text("Tapez le début du nom : les communes s'affichent ici. "
                                  "Vide : continuer sans commune.", style="italic"))
@@ -155,13 +156,9 @@ class WhereScreen(Screen):
         commune_field = self.query_one("#commune", Input)
         when_field = self.query_one("#when", Input)
         commune = None
-        if commune_field.value.strip():
-            match = self.query_one(Suggestions).selected
-            if match is None:
-                self.app.notify(f"Commune « {commune_field.value.strip()} » introuvable : corrigez-la, "
-                                "ou videz le champ pour continuer sans commune.", severity="error")
-                commune_field.focus()
-                return
+        typed = commune_field.value.strip()
+        match = self.query_one(Suggestions).selected if typed else None
+        if match is not None:
             commune = match.commune
         try:
             at = parse_when(when_field.value, self.app.now())
@@ -169,7 +166,9 @@ class WhereScreen(Screen):
             self.app.notify(str(exc), severity="error")
             when_field.focus()
             return
-        self.app.start_case(commune, at)
+        # A place the gazetteer does not know never holds up the emergency question: the
+        # questions start without distances, and the situation line says so.
+        self.app.start_case(commune, at, not_found=typed if typed and match is None else "")
 
 
 class QuestionScreen(Screen):
@@ -226,7 +225,7 @@ class QuestionScreen(Screen):
         answer = case.answer
         at = answer.at if answer else self.app.moment()
         period = answer.period if answer else self.app.period_of(at)
-        self.query_one("#situation", Static).update(views.situation(case.commune, at, period))
+        self.query_one("#situation", Static).update(views.situation(case.commune, at, period, case.commune_not_found))
         self.draw_question()
         live_box = self.query_one("#live-box")
         live_box.border_title = "Réponse (provisoire)" if not case.complete else "Réponse"
@@ -377,7 +376,8 @@ class AnswerScreen(Screen):
         answer = case.answer
         if answer is None:
             return
-        self.query_one("#situation", Static).update(views.situation(case.commune, answer.at, answer.period))
+        self.query_one("#situation", Static).update(views.situation(case.commune, answer.at, answer.period,
+                                                                          case.commune_not_found))
         warnings = self.query_one("#warnings", Static)
         warnings.display = bool(answer.warnings)
         warnings.update(Text("\n".join(f"⚠ {w}" for w in answer.warnings), style="bold"))

@@ -38,9 +38,13 @@ def commune_label(commune: Optional["Commune"]) -> str:
     return f"{commune.name} ({postcode or commune.dept})"
 
 
-def situation(commune: Optional["Commune"], at: datetime, period: str) -> Text:
+def situation(commune: Optional["Commune"], at: datetime, period: str, not_found: str = "") -> Text:
     text = Text()
-    text.append(commune_label(commune), style="bold")
+    if commune is None and not_found:
+        shown = "".join(c for c in not_found if c.isprintable())[:30]
+        text.append(f"« {shown} » introuvable : sans distances (Échap pour corriger)", style="bold reverse")
+    else:
+        text.append(commune_label(commune), style="bold")
     text.append("  ·  ")
     text.append(short_moment(at), style="bold")
     text.append(f" — {period_label(period)}")
