@@ -45,7 +45,15 @@ FORMAT = 1
 MAGIC = b"orient-knowledge-cache\n"
 # Parsers whose version can change what the loaders build or accept.
 DEPENDENCIES = ("yaml", "phonenumbers", "opening_hours", "holidays")
+# Sub-packages that cannot change what the loaders build (left out of the code stamp, so
+# that editing the UI does not throw the cache away).
+NOT_LOADING_CODE = ("ui", "render", "commands", "bench")
 MAX_FILES = 8  # cache files kept in the folder, newest first
+
+
+# What the last `load_knowledge_parts` did, for `orient bench` and the tests:
+# "hit", "built" (written), "built, not written", "off", or "rebuilt: <why>".
+last_status = ""
 
 
 def enabled(environ: Optional[Mapping[str, str]] = None) -> bool:
@@ -82,11 +90,13 @@ def _hash_tree(digest: Any, root: Path) -> None:
 
 
 def _code_stamp(digest: Any) -> None:
-    """The orient source files (name, size, mtime) and the dependencies' entry points."""
+    """The orient source files (name, size, mtime; not NOT_LOADING_CODE) and the
+    dependencies' entry points."""
     import orient
 
     package = Path(orient.__file__).resolve().parent
     digest.update(f"orient {orient.__version__}\0{sys.version}\0{sys.implementation.cache_tag}\0".encode())
+    skipped = {package / name for name in NOT_LOADING_CODE}
     stack = [package]
     entries = []
     while stack:
@@ -94,7 +104,7 @@ def _code_stamp(digest: Any) -> None:
         with os.scandir(folder) as it:
             for e in it:
                 if e.is_dir(follow_symlinks=False):
-                    if e.name != "__pycache__" and not e.name.startswith("."):
+                    if e.name != "__pycache__" and not e.name.startswith(".") and folder / e.name not in skipped:
                         stack.append(Path(e.path))
                 elif e.name.endswith(".py"):
                     st = e.stat()
@@ -135,28 +145,36 @@ def cache_file(rules_dir: Path, directory_dir: Path, folder: Optional[Path] = No
 # --- the file -----------------------------------------------------------------------------
 
 
-def _checksum(payload: bytes) -> bytes:
+def _checksum(payload) -> bytes:
     return hashlib.blake2b(payload, digest_size=16).hexdigest().encode()
 
 
-def read(path: Path, key: str) -> Optional[dict]:
-    """The payload stored under `key`, or None (missing, another key, corrupt, unreadable)."""
+def read(path: Path, key: str) -> tuple[Optional[dict], str]:
+    """(the payload stored under `key`, "") or (None, why not: missing, another key,
+    another format, corrupt, unreadable)."""
     try:
         data = Path(path).read_bytes()
-    except OSError:
-        return None
+    except FileNotFoundError:
+        return None, "no cache file"
+    except OSError as exc:
+        return None, f"unreadable ({exc.strerror or exc})"
+    if not data.startswith(MAGIC):
+        return None, "not a cache file"
     head = MAGIC + f"{FORMAT}\n{key}\n".encode()
     if not data.startswith(head):
-        return None
-    rest = data[len(head):]
-    checksum, sep, payload = rest.partition(b"\n")
-    if not sep or checksum != _checksum(payload):
-        return None
+        same_format = data.startswith(MAGIC + f"{FORMAT}\n".encode())
+        return None, "data or code changed" if same_format else "another cache format"
+    end = data.find(b"\n", len(head))
+    payload = memoryview(data)[end + 1:]  # no copy: a national directory is tens of megabytes
+    if end < 0 or data[len(head):end] != _checksum(payload):
+        return None, "corrupt (checksum)"
     try:
         value = pickle.loads(payload)
-    except Exception:  # noqa: BLE001 — any failure means: rebuild
-        return None
-    return value if isinstance(value, dict) and value.get("key") == key else None
+    except Exception as exc:  # noqa: BLE001 — any failure means: rebuild
+        return None, f"corrupt ({type(exc).__name__})"
+    if not isinstance(value, dict) or value.get("key") != key:
+        return None, "corrupt (key)"
+    return value, ""
 
 
 def write(path: Path, key: str, value: dict) -> bool:
@@ -261,9 +279,11 @@ def load_knowledge_parts(rules_dir: Path, directory_dir: Path, gazetteer,
                          build: Optional[Callable[[], tuple[Any, Any]]] = None) -> tuple["RuleSet", "Directory"]:
     """The rules and directory of these folders, from the cache when it holds them, else
     from the YAML (then stored). Raises what the loaders raise (DataError, OSError)."""
+    global last_status
     rules_dir, directory_dir = Path(rules_dir), Path(directory_dir)
     build = build or (lambda: build_parts(rules_dir, directory_dir, gazetteer))
     source = getattr(gazetteer, "_source", "")
+    last_status = "off"
     if not enabled() or not source or not rules_dir.exists() or not directory_dir.is_dir():
         return build()
     try:
@@ -271,24 +291,30 @@ def load_knowledge_parts(rules_dir: Path, directory_dir: Path, gazetteer,
     except OSError:
         return build()
     path = cache_file(rules_dir, directory_dir)
-    payload = read(path, key)
+    payload, why = read(path, key)
     if payload is not None:
         try:
-            return _restore(payload, gazetteer)
-        except Exception:  # noqa: BLE001 — a payload that does not fit this code: rebuild
-            pass
+            parts = _restore(payload, gazetteer)
+        except Exception as exc:  # noqa: BLE001 — a payload that does not fit this code: rebuild
+            why = f"does not fit this code ({type(exc).__name__})"
+        else:
+            last_status = "hit"
+            return parts
+    last_status = f"rebuilt: {why}"
     rules, directory = build()
     try:
         if knowledge_key(rules_dir, directory_dir, Path(source)) != key:
-            return rules, directory  # a file changed while loading: do not store a mix
+            last_status += "; not written (a file changed while loading)"
+            return rules, directory  # do not store a mix
     except OSError:
         return rules, directory
-    write(path, key, {
+    if not write(path, key, {
         "rules": rules,
         "services": pack_services(directory.services),
         "sectors": list(directory.rota.sectors),
         "fingerprint": directory.fingerprint,
-    })
+    }):
+        last_status += "; not written (cache folder not writable)"
     return rules, directory
 
 

@@ -1,0 +1,126 @@
+"""`orient bench [--json] [--services N] [--seed S]`: the speed figures and their targets (issue 5)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+DEFAULT_SERVICES = 100_000
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text.replace("_", "").replace(" ", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"un nombre entier est attendu, pas « {text} »") from None
+    if not 100 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError("entre 100 et 1 000 000")
+    return value
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "bench",
+        help="mesurer la vitesse sur un annuaire national synthétique (cibles du ticket 5)",
+        description="Génère un annuaire national synthétique (services répartis sur les vraies communes), "
+        "puis mesure dans la même exécution : recherche de commune à chaque frappe (et la méthode naïve), "
+        "une orientation complète, « orient ask » comme processus entier, le premier écran de "
+        "l'interface et la mémoire maximale. Environ 1 min 30 pour 100 000 services sur 2 cœurs. "
+        "N'écrit que dans un dossier temporaire.",
+    )
+    p.add_argument("--json", action="store_true", help="sortie JSON pour les programmes")
+    p.add_argument("--services", type=_count, default=DEFAULT_SERVICES, metavar="N",
+                   help=f"nombre de services synthétiques (défaut {DEFAULT_SERVICES:_})".replace("_", " "))
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="graine du générateur (défaut 0)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from orient.bench import run_bench
+
+    def progress(message: str) -> None:
+        print(f"orient bench : {message}", file=sys.stderr, flush=True)
+
+    try:
+        result = run_bench(args.services, args.seed, progress=progress)
+    except RuntimeError as exc:
+        print(f"orient bench : {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render(result))
+    return 0
+
+
+def _n(value: float) -> str:
+    return f"{value:,}".replace(",", " ")
+
+
+def _ms(value) -> str:
+    if value is None:
+        return "—"
+    if value >= 100:
+        return f"{value:.0f} ms"
+    if value >= 10:
+        return f"{value:.1f} ms"
+    return f"{value:.2f} ms"
+
+
+def _yes(flag) -> str:
+    return "—" if flag is None else ("oui / yes" if flag else "NON / no")
+
+
+def render(result: dict) -> str:
+    """A French/English table: each figure beside its target and whether it is met."""
+    m = result["machine"]
+    s = result["commune_search"]
+    o = result["orientation"]
+    a = result["ask_process"]
+    u = result["tui_first_screen"]
+    met = result["met"]
+    speedup = s.get("speedup_p95")
+    rows = [
+        (f"recherche de commune p95 ({_n(s['queries'])} frappes)", _ms(s["p95_ms"]), "≤ 5 ms",
+         _yes(met["commune_search_p95_ms"])),
+        ("  commune search p50 / naïf p95 (rapidfuzz WRatio)", f"{_ms(s['p50_ms'])} / {_ms(s['naive_p95_ms'])}",
+         "≥ 10× plus rapide", f"{_yes(met['commune_search_speedup'])} ({speedup}×)"),
+        (f"orientation p95 ({_n(o['services'])} services)", _ms(o["p95_ms"]), "≤ 10 ms",
+         _yes(met["orientation_p95_ms"])),
+        (f"  orientation p50 / naïf géodésique p95 ({o.get('naive_sample')} cas)",
+         f"{_ms(o['p50_ms'])} / {_ms(o.get('naive_p95_ms'))}", "", ""),
+        ("orient ask, processus entier (médiane)", _ms(a["median_ms"]), "≤ 300 ms", _yes(met["ask_process_median_ms"])),
+        ("  sans cache / annuaire national", f"{_ms(a.get('cold_median_ms'))} / {_ms(a.get('national_median_ms'))}",
+         "", ""),
+        ("interface : premier écran (médiane)", _ms(u.get("median_ms")), "≤ 1 s",
+         _yes(met["tui_first_screen_median_ms"])),
+        ("mémoire max. du processus d'orientation", f"{result['peak_rss_mb']:.0f} Mo", "≤ 200 Mo",
+         _yes(met["peak_rss_mb"])),
+    ]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    head = ("mesure / measure", "résultat / result", "cible / target", "atteinte / met")
+    widths = [max(w, len(h)) for w, h in zip(widths, head)]
+
+    def line(cells) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths + [0])).rstrip()
+
+    out = [
+        f"orient bench — {_n(o['synthetic_services'])} services synthétiques (graine {result['seed']}), "
+        f"{_n(o['situations'])} situations",
+        f"machine : {m['cpus']} cœurs, {m['cpu']}, Python {m['python']}, {m['system']}",
+        "",
+        line(head),
+        line(["-" * w for w in widths] + ["-" * len(head[3])]),
+        *(line(r) for r in rows),
+        "",
+        f"annuaire : {o['hours_strings']} horaires OSM distincts, {o['rota_sectors']} secteurs de garde "
+        f"({_n(o['rota_duties'])} gardes) ; génération {o['generate_s']} s, chargement YAML {o['load_yaml_s']} s, "
+        f"depuis le cache {o['load_cached_ms'] / 1000:.2f} s",
+        f"première orientation (lecture des horaires) : {_ms(o['first_ms'])} ; "
+        f"naïf et rapide, mêmes services : {o.get('naive_same_services')}/{o.get('naive_sample')}",
+        f"orient ask : {a.get('command', '')}",
+        f"durée totale : {result.get('elapsed_s')} s",
+    ]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,203 @@
+"""The load cache (orient.cache) never changes an answer: same JSON with and without it,
+rebuilt when a YAML file changes, ignored when corrupt or from another format or code."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from orient import cache, paths
+from orient.bench import measure, synth
+from orient.directory.gazetteer import default_gazetteer
+from orient.orientation import Knowledge, orient
+from orient.problems import DataError
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("ORIENT_CACHE_DIR", str(folder))
+    monkeypatch.delenv("ORIENT_CACHE", raising=False)
+    return folder
+
+
+@pytest.fixture
+def data(tmp_path):
+    """Copies of the embedded rules and directory, free to edit."""
+    rules = tmp_path / "rules"
+    directory = tmp_path / "directory"
+    shutil.copytree(paths.rules_dir(), rules, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(paths.directory_dir(), directory)
+    return rules, directory
+
+
+def answers(knowledge, count=120, seed=1):
+    return [orient(knowledge, facts, at, commune).to_json()
+            for facts, at, commune in measure.situations(knowledge, count, seed)]
+
+
+def test_the_second_load_comes_from_the_cache_and_answers_the_same_as_the_yaml(cache_dir, data, monkeypatch):
+    rules, directory = data
+    built = Knowledge.load(rules, directory)
+    assert cache.last_status.startswith("rebuilt")
+    assert len(list(cache_dir.glob("knowledge-*.pickle"))) == 1
+    cached = Knowledge.load(rules, directory)
+    assert cache.last_status == "hit"
+    assert cached.directory is not built.directory
+    monkeypatch.setenv("ORIENT_CACHE", "off")
+    plain = Knowledge.load(rules, directory)
+    assert cache.last_status == "off"
+    assert answers(cached) == answers(plain) == answers(built)
+    assert [s for s in cached.directory] == [s for s in plain.directory]
+    assert cached.directory.fingerprint == plain.directory.fingerprint
+    assert len(cached.directory.rota.sectors) == len(plain.directory.rota.sectors)
+
+
+def test_orient_ask_prints_the_same_json_with_and_without_the_cache(cache_dir):
+    args = [sys.executable, "-m", "orient", "ask", "--commune", "Fleurance", "--at", "2026-11-28T14:00",
+            "--fact", "red_flag=none", "--fact", "need=find_gp", "--fact", "has_gp=no", "--json", "--no-journal"]
+    env = dict(os.environ, ORIENT_JOURNAL="off")
+    outputs = []
+    for setting in ("on", "on", "off"):
+        done = subprocess.run(args, capture_output=True, text=True, env=dict(env, ORIENT_CACHE=setting), timeout=120)
+        assert done.returncode == 0, done.stderr
+        outputs.append(json.loads(done.stdout))
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert list(cache_dir.glob("knowledge-*.pickle"))
+
+
+def test_an_edited_service_is_seen_at_the_next_load(cache_dir, data):
+    rules, directory = data
+    before = Knowledge.load(rules, directory)
+    assert before.directory.get("cds-fleurance").name == "Centre territorial de santé de Fleurance"
+    path = directory / "centres-de-sante.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("name: Centre territorial de santé de Fleurance",
+                                 "name: Centre de santé de Fleurance (renommé)"), encoding="utf-8")
+    after = Knowledge.load(rules, directory)
+    assert cache.last_status.startswith("rebuilt")
+    assert after.directory.get("cds-fleurance").name == "Centre de santé de Fleurance (renommé)"
+    assert Knowledge.load(rules, directory).directory.get("cds-fleurance").name == "Centre de santé de Fleurance (renommé)"
+    assert cache.last_status == "hit"
+
+
+def test_a_new_file_and_an_edited_rule_are_seen_at_the_next_load(cache_dir, data):
+    rules, directory = data
+    Knowledge.load(rules, directory)
+    (directory / "extra.yaml").write_text(
+        "services:\n"
+        "  - id: msp-essai\n"
+        "    name: Maison de santé d'essai\n"
+        "    kind: msp\n"
+        "    commune: \"32013\"\n"
+        "    sources: [\"test\"]\n", encoding="utf-8")
+    assert Knowledge.load(rules, directory).directory.get("msp-essai") is not None
+    rule_file = rules / "pharmacy.yaml"
+    text = rule_file.read_text(encoding="utf-8")
+    assert "Apportez l'ordonnance et la carte Vitale." in text
+    rule_file.write_text(text.replace("Apportez l'ordonnance et la carte Vitale.",
+                                      "Apportez l'ordonnance et la carte Vitale (modifié)."), encoding="utf-8")
+    knowledge = Knowledge.load(rules, directory)
+    assert cache.last_status.startswith("rebuilt")
+    texts = [a for rule in knowledge.rules for rec in rule.recommendations for a in rec.advice]
+    assert any("(modifié)" in t.template for t in texts)
+
+
+def test_a_broken_file_is_refused_every_time_and_never_cached(cache_dir, data):
+    rules, directory = data
+    Knowledge.load(rules, directory)
+    path = directory / "numbers.yaml"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("kind: emergency_15", "kind: no_such_kind", 1), encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(DataError):
+            Knowledge.load(rules, directory)
+    path.write_text(good, encoding="utf-8")
+    assert Knowledge.load(rules, directory).directory.get("samu-15") is not None
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty", "format", "pickle"])
+def test_a_damaged_cache_file_is_ignored_and_rewritten(cache_dir, data, damage):
+    rules, directory = data
+    reference = answers(Knowledge.load(rules, directory), count=40)
+    [path] = cache_dir.glob("knowledge-*.pickle")
+    raw = path.read_bytes()
+    if damage == "truncate":
+        raw = raw[: len(raw) // 2]
+    elif damage == "flip":
+        raw = raw[:-100] + bytes([raw[-100] ^ 0xFF]) + raw[-99:]
+    elif damage == "garbage":
+        raw = os.urandom(len(raw))
+    elif damage == "empty":
+        raw = b""
+    elif damage == "format":
+        raw = raw.replace(cache.MAGIC + f"{cache.FORMAT}\n".encode(), cache.MAGIC + b"999\n", 1)
+    elif damage == "pickle":  # a valid checksum over a payload that is not a pickle
+        key = raw[len(cache.MAGIC):].split(b"\n")[1]
+        payload = b"not a pickle at all"
+        raw = cache.MAGIC + f"{cache.FORMAT}\n".encode() + key + b"\n" + cache._checksum(payload) + b"\n" + payload
+    path.write_bytes(raw)
+    knowledge = Knowledge.load(rules, directory)
+    assert cache.last_status.startswith("rebuilt")
+    assert answers(knowledge, count=40) == reference
+    Knowledge.load(rules, directory)
+    assert cache.last_status == "hit"  # rewritten whole
+
+
+def test_a_cache_written_for_other_data_or_code_is_not_used(cache_dir, data):
+    rules, directory = data
+    Knowledge.load(rules, directory)
+    [path] = cache_dir.glob("knowledge-*.pickle")
+    key = cache.knowledge_key(rules, directory, paths.gazetteer_file())
+    payload, why = cache.read(path, key)
+    assert payload is not None and why == ""
+    payload, why = cache.read(path, "0" * 64)
+    assert payload is None and why == "data or code changed"
+
+
+def test_the_cache_can_be_turned_off_and_an_unwritable_folder_does_not_matter(tmp_path, data, monkeypatch):
+    rules, directory = data
+    monkeypatch.setenv("ORIENT_CACHE_DIR", str(tmp_path / "off-cache"))
+    monkeypatch.setenv("ORIENT_CACHE", "off")
+    assert Knowledge.load(rules, directory).directory.get("samu-15") is not None
+    assert not (tmp_path / "off-cache").exists()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("ORIENT_CACHE", "on")
+    monkeypatch.setenv("ORIENT_CACHE_DIR", str(blocker / "cache"))
+    assert Knowledge.load(rules, directory).directory.get("samu-15") is not None
+    assert "not written" in cache.last_status
+
+
+def test_the_cache_folder_follows_the_environment(tmp_path):
+    assert cache.cache_dir({"ORIENT_CACHE_DIR": str(tmp_path)}) == tmp_path
+    assert cache.cache_dir({"XDG_CACHE_HOME": str(tmp_path)}) == tmp_path / "orient"
+    assert cache.cache_dir({}) == Path.home() / ".cache" / "orient"
+    assert not cache.enabled({"ORIENT_CACHE": "off"})
+    assert cache.enabled({})
+
+
+def test_writing_leaves_no_temporary_file_and_keeps_few_files(cache_dir, data, tmp_path):
+    rules, directory = data
+    for i in range(cache.MAX_FILES + 3):
+        other = tmp_path / f"directory-{i}"
+        shutil.copytree(directory, other)
+        Knowledge.load(rules, other)
+    names = [p.name for p in cache_dir.iterdir()]
+    assert all(n.startswith("knowledge-") and n.endswith(".pickle") for n in names), names
+    assert len(names) == cache.MAX_FILES
+
+
+def test_services_go_through_the_columns_unchanged_and_share_equal_values():
+    services = synth.synthetic_services(default_gazetteer(), 2000, seed=4)
+    packed = cache.pack_services(services)
+    back = cache.unpack_services(packed)
+    assert back == services
+    hours = {id(s.opening_hours) for s in back if s.opening_hours}
+    assert len(hours) == len({s.opening_hours for s in back if s.opening_hours})
