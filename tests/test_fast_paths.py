@@ -13,13 +13,12 @@
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import random
 import subprocess
 import sys
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 from geopy.distance import great_circle
