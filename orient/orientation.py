@@ -109,7 +109,7 @@ def _resolve(knowledge: Knowledge, outcome: Outcome, at: datetime, commune: Opti
         if service is None:
             warnings.append(f"Service « {outcome.service_id} » absent de l'annuaire (règle {outcome.rule}).")
             return [_bare(outcome)]
-        return [_from_service(knowledge, outcome, Placed(service, None, directory.status(service, at)), at)]
+        return [_from_service(knowledge, outcome, Placed(service, None, directory.status(service, at, bridge_days=knowledge.bridge_days)), at)]
     if outcome.select is None:  # e.g. the patient's own GP: no directory entry
         return [_bare(outcome)]
 
@@ -119,7 +119,7 @@ def _resolve(knowledge: Knowledge, outcome: Outcome, at: datetime, commune: Opti
         placed = directory.on_duty_pharmacies(commune.code if commune else None, at)[: selector.limit]
     else:
         placed = directory.select(selector.kind, near=near, at=at, capabilities=selector.capabilities,
-                                  limit=selector.limit)
+                                  limit=selector.limit, bridge_days=knowledge.bridge_days)
         if selector.open_now:
             placed = [p for p in placed if p.status.open is not False]
     if placed:
@@ -128,7 +128,7 @@ def _resolve(knowledge: Knowledge, outcome: Outcome, at: datetime, commune: Opti
     fallback_id = FALLBACK_SERVICE.get(selector.kind)
     fallback = directory.get(fallback_id) if fallback_id else None
     if fallback is not None:
-        placed_fallback = Placed(fallback, None, directory.status(fallback, at))
+        placed_fallback = Placed(fallback, None, directory.status(fallback, at, bridge_days=knowledge.bridge_days))
         return [_from_service(knowledge, outcome, placed_fallback, at, action="call")]
     return []
 

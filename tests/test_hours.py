@@ -136,3 +136,17 @@ def test_a_bad_expression_gets_the_parsers_message():
     )
     assert hours_error("Mo-Fx 08:00-12:00") == "at column 4: expected wday"
     assert hours_error(OFFICE) is None
+
+
+def test_a_bridge_day_follows_the_public_holiday_hours_unless_the_setting_is_off():
+    from orient.directory.hours import hours_status, holiday_reading
+
+    line_3966 = "Mo-Fr 20:00-24:00; Sa 12:00-24:00; Su,PH 08:00-24:00"
+    assert holiday_reading(line_3966) == "Mo-Su 08:00-24:00"
+    assert holiday_reading("Mo-Fr 08:00-12:00; PH off") == "Mo-Su off"
+    assert holiday_reading("Mo-Sa 09:00-19:00") == "Mo-Sa 09:00-19:00"  # no PH rule: usual hours
+    friday_after_ascension = datetime(2026, 5, 15, 10, 0, tzinfo=PARIS)
+    assert hours_status(line_3966, friday_after_ascension).open is True
+    assert hours_status(line_3966, friday_after_ascension, bridge_days=False).open is False
+    ordinary_friday = datetime(2026, 5, 22, 10, 0, tzinfo=PARIS)
+    assert hours_status(line_3966, ordinary_friday).open is False

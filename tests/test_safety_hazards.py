@@ -43,12 +43,23 @@ def run_orient(*args: str) -> subprocess.CompletedProcess:
 
 # --- H3: a closed service shown as the thing to do ---------------------------------------------
 
-BRIDGE_DAY = "2026-07-13T10:00"  # Monday before 14 July: PDSA by day when bridge days are on
+def test_a_line_the_directory_says_is_closed_is_never_the_only_way_out_and_names_the_15(tmp_path):
+    # A directory where the 3966 stops at 22h (as duty did in Condom since 2019): at 23h the
+    # rules still send to it, the directory says closed, and the answer names the 15.
+    import shutil
 
+    from orient import paths
 
-def test_a_line_the_directory_says_is_closed_is_never_the_only_way_out_and_names_the_15():
-    assert is_bridge_day(date(2026, 7, 13)) and classify(at(BRIDGE_DAY)) == "pdsa_holiday"
-    answer = ask({"red_flag": "none", "need": "consult", "can_travel": "yes"}, BRIDGE_DAY)
+    folder = tmp_path / "directory"
+    shutil.copytree(paths.directory_dir(), folder)
+    numbers = folder / "numbers.yaml"
+    text = numbers.read_text(encoding="utf-8")
+    narrowed = text.replace('"Mo-Fr 20:00-24:00; Sa 12:00-24:00; Su,PH 08:00-24:00"',
+                            '"Mo-Fr 20:00-22:00; Sa 12:00-22:00; Su,PH 08:00-22:00"')
+    assert narrowed != text
+    numbers.write_text(narrowed, encoding="utf-8")
+    knowledge = Knowledge.load(directory_dir=folder)
+    answer = orient(knowledge, {"red_flag": "none", "need": "consult", "can_travel": "yes"}, at("2026-11-24T23:00"))
     first = answer.recommendations[0]
     assert (first.kind, first.action, first.open_now) == ("pdsa_3966", "call", False)
     assert first.advice[0] == CLOSED_NOW_CALL_15
@@ -77,8 +88,6 @@ def test_every_line_to_call_that_is_closed_at_the_moment_carries_the_15_as_a_way
             assert CLOSED_NOW_CALL_15 in rec.advice, (rec.service_id, moment)
 
 
-@pytest.mark.xfail(strict=True, reason="open hazard H3b: on bridge days the rules send to the 3966 but its "
-                                       "directory hours (Su,PH) say closed; rules or hours must agree")
 def test_on_every_bridge_day_the_3966_the_rules_send_to_is_open_in_the_directory():
     line = KNOWLEDGE.directory.get("pdsa-3966")
     day, closed = date(2025, 1, 1), []

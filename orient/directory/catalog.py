@@ -64,14 +64,15 @@ class Directory:
         index = self._indexes.get(kind)
         return list(index.services) if index else []
 
-    def status(self, service: Service, at: datetime) -> HoursStatus:
-        return hours_status(service.opening_hours, at)
+    def status(self, service: Service, at: datetime, *, bridge_days: bool = True) -> HoursStatus:
+        return hours_status(service.opening_hours, at, bridge_days=bridge_days)
 
-    def walk_in_status(self, service: Service, at: datetime) -> HoursStatus:
-        return hours_status(service.walk_in_hours, at)
+    def walk_in_status(self, service: Service, at: datetime, *, bridge_days: bool = True) -> HoursStatus:
+        return hours_status(service.walk_in_hours, at, bridge_days=bridge_days)
 
     def select(self, kind: str, *, near: Optional[tuple[float, float]], at: datetime,
-               capabilities: Iterable[str] = (), limit: int = 3, max_km: Optional[float] = None) -> list[Placed]:
+               capabilities: Iterable[str] = (), limit: int = 3, max_km: Optional[float] = None,
+               bridge_days: bool = True) -> list[Placed]:
         """Services of a kind: open first, then unknown hours, closed last; nearest first in each."""
         if kind not in KINDS:
             raise ValueError(f"unknown kind '{kind}'; valid kinds: {', '.join(KINDS)}")
@@ -82,7 +83,8 @@ class Directory:
         index = self._indexes.get(kind)
         if index is None:
             return []
-        return _select(index, lambda hours: hours_status(hours, at), near=near, capabilities=wanted,
+        return _select(index, lambda hours: hours_status(hours, at, bridge_days=bridge_days), near=near,
+                       capabilities=wanted,
                        limit=limit, max_km=max_km)
 
     def on_duty_pharmacies(self, commune_code: Optional[str], at: datetime) -> list[Placed]:

@@ -73,11 +73,47 @@ def paris_naive(at: datetime) -> datetime:
     return at.replace(tzinfo=None, second=0, microsecond=0)
 
 
-def hours_status(text: Optional[str], at: datetime) -> HoursStatus:
-    """Whether a service with these hours is open at `at`, with a French label."""
+def hours_status(text: Optional[str], at: datetime, *, bridge_days: bool = True) -> HoursStatus:
+    """Whether a service with these hours is open at `at`, with a French label.
+
+    With `bridge_days` (the R6315-1 setting, on by default), a bridge day follows the
+    service's public-holiday (`PH`) rules, as the periods of care do; OSM syntax
+    cannot say "bridge day" itself.
+    """
     if text is None:
         return UNKNOWN
-    return _status_at(text, paris_naive(at))
+    local = paris_naive(at)
+    if bridge_days and _is_bridge_day(local.date()):
+        text = holiday_reading(text)
+    return _status_at(text, local)
+
+
+def _is_bridge_day(day: date) -> bool:
+    from orient.periods import is_bridge_day  # lazy: holidays is loaded on first use
+
+    return is_bridge_day(day)
+
+
+_SELECTOR = re.compile(r"^\s*([A-Za-z]{2}(?:\s*[,-]\s*[A-Za-z]{2})*)\s+(.+)$")
+
+
+@lru_cache(maxsize=None)
+def holiday_reading(text: str) -> str:
+    """The hours of a public holiday as an every-day rule: "Mo-Fr 20:00-24:00; Su,PH 08:00-24:00"
+    gives "Mo-Su 08:00-24:00"; hours without a `PH` rule are returned unchanged."""
+    holiday_rules = []
+    for rule in text.split(";"):
+        match = _SELECTOR.match(rule)
+        if match and "PH" in re.split(r"\s*[,-]\s*", match.group(1)):
+            holiday_rules.append(f"Mo-Su {match.group(2).strip()}")
+    if not holiday_rules:
+        return text
+    reading = "; ".join(holiday_rules)
+    try:
+        parse_hours(reading)
+    except HoursError:
+        return text
+    return reading
 
 
 @lru_cache(maxsize=65536)
