@@ -51,7 +51,10 @@ def evaluate(rules: RuleSet, facts: Mapping, period: str, at: datetime) -> Evalu
 
     if any(rule.exclusive for rule in fired):
         fired = [rule for rule in fired if rule.exclusive]
-        undecided = [rule for rule in undecided if rule.exclusive]
+        # In an emergency only what could change rank 1 is worth asking (deaf: 114 or 15);
+        # the rest would delay the call.
+        first = max(_top_priority(rule) for rule in fired)
+        undecided = [rule for rule in undecided if rule.exclusive and _top_priority(rule) > first]
 
     outcomes, contributors = _outcomes(fired, known, period, at)
     trace = [
@@ -66,6 +69,10 @@ def evaluate(rules: RuleSet, facts: Mapping, period: str, at: datetime) -> Evalu
         for rule in contributors
     ]
     return Evaluation(outcomes=outcomes, missing=_missing(undecided, known, period), trace=trace)
+
+
+def _top_priority(rule: Rule) -> int:
+    return max((rec.priority for rec in rule.recommendations), default=rule.priority)
 
 
 def _outcomes(fired: list[Rule], known: Mapping, period: str, at: datetime) -> tuple[list[Outcome], list[Rule]]:
