@@ -18,11 +18,14 @@ import os
 import random
 import subprocess
 import sys
+import time
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from geopy.distance import great_circle
 
+import orient
 from orient.bench import measure, synth
 from orient.directory import textnorm
 from orient.directory.catalog import Directory
@@ -210,11 +213,15 @@ def test_orient_ask_with_a_warm_cache_imports_neither_yaml_nor_textual(tmp_path)
             "print(cache.last_status)\n"
             "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in ('yaml', 'textual')"
             " or m in ('orient.engine.loader', 'orient.directory.yamlload'))))\n")
+    started = time.time()
     first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert first.returncode == 0, first.stderr
     assert first.stdout.splitlines()[0].startswith("rebuilt")  # the first run reads the YAML
     second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert second.returncode == 0, second.stderr
     status, imported = (second.stdout.splitlines() + [""])[:2]
+    package = Path(orient.__file__).parent
+    if status != "hit" and any(p.stat().st_mtime >= started for p in package.rglob("*.py")):
+        pytest.skip("orient's sources were edited between the two runs: the cache key changed, as it should")
     assert status == "hit"
     assert imported == ""

@@ -162,10 +162,10 @@ def naive_knowledge(knowledge, distance: Callable[[float, float, float, float], 
     from orient.directory.ranking import naive_select
 
     class NaiveDirectory(Directory):
-        def select(self, kind, *, near, at, capabilities=(), limit=3, max_km=None):
-            return naive_select(self.services, lambda hours: hours_status(hours, at), kind=kind, near=near,
-                                capabilities=frozenset(capabilities), limit=limit, max_km=max_km,
-                                distance=distance)
+        def select(self, kind, *, near, at, capabilities=(), limit=3, max_km=None, bridge_days=True):
+            return naive_select(self.services, lambda hours: hours_status(hours, at, bridge_days=bridge_days),
+                                kind=kind, near=near, capabilities=frozenset(capabilities), limit=limit,
+                                max_km=max_km, distance=distance)
 
     base = knowledge.directory
     directory = NaiveDirectory(base.services, base.rota.sectors, base.gazetteer, base.fingerprint)
