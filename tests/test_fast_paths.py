@@ -20,12 +20,11 @@ import subprocess
 import sys
 import time
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from geopy.distance import great_circle
 
-import orient
+from orient import paths
 from orient.bench import measure, synth
 from orient.directory import textnorm
 from orient.directory.catalog import Directory
@@ -220,7 +219,7 @@ def test_orient_ask_with_a_warm_cache_imports_neither_yaml_nor_textual(tmp_path)
     second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert second.returncode == 0, second.stderr
     status, imported = (second.stdout.splitlines() + [""])[:2]
-    package = Path(orient.__file__).parent
+    package = paths.PACKAGE_DIR
     if status != "hit" and any(p.stat().st_mtime >= started for p in package.rglob("*.py")):
         pytest.skip("orient's sources were edited between the two runs: the cache key changed, as it should")
     assert status == "hit"
