@@ -25,9 +25,11 @@ if TYPE_CHECKING:  # the loaders (YAML) are imported only when the cache cannot 
     from orient.engine import RuleSet
 
 # When the directory has no place of a kind, the line that finds one.
-FALLBACK_SERVICE = {
-    "pharmacie_garde": "resogardes-3237",
-    "pharmacie": "resogardes-3237",
+FALLBACK_SERVICE = {"pharmacie_garde": "resogardes-3237"}
+# ... or, in opening hours, what to tell instead of a place (never the paid duty line by day).
+NO_PLACE_ADVICE = {
+    "pharmacie": "Les pharmacies ne sont pas encore dans l'annuaire : la plus proche, "
+                 "ou le site 3237.fr (gratuit) pour en trouver une.",
 }
 STALE_AFTER_DAYS = 365
 CALL_15_FIRST = "Appelez le 15 avant de vous déplacer."
@@ -125,6 +127,10 @@ def _resolve(knowledge: Knowledge, outcome: Outcome, at: datetime, commune: Opti
     if placed:
         return [_from_service(knowledge, outcome, p, at) for p in placed]
 
+    if selector.kind in NO_PLACE_ADVICE:
+        bare = _bare(outcome)
+        bare.advice.append(NO_PLACE_ADVICE[selector.kind])
+        return [bare]
     fallback_id = FALLBACK_SERVICE.get(selector.kind)
     fallback = directory.get(fallback_id) if fallback_id else None
     if fallback is not None:

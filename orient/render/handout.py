@@ -73,16 +73,8 @@ li{{margin-bottom:.8em}} .urgence{{border:2px solid #000;padding:.5em}}
 """
 
 
-def headline(rec: Recommendation) -> str:
-    """'Appeler le 3237 — pharmacie de garde (Résogardes)': the number said once, even when
-    the service's name starts with it ('3237 – pharmacie de garde')."""
-    text = recommendation_headline(rec)
-    if rec.phone and rec.action in ("call", "sms"):
-        for sep in (" — ", " – ", " - "):
-            twice = f"{rec.phone} — {rec.phone}{sep}"
-            if twice in text:
-                return text.replace(twice, f"{rec.phone} — ", 1)
-    return text
+# The sheet and the screen use the same headline as the text output.
+headline = recommendation_headline
 
 
 def hours_worth_saying(rec: Recommendation) -> bool:

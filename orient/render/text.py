@@ -10,14 +10,22 @@ TO_VERIFY = "à vérifier"
 
 
 def recommendation_headline(rec: Recommendation) -> str:
-    """'Appeler le 3966 — Allô docteur — médecin de garde'."""
+    """'Appeler le 3966 — Allô docteur — médecin de garde'; the number said once even when
+    the service's name starts with it ('3237 – pharmacie de garde')."""
     verb = ACTION_VERBS.get(rec.action, rec.action)
     if rec.action in ("call", "sms"):
         if rec.phone:
-            return f"{verb} le {rec.phone} — {rec.name}"
+            return f"{verb} le {rec.phone} — {_name_after_number(rec.name, rec.phone)}"
         if rec.service_id:  # a known service whose number nobody has confirmed
             return f"{verb} : {rec.name} (numéro {TO_VERIFY})"
     return f"{verb} : {rec.name}"
+
+
+def _name_after_number(name: str, phone: str) -> str:
+    for sep in (" — ", " – ", " - "):
+        if name.startswith(phone + sep):
+            return name[len(phone + sep):]
+    return name
 
 
 def recommendation_details(rec: Recommendation) -> list[str]:
