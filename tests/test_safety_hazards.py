@@ -185,8 +185,6 @@ def test_fever_pregnancy_and_age_exclusions_never_send_to_the_pharmacist_first(f
         assert answer.recommendations[0].kind != "pharmacie"
 
 
-@pytest.mark.xfail(strict=True, reason="open hazard H14b: pregnant=yes with the sex not asked leaves "
-                                       "'any: [{sex: male}, {pregnant: no}]' unknown, so pharmacist_first holds")
 def test_a_pregnant_patient_whose_sex_was_not_asked_is_not_sent_to_the_pharmacist_first():
     answer = ask({"red_flag": "none", "need": "minor_care", "minor_problem": "sore_throat", "age": 30,
                   "fever": "no", "pregnant": "yes"}, "2026-11-25T10:00")
