@@ -201,8 +201,6 @@ def test_a_deaf_person_with_a_vital_sign_is_told_to_text_the_114_first_in_every_
     assert build_handout(answer).steps[0][0].startswith("Écrire (SMS, visio, tchat) le 114")
 
 
-@pytest.mark.xfail(strict=True, reason="open hazard H11b: without a vital sign, a deaf person is told to call "
-                                       "the 3966 or the 15 by voice, with no other way said")
 @pytest.mark.parametrize("moment", ["2026-11-28T14:00", "2026-11-25T02:00"])
 def test_a_deaf_person_without_a_vital_sign_is_never_only_told_to_make_a_voice_call(moment):
     answer = ask({"red_flag": "none", "deaf": "yes", "need": "consult", "can_travel": "yes"}, moment)
