@@ -211,8 +211,6 @@ def test_a_deaf_person_without_a_vital_sign_is_never_only_told_to_make_a_voice_c
 
 # --- H15: a service placed in the sea -------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="open hazard H15b: a point at sea is refused only through its commune; "
-                                       "orient/directory/geo.in_france is a bounding box")
 @pytest.mark.parametrize("lat, lon", [(45.5, -3.0), (42.5, 5.5)], ids=["atlantic", "mediterranean"])
 def test_a_service_placed_in_the_sea_without_a_commune_is_refused(tmp_path, lat, lon):
     (tmp_path / "sea.yaml").write_text(

@@ -94,7 +94,7 @@ def test_every_strict_xfail_of_the_safety_tests_is_an_open_hazard_of_the_log():
               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
               if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
                   map(is_strict_xfail, node.decorator_list))}
-    assert safety and safety <= logged
+    assert safety <= logged  # empty once every hazard is controlled
 
 
 @pytest.mark.parametrize("words", REQUIRED)

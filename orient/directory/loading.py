@@ -21,6 +21,9 @@ from orient.directory.phones import PhoneError, normalize_phone
 from orient.directory.rota import Sector, cross_check_sectors, parse_rota_file
 from orient.problems import Problem
 
+# A located entry without a commune farther than this from every commune is at sea (hazard H15b).
+SEA_LIMIT_KM = 20.0
+
 if TYPE_CHECKING:  # the YAML parser is imported when a folder is read, not to use a cached directory
     from orient.directory.yamlload import LineMap
 
@@ -300,7 +303,19 @@ class EntryReader:
             if distance > limit:
                 self.error(path, raw.key_line("lat"), self._far_message(lat, lon, commune, distance, limit))
                 return None, None, None
+        elif not self._near_a_commune(lat, lon):
+            self.error(path, raw.key_line("lat"),
+                       f"location ({lat}, {lon}) is more than {SEA_LIMIT_KM:g} km from every French commune "
+                       "(at sea?); give the entry its commune or correct the point")
+            return None, None, None
         return lat, lon, precision
+
+    def _near_a_commune(self, lat: float, lon: float) -> bool:
+        """Without a commune to compare with, a point must still be on land: near some commune."""
+        nearest = self._nearest_commune(lat, lon)
+        if nearest is None:
+            return self._commune_grid is None  # no gazetteer to tell: the bounding box decided
+        return haversine_km(lat, lon, nearest.lat, nearest.lon) <= SEA_LIMIT_KM
 
     def _far_message(self, lat: float, lon: float, commune: CommuneLike, distance: float, limit: float) -> str:
         message = (f"location ({lat}, {lon}) is {distance:.1f} km from {commune.name} ({commune.code}), "
