@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from orient.directory.geo import haversine_km
-from orient.directory.hours import PARIS, WEEKDAYS, format_hour, hours_status
+from orient.directory.hours import PARIS, WEEKDAYS, format_hour, hours_status, open_checker
 from orient.directory.loading import GazetteerLike, fingerprint, read_directory
 from orient.directory.model import CAPABILITIES, KINDS, HoursStatus, Placed, Service
 from orient.directory.ranking import KindIndex, select as _select
@@ -84,8 +84,8 @@ class Directory:
         if index is None:
             return []
         return _select(index, lambda hours: hours_status(hours, at, bridge_days=bridge_days), near=near,
-                       capabilities=wanted,
-                       limit=limit, max_km=max_km)
+                       capabilities=wanted, limit=limit, max_km=max_km,
+                       open_of=open_checker(at, bridge_days=bridge_days))
 
     def on_duty_pharmacies(self, commune_code: Optional[str], at: datetime) -> list[Placed]:
         """The pharmacies on duty for this commune at `at`, from the rota; [] when no rota covers it."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Optional
+from typing import Callable, Optional
 from zoneinfo import ZoneInfo
 
 from orient.directory.model import HoursStatus
@@ -86,6 +86,29 @@ def hours_status(text: Optional[str], at: datetime, *, bridge_days: bool = True)
     if bridge_days and _is_bridge_day(local.date()):
         text = holiday_reading(text)
     return _status_at(text, local)
+
+
+def open_checker(at: datetime, *, bridge_days: bool = True) -> Callable[[Optional[str]], Optional[bool]]:
+    """`is_open(text)`, equal to `hours_status(text, at, bridge_days=...).open` but about ten
+    times cheaper (no next change, no label): ranking classifies every distinct string
+    with it and asks the full status only of the services it returns."""
+    from opening_hours import State
+
+    local = paris_naive(at)
+    bridge = bridge_days and _is_bridge_day(local.date())
+
+    def is_open(text: Optional[str]) -> Optional[bool]:
+        if text is None:
+            return None
+        if bridge:
+            text = holiday_reading(text)
+        try:
+            state = parse_hours(text).state(local)[0]
+        except HoursError:
+            return None
+        return True if state == State.OPEN else False if state == State.CLOSED else None
+
+    return is_open
 
 
 def _is_bridge_day(day: date) -> bool:

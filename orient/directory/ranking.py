@@ -112,18 +112,33 @@ def _box_min_km(plat: float, qlon: float, sin_q: float, cos_q: float,
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(best)))
 
 
+class _Statuses(dict):
+    """Full statuses (with their French label), computed only for the services placed."""
+
+    def __init__(self, status_of: Callable[[Optional[str]], HoursStatus]):
+        super().__init__()
+        self.status_of = status_of
+
+    def __missing__(self, hours: Optional[str]) -> HoursStatus:
+        status = self[hours] = self.status_of(hours)
+        return status
+
+
 def select(index: KindIndex, status_of: Callable[[Optional[str]], HoursStatus], *,
            near: Optional[tuple[float, float]], capabilities: frozenset[str], limit: int,
-           max_km: Optional[float]) -> list[Placed]:
+           max_km: Optional[float], open_of: Optional[Callable[[Optional[str]], Optional[bool]]] = None,
+           ) -> list[Placed]:
+    """`open_of(hours)` must equal `status_of(hours).open`, only cheaper: every distinct
+    string is classified with it, and `status_of` runs only for the services returned."""
     if limit <= 0 or not index.services:
         return []
     services = index.services
     groups = index.groups(capabilities)
-    statuses: dict[Optional[str], HoursStatus] = {}
+    statuses = _Statuses(status_of)
     classes: dict[Optional[str], int] = {}
     for hours in set(groups.located) | set(groups.unlocated):
-        statuses[hours] = status_of(hours)
-        classes[hours] = status_class(statuses[hours])
+        is_open = open_of(hours) if open_of is not None else statuses[hours].open
+        classes[hours] = OPEN if is_open is True else CLOSED if is_open is False else UNKNOWN
 
     if near is None:
         return _select_unplaced(index, groups, statuses, classes, limit)
