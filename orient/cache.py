@@ -179,27 +179,13 @@ def read(path: Path, key: str) -> tuple[Optional[dict], str]:
 
 def write(path: Path, key: str, value: dict) -> bool:
     """Write atomically; False when the cache folder is not writable (the answer does not need it)."""
-    import tempfile
+    from orient.atomic import write_atomic
 
     path = Path(path)
     try:
         payload = pickle.dumps(dict(value, key=key), protocol=pickle.HIGHEST_PROTOCOL)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".knowledge-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(MAGIC + f"{FORMAT}\n{key}\n".encode())
-                f.write(_checksum(payload) + b"\n")
-                f.write(payload)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        write_atomic(path, MAGIC + f"{FORMAT}\n{key}\n".encode() + _checksum(payload) + b"\n" + payload)
     except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return False
     prune(path.parent, keep=path)

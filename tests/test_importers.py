@@ -10,7 +10,8 @@ from orient.cli import main
 from orient.directory import Directory
 from orient.directory.check import check_directory
 from orient.directory.gazetteer import default_gazetteer
-from orient.directory.importers.common import ImportFailed, recase, to_yaml, validate, write_atomic
+from orient.atomic import write_atomic
+from orient.directory.importers.common import ImportFailed, recase, to_yaml, validate
 from orient.directory.importers.finess import import_finess, insee_code
 from orient.directory.importers.osm import import_osm
 from orient.problems import errors

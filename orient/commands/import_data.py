@@ -30,7 +30,8 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from orient.directory.gazetteer import default_gazetteer
-    from orient.directory.importers.common import ImportFailed, to_yaml, validate, write_atomic
+    from orient.atomic import write_atomic
+    from orient.directory.importers.common import ImportFailed, to_yaml, validate
 
     gazetteer = default_gazetteer()
     today = date.today()

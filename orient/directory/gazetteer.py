@@ -547,15 +547,6 @@ def benchmark_queries(gazetteer: Gazetteer | None = None, names: int = 60, seed:
     return queries
 
 
-def _percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    k = (len(ordered) - 1) * p
-    lo, hi = math.floor(k), math.ceil(k)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-
-
 def measure_search(
     queries: Sequence[str] | None = None,
     gazetteer: Gazetteer | None = None,
@@ -565,6 +556,8 @@ def measure_search(
     """Per-query time of `search` and of the naive baseline on the same queries:
     {"queries", "p50_ms", "p95_ms", "max_ms", "naive_p50_ms", "naive_p95_ms", "speedup_p95"}.
     One warm-up query per path is not counted (it builds the lazy indexes)."""
+    from orient.bench.measure import percentile
+
     g = gazetteer or default_gazetteer()
     qs = list(queries) if queries is not None else benchmark_queries(g, home_dept=home_dept)
     clock = time.perf_counter
@@ -577,8 +570,8 @@ def measure_search(
         fast.append((clock() - t) * 1000.0)
     out = {
         "queries": len(qs),
-        "p50_ms": round(_percentile(fast, 0.50), 3),
-        "p95_ms": round(_percentile(fast, 0.95), 3),
+        "p50_ms": round(percentile(fast, 0.50), 3),
+        "p95_ms": round(percentile(fast, 0.95), 3),
         "max_ms": round(max(fast, default=0.0), 3),
     }
     if naive:
@@ -589,8 +582,8 @@ def measure_search(
             t = clock()
             naive_search(names, q)
             slow.append((clock() - t) * 1000.0)
-        out["naive_p50_ms"] = round(_percentile(slow, 0.50), 3)
-        out["naive_p95_ms"] = round(_percentile(slow, 0.95), 3)
+        out["naive_p50_ms"] = round(percentile(slow, 0.50), 3)
+        out["naive_p95_ms"] = round(percentile(slow, 0.95), 3)
         out["speedup_p95"] = round(out["naive_p95_ms"] / out["p95_ms"], 1) if out["p95_ms"] else None
     return out
 

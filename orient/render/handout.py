@@ -10,12 +10,12 @@ import html
 import os
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Optional
 
 from orient.answer import Answer, Recommendation
+from orient.atomic import write_atomic
 from orient.render.labels import french_moment
 from orient.render.text import TO_VERIFY, freshness_note, recommendation_headline
 
@@ -118,10 +118,7 @@ def save_handout(handout: Handout, folder: Path, stem: str = "fiche-patient") ->
     written = []
     for suffix, content in ((".txt", handout.to_text()), (".html", handout.to_html())):
         target = folder / f"{stem}{suffix}"
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{stem}", suffix=suffix)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(content)
-        os.replace(tmp, target)
+        write_atomic(target, content)
         written.append(target)
     return written[0], written[1]
 

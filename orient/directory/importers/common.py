@@ -1,10 +1,8 @@
-"""What the importers share: an entry being built, validation, YAML output, atomic writing."""
+"""What the importers share: an entry being built, validation, YAML output (written with orient.atomic)."""
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -172,22 +170,3 @@ def validate(text: str, gazetteer: Any, display: str = "<import>") -> list[str]:
                     reader.error(display, line, f"duplicate id '{service.id}'")
                 ids.add(service.id)
     return [str(p) for p in reader.problems if p.severity == "error"]
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write the whole file or nothing: a temporary file in the same folder, then a rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
