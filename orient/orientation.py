@@ -111,7 +111,7 @@ def _resolve(knowledge: Knowledge, outcome: Outcome, at: datetime, commune: Opti
         if service is None:
             warnings.append(f"Service « {outcome.service_id} » absent de l'annuaire (règle {outcome.rule}).")
             return [_bare(outcome)]
-        return [_from_service(knowledge, outcome, Placed(service, None, directory.status(service, at, bridge_days=knowledge.bridge_days)), at)]
+        return [_from_service(knowledge, outcome, _unplaced(knowledge, service, at), at)]
     if outcome.select is None:  # e.g. the patient's own GP: no directory entry
         return [_bare(outcome)]
 
@@ -134,9 +134,13 @@ def _resolve(knowledge: Knowledge, outcome: Outcome, at: datetime, commune: Opti
     fallback_id = FALLBACK_SERVICE.get(selector.kind)
     fallback = directory.get(fallback_id) if fallback_id else None
     if fallback is not None:
-        placed_fallback = Placed(fallback, None, directory.status(fallback, at, bridge_days=knowledge.bridge_days))
-        return [_from_service(knowledge, outcome, placed_fallback, at, action="call")]
+        return [_from_service(knowledge, outcome, _unplaced(knowledge, fallback, at), at, action="call")]
     return []
+
+
+def _unplaced(knowledge: Knowledge, service: Service, at: datetime) -> Placed:
+    """A line to call: no distance, its hours at the moment."""
+    return Placed(service, None, knowledge.directory.status(service, at, bridge_days=knowledge.bridge_days))
 
 
 def _bare(outcome: Outcome) -> Recommendation:
