@@ -34,6 +34,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
+from orient.userdirs import orient_dir
+
 if TYPE_CHECKING:
     from orient.directory.catalog import Directory
     from orient.engine.model import RuleSet
@@ -66,9 +68,7 @@ def cache_dir(environ: Optional[Mapping[str, str]] = None) -> Path:
     explicit = env.get(CACHE_DIR_ENV, "").strip()
     if explicit:
         return Path(explicit).expanduser()
-    xdg = env.get("XDG_CACHE_HOME", "").strip()
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-    return base / "orient"
+    return orient_dir("XDG_CACHE_HOME", env)
 
 
 # --- the key -----------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 
 from orient.answer import Answer
 from orient.facts import FACTS, FactError, parse_fact_value
+from orient.userdirs import orient_dir
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -240,9 +241,7 @@ def default_journal_path(environ: Optional[Mapping[str, str]] = None) -> Path:
     explicit = env.get(JOURNAL_ENV, "").strip()
     if explicit and explicit.lower() not in OFF_VALUES:
         return Path(explicit).expanduser()
-    xdg = env.get("XDG_DATA_HOME", "").strip()
-    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
-    return base / "orient" / JOURNAL_FILENAME
+    return orient_dir("XDG_DATA_HOME", env) / JOURNAL_FILENAME
 
 
 def journal_path_for(no_journal: bool = False, path: Path | str | None = None,

@@ -18,6 +18,7 @@ from orient.answer import Answer, Recommendation
 from orient.atomic import write_atomic
 from orient.render.labels import french_moment
 from orient.render.text import TO_VERIFY, freshness_note, recommendation_headline
+from orient.userdirs import orient_dir
 
 WHEN_TO_CALL_15 = (
     "Appelez le 15 (ou le 112) sans attendre en cas de douleur dans la poitrine, de difficulté à respirer, "
@@ -142,9 +143,7 @@ def default_handout_dir(environ: Optional[Mapping[str, str]] = None) -> Path:
     explicit = env.get(HANDOUT_DIR_ENV, "").strip()
     if explicit:
         return Path(explicit).expanduser()
-    xdg = env.get("XDG_DATA_HOME", "").strip()
-    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
-    return base / "orient" / "fiches"
+    return orient_dir("XDG_DATA_HOME", env) / "fiches"
 
 
 def print_command(path: Path, environ: Optional[Mapping[str, str]] = None) -> Optional[list[str]]:

@@ -16,6 +16,8 @@ import os
 from pathlib import Path
 from typing import Iterable, Mapping, Optional
 
+from orient.userdirs import orient_dir
+
 KEYMAP_ENV = "ORIENT_KEYMAP"
 
 
@@ -24,9 +26,7 @@ def default_keymap_path(environ: Optional[Mapping[str, str]] = None) -> Path:
     explicit = env.get(KEYMAP_ENV, "").strip()
     if explicit:
         return Path(explicit).expanduser()
-    xdg = env.get("XDG_CONFIG_HOME", "").strip()
-    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".config"
-    return base / "orient" / "keymap.toml"
+    return orient_dir("XDG_CONFIG_HOME", env) / "keymap.toml"
 
 
 def load_keymap(path: Path, known_ids: Iterable[str]) -> tuple[dict[str, str], list[str]]:
