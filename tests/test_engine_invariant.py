@@ -18,20 +18,12 @@ from orient.facts import FACTS
 from orient.paths import rules_dir
 from orient.periods import PERIODS, classify, parse_moment
 
+from strategies import situations
+
 RULES = load_rules(rules_dir())
 RULE_IDS = {rule.id for rule in RULES}
 
 
-def fact_values(name):
-    values = FACTS[name]
-    if values is None:
-        return st.one_of(st.sampled_from([0, 1, 10, 11, 15, 16, 65, 66, 130]), st.integers(0, 130))
-    return st.sampled_from(values)
-
-
-situations = st.fixed_dictionaries(
-    {name: st.one_of(st.none(), fact_values(name)) for name in FACTS}
-).map(lambda facts: {name: value for name, value in facts.items() if value is not None})
 
 moments = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2028, 12, 31))
 

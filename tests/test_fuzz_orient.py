@@ -24,6 +24,8 @@ from orient.periods import PARIS, PERIODS
 from orient.render.handout import build_handout
 from orient.render.text import render_answer
 
+from strategies import situations
+
 KNOWLEDGE = Knowledge.load()
 RULE_IDS = {rule.id for rule in KNOWLEDGE.rules}
 COMMUNES = sorted(KNOWLEDGE.gazetteer, key=lambda c: c.code)
@@ -40,16 +42,6 @@ OFFSETS = [PARIS, UTC, timezone(timedelta(hours=-5)), timezone(timedelta(hours=5
            ZoneInfo("America/Cayenne"), ZoneInfo("Indian/Reunion")]
 
 
-def fact_values(name):
-    values = FACTS[name]
-    if values is None:
-        return st.one_of(st.sampled_from([0, 1, 10, 11, 15, 16, 65, 66, 130]), st.integers(0, 130))
-    return st.sampled_from(values)
-
-
-situations = st.fixed_dictionaries(
-    {name: st.one_of(st.none(), fact_values(name)) for name in FACTS}
-).map(lambda facts: {name: value for name, value in facts.items() if value is not None})
 
 # Vital signs often enough that the invariant is tested on many of them.
 emergencies = st.tuples(situations, st.sampled_from([v for v in FACTS["red_flag"] if v != "none"])).map(
