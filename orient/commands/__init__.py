@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 DEFAULT_HOME_DEPT = "32"
 
@@ -19,3 +20,18 @@ def home_dept(args: argparse.Namespace) -> str:
     """The home département: the flag, else the ORIENT_HOME_DEPT setting, else the Gers."""
     value = getattr(args, "home_dept", None) or os.environ.get("ORIENT_HOME_DEPT") or DEFAULT_HOME_DEPT
     return value.strip().upper() if value.strip().upper() in ("2A", "2B") else value.strip()
+
+
+def load_knowledge(prog: str, rules_dir=None, directory_dir=None, *, bridge_days: bool = True):
+    """The Knowledge for a command; invalid data is printed as `path:line: message`, then exit 1."""
+    from orient.orientation import Knowledge
+    from orient.problems import DataError
+
+    try:
+        return Knowledge.load(rules_dir, directory_dir, bridge_days=bridge_days)
+    except DataError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+    except OSError as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
+    raise SystemExit(1)

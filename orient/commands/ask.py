@@ -7,7 +7,7 @@ import json
 import sys
 from datetime import datetime
 
-from orient.commands import add_home_dept_argument, home_dept
+from orient.commands import add_home_dept_argument, home_dept, load_knowledge
 from orient.journal import add_journal_arguments
 
 
@@ -28,7 +28,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from orient.facts import FactError, parse_fact_assignment
     from orient.periods import PARIS, parse_moment
-    from orient.problems import DataError
 
     facts: dict[str, object] = {}
     try:
@@ -44,17 +43,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"orient ask: --at: {_printable(str(exc), 500)}", file=sys.stderr)
         return 2
 
-    from orient.orientation import Knowledge, orient
+    from orient.orientation import orient
 
-    try:
-        knowledge = Knowledge.load(args.rules, args.directory, bridge_days=not args.no_bridge_days)
-    except DataError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"orient ask: {exc}", file=sys.stderr)
-        return 1
+    knowledge = load_knowledge("orient ask", args.rules, args.directory, bridge_days=not args.no_bridge_days)
 
     home = home_dept(args)
     commune = None

@@ -333,23 +333,14 @@ def fixed_moment(environ: Optional[Mapping[str, str]] = None) -> Optional[dateti
 
 
 def run_app(home_dept: Optional[str] = None) -> int:
-    from orient.orientation import Knowledge
-    from orient.problems import DataError
+    from orient.commands import load_knowledge
 
     try:
         at = fixed_moment()
     except ValueError as exc:
         print(f"orient: {AT_ENV}: {exc}", file=sys.stderr)
         return 2
-    try:
-        knowledge = Knowledge.load()
-    except DataError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"orient: {exc}", file=sys.stderr)
-        return 1
+    knowledge = load_knowledge("orient")
     keymap, problems = load_keymap(default_keymap_path(), OrientApp.binding_ids())
     app = OrientApp(knowledge, at=at, home_dept=home_dept, keymap=keymap, notices=problems)
     result = app.run()
