@@ -25,10 +25,15 @@ def register(subparsers) -> None:
     osm = sources.add_parser("osm", help="export GeoJSON OpenStreetMap (amenity=pharmacy/doctors/clinic/hospital)")
     osm.add_argument("file", metavar="FILE", help="le fichier GeoJSON")
     osm.add_argument("--out", help="fichier YAML à écrire (défaut : la sortie standard)")
+    register_coordination_formats(sources)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.source == "csv":  # checked row by row: its own flow (orient/directory/importers/csv_template.py)
+        from orient.directory.importers.csv_template import run_csv
+
+        return run_csv(args)
     from orient.directory.gazetteer import default_gazetteer
     from orient.atomic import write_atomic
     from orient.directory.importers.common import ImportFailed, to_yaml, validate
@@ -42,11 +47,13 @@ def run(args: argparse.Namespace) -> int:
 
             result = finess.import_finess(path, args.dept, gazetteer, today)
             header = finess.header(path, args.dept, today)
-        else:
+        elif args.source == "osm":
             from orient.directory.importers import osm
 
             result = osm.import_osm(path, gazetteer, today)
             header = osm.header(path, today)
+        else:
+            result, header = import_coordination_format(args, path, gazetteer, today)
     except ImportFailed as exc:
         print(f"orient import : {exc}", file=sys.stderr)
         return 2
@@ -64,3 +71,20 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         print(result.summary(), file=sys.stderr)
     return 0
+
+
+def register_coordination_formats(sources) -> None:
+    """The formats of the coordination issue: the FINESS+ JSON flux and the coordinator's CSV template."""
+    plus = sources.add_parser("finess-plus", help="flux FINESS+ « structures » de l'ANS (JSON, schéma v1, .json ou .json.gz)")
+    plus.add_argument("file", metavar="FILE", help="le fichier JSON (éventuellement compressé gzip)")
+    plus.add_argument("--dept", default="32", help="département à garder (défaut 32)")
+    plus.add_argument("--out", help="fichier YAML à écrire (défaut : la sortie standard)")
+    from orient.directory.importers.csv_template import register_csv_import
+
+    register_csv_import(sources)
+
+
+def import_coordination_format(args: argparse.Namespace, path: Path, gazetteer, today: date):
+    from orient.directory.importers import finess_plus
+
+    return finess_plus.import_finess_plus(path, args.dept, gazetteer, today), finess_plus.header(path, args.dept, today)
