@@ -162,6 +162,33 @@ def address_of(record: dict[str, str]) -> Optional[str]:
     return ", ".join(parts) if parts else None
 
 
+def finess_entry(number: str, name: str, category: str, commune: Any, coordinate: Optional[tuple[float, float]],
+                 address: Optional[str], phones: list[str], source: str, today: date, finder: CommuneFinder,
+                 result: ImportResult) -> dict[str, Any]:
+    """The directory entry of one FINESS establishment (etalab CSV or FINESS+ JSON), `category` in CATEGORIES."""
+    kind, capabilities = CATEGORIES[category]
+    entry: dict[str, Any] = {"id": f"finess-{number.lower()}", "name": name, "kind": kind}
+    if commune is None and coordinate is not None:
+        commune = finder.nearest(*coordinate)
+        result.adjusted["commune FINESS inconnue, déduite de la position"] += 1
+    lat, lon = coordinate if coordinate else (None, None)
+    place(entry, lat, lon, commune, result.adjusted)
+    entry["address"] = address
+    entry["phones"], bad = clean_phones(phones)
+    if bad:
+        result.adjusted["téléphone invalide omis"] += 1
+    entry["opening_hours"] = None
+    if capabilities:
+        entry["capabilities"] = list(capabilities)
+    entry["sources"] = [source]
+    entry["verified"] = today.isoformat()
+    if category == "355":
+        entry["note"] = HOSPITAL_NOTE
+    elif category == "106":
+        entry["note"] = LOCAL_HOSPITAL_NOTE
+    return entry
+
+
 def import_finess(path: Path, dept: str, gazetteer: Any, today: Optional[date] = None) -> ImportResult:
     path = Path(path)
     structures, geos = read_rows(path)
@@ -177,34 +204,16 @@ def import_finess(path: Path, dept: str, gazetteer: Any, today: Optional[date] =
         if category not in CATEGORIES:
             result.skipped["catégorie hors annuaire"] += 1
             continue
-        kind, capabilities = CATEGORIES[category]
         name = recase(record.get("rslongue") or record.get("rs") or "")
         if not name:
             result.skipped["sans nom"] += 1
             continue
-        entry: dict[str, Any] = {"id": f"finess-{number}", "name": name, "kind": kind}
         code = insee_code(record.get("departement", ""), record.get("commune", ""))
-        commune = gazetteer.get(code) if code else None
         coordinate = _to_wgs84(geos[number], transformers) if number in geos else None
-        if commune is None and coordinate is not None:
-            commune = finder.nearest(*coordinate)
-            result.adjusted["commune FINESS inconnue, déduite de la position"] += 1
-        lat, lon = coordinate if coordinate else (None, None)
-        place(entry, lat, lon, commune, result.adjusted)
-        entry["address"] = address_of(record)
-        phones, bad = clean_phones([record.get("telephone", "")])
-        entry["phones"] = phones
-        if bad:
-            result.adjusted["téléphone invalide omis"] += 1
-        entry["opening_hours"] = None
-        if capabilities:
-            entry["capabilities"] = list(capabilities)
-        entry["sources"] = [f"FINESS etalab {path.name} ({number})"]
-        entry["verified"] = today.isoformat()
-        if category == "355":
-            entry["note"] = HOSPITAL_NOTE
-        elif category == "106":
-            entry["note"] = LOCAL_HOSPITAL_NOTE
+        entry = finess_entry(
+            number, name, category, gazetteer.get(code) if code else None, coordinate, address_of(record),
+            [record.get("telephone", "")], f"FINESS etalab {path.name} ({number})", today, finder, result,
+        )
         result.entries.append(entry)
     result.entries.sort(key=lambda e: (e["kind"], e.get("commune") or "", e["name"]))
     return result

@@ -28,12 +28,8 @@ from pathlib import Path
 from typing import Any, Optional
 
 from orient.directory.geo import haversine_km, in_france
-from orient.directory.importers.common import (
-    CommuneFinder, ImportFailed, ImportResult, clean_phones, place, recase,
-)
-from orient.directory.importers.finess import (
-    CATEGORIES, HOSPITAL_NOTE, LOCAL_HOSPITAL_NOTE, address_of, wanted_dept,
-)
+from orient.directory.importers.common import CommuneFinder, ImportFailed, ImportResult, recase
+from orient.directory.importers.finess import CATEGORIES, address_of, finess_entry, wanted_dept
 
 MAIN_ADDRESS_USAGE = "03"
 ACTIVE = "A"
@@ -222,29 +218,10 @@ def _entry(ege: dict[str, Any], wanted: str, gazetteer: Any, finder: CommuneFind
     if not name:
         result.skipped["sans nom"] += 1
         return None
-    kind, capabilities = CATEGORIES[category]
-    entry: dict[str, Any] = {"id": f"finess-{number.lower()}", "name": name, "kind": kind}
-    point = coordinate(address, commune, transformers, result.adjusted)
-    if commune is None and point is not None:
-        commune = finder.nearest(*point)
-        result.adjusted["commune FINESS inconnue, déduite de la position"] += 1
-    lat, lon = point if point else (None, None)
-    place(entry, lat, lon, commune, result.adjusted)
-    entry["address"] = address_line(address)
-    phones, bad = clean_phones(phones_of(ege))
-    entry["phones"] = phones
-    if bad:
-        result.adjusted["téléphone invalide omis"] += 1
-    entry["opening_hours"] = None
-    if capabilities:
-        entry["capabilities"] = list(capabilities)
-    entry["sources"] = [f"FINESS+ {path.name} ({number})"]
-    entry["verified"] = today.isoformat()
-    if category == "355":
-        entry["note"] = HOSPITAL_NOTE
-    elif category == "106":
-        entry["note"] = LOCAL_HOSPITAL_NOTE
-    return entry
+    return finess_entry(
+        number, name, category, commune, coordinate(address, commune, transformers, result.adjusted),
+        address_line(address), phones_of(ege), f"FINESS+ {path.name} ({number})", today, finder, result,
+    )
 
 
 def header(path: Path, dept: str, today: date) -> str:
