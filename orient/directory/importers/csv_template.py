@@ -9,8 +9,6 @@ problem comes out as `file.csv:line: message`. One bad row and nothing is writte
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import re
 import sys
 from datetime import date
@@ -40,40 +38,20 @@ def template_text() -> str:
     return ",".join(TEMPLATE_COLUMNS) + "\n"
 
 
-def read_text(path: Path) -> str:
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise ImportFailed(f"impossible de lire {path} : {exc.strerror or exc}") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")  # a spreadsheet saved as "CSV (Windows)"
-
-
 def rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """(column names, [(line, row)]), the separator (`,` or `;`) taken from the header line."""
-    text = read_text(path)
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise ImportFailed(f"{path}:1: fichier vide ; attendu l'en-tête : {template_text().strip()}")
-        columns = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in header]
-        found = []
-        start = reader.line_num + 1
-        for cells in reader:
-            line, start = start, reader.line_num + 1
-            if not any(c.strip() for c in cells):
-                continue
-            row = dict(zip(columns, (c.strip() for c in cells)))
-            if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
-                row[EXTRA_CELLS] = "yes"
-            found.append((line, row))
-    except csv.Error as exc:
-        raise ImportFailed(f"{path}:{reader.line_num}: CSV illisible ({exc})") from None
+    """(column names, [(line, row)]) of a CSV (`,` or `;`), XLSX or ODS table."""
+    from orient.directory.importers.tables import read_table
+
+    table = read_table(path)
+    if not table:
+        raise ImportFailed(f"{path}:1: fichier vide ; attendu l'en-tête : {template_text().strip()}")
+    columns = [ALIASES.get(h.lower(), h.lower()) for h in table[0][1]]
+    found = []
+    for line, cells in table[1:]:
+        row = dict(zip(columns, cells))
+        if len(cells) > len(columns) and any(cells[len(columns):]):
+            row[EXTRA_CELLS] = "yes"
+        found.append((line, row))
     return columns, found
 
 
