@@ -1,0 +1,71 @@
+"""`orient export --format datainclusion|hsds --out DIR`: the directory in the national open formats."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(subparsers) -> None:
+    from orient.export import FORMATS
+
+    p = subparsers.add_parser(
+        "export", help="exporter l'annuaire (data·inclusion v1, Open Referral HSDS 3)",
+        description="Écrit l'annuaire local dans un format ouvert, pour le publier sur les plateformes nationales : "
+                    "datainclusion → structures.json et services.json ; hsds → services.json (HSDS 3).",
+    )
+    p.add_argument("--format", required=True, choices=FORMATS, help="format de sortie")
+    p.add_argument("--out", required=True, help="dossier où écrire les fichiers JSON")
+    p.add_argument("--directory", help="dossier d'annuaire (défaut : l'annuaire embarqué)")
+    p.add_argument("--source", default="orient",
+                   help="identifiant du producteur pour data·inclusion (défaut : orient ; ex. cpts-gascogne-armagnac)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from orient import paths
+    from orient.directory import Directory
+    from orient.directory.gazetteer import default_gazetteer
+    from orient.export import write_json
+    from orient.problems import DataError
+
+    folder = Path(args.directory) if args.directory else paths.directory_dir()
+    if not folder.is_dir():
+        print(f"orient export : --directory : {folder} n'est pas un dossier", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        print(f"orient export : --out : {out} existe et n'est pas un dossier", file=sys.stderr)
+        return 2
+    gazetteer = default_gazetteer()
+    try:
+        directory = Directory.load(folder, gazetteer)
+    except DataError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    try:
+        if args.format == "datainclusion":
+            from orient.export.datainclusion import quality_score, structures_and_services
+
+            structures, services = structures_and_services(directory, gazetteer, args.source)
+            write_json(out, "structures.json", structures)
+            write_json(out, "services.json", services)
+            print(f"{len(structures)} structure(s), {len(services)} service(s) → {out}", file=sys.stderr)
+            score = quality_score(services)
+            if score is None:
+                print("score de qualité : installez le paquet data-inclusion-schema (pip install 'orient[export]')",
+                      file=sys.stderr)
+            else:
+                print(f"score de qualité data·inclusion (moyenne des services) : {score:.2f}")
+        else:
+            from orient.export.hsds import services as hsds_services
+
+            services = hsds_services(directory, gazetteer)
+            write_json(out, "services.json", services)
+            print(f"{len(services)} service(s) HSDS 3 → {out}", file=sys.stderr)
+    except OSError as exc:
+        print(f"orient export : impossible d'écrire dans {out} : {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    return 0
