@@ -1,0 +1,102 @@
+"""`orient report --html --out FILE`: the coordinator's report from the anonymous journal and the directory."""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from datetime import date
+from pathlib import Path
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "report", help="rapport HTML pour la CPTS et l'ARS (journal anonyme, carte du Gers, annuaire)",
+        description="Écrit une page HTML autonome (sans réseau) : orientations par période, heure et besoin ; "
+                    "orientations sans service local, par commune sur la carte du Gers ; entrées de l'annuaire "
+                    "à vérifier ; signalements des comptoirs en attente. Nombres inférieurs à 5 jamais affichés.",
+    )
+    p.add_argument("--html", action="store_true", required=True, help="format du rapport (HTML, le seul)")
+    p.add_argument("--out", required=True, help="fichier HTML à écrire")
+    p.add_argument("--journal", metavar="PATH", help="journal anonyme (défaut : celui du poste, voir orient stats)")
+    p.add_argument("--since", metavar="DATE", help="à partir de ce jour inclus (AAAA-MM-JJ)")
+    p.add_argument("--until", metavar="DATE", help="jusqu'à ce jour inclus (AAAA-MM-JJ)")
+    p.add_argument("--directory", help="dossier d'annuaire (défaut : l'annuaire embarqué)")
+    p.add_argument("--corrections", metavar="PATH", help="base des signalements (défaut : $ORIENT_CORRECTIONS)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from orient import paths
+    from orient.atomic import write_atomic
+    from orient.commands.stats import NotAJournal, _span_text, open_for_reading, parse_day
+    from orient.corrections import pending
+    from orient.directory import Directory
+    from orient.directory.gazetteer import default_gazetteer
+    from orient.journal import default_journal_path, journal_disabled
+    from orient.problems import DataError
+    from orient.report.gers_map import load_outlines
+    from orient.report.html import PendingLine, render
+    from orient.report.summary import entries_to_verify, summarise_journal
+
+    try:
+        since, until = parse_day("--since", args.since), parse_day("--until", args.until)
+    except ValueError as exc:
+        print(f"orient report : {exc}", file=sys.stderr)
+        return 2
+    if since and until and since > until:
+        print(f"orient report : --since {since} est après --until {until}", file=sys.stderr)
+        return 2
+    journal = Path(args.journal).expanduser() if args.journal else None
+    if journal is not None and not journal.is_file():
+        print(f"orient report : journal introuvable : {journal}", file=sys.stderr)
+        return 2
+    if journal is None and not journal_disabled():
+        journal = default_journal_path()
+    folder = Path(args.directory) if args.directory else paths.directory_dir()
+    if not folder.is_dir():
+        print(f"orient report : --directory : {folder} n'est pas un dossier", file=sys.stderr)
+        return 2
+    gazetteer = default_gazetteer()
+    try:
+        directory = Directory.load(folder, gazetteer)
+    except DataError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+
+    conn = None
+    try:
+        if journal is not None and journal.is_file():
+            conn = open_for_reading(journal)
+        summary = summarise_journal(conn, since, until)
+    except (NotAJournal, sqlite3.DatabaseError) as exc:
+        print(f"orient report : {journal} n'est pas un journal orient lisible ({exc})", file=sys.stderr)
+        return 1
+    finally:
+        if conn is not None:
+            conn.close()
+    try:
+        waiting = pending(Path(args.corrections) if args.corrections else None)
+    except (OSError, sqlite3.Error) as exc:
+        print(f"orient report : signalements illisibles ({exc})", file=sys.stderr)
+        return 1
+
+    def name_of(code: str) -> str:
+        commune = gazetteer.get(code)
+        return commune.name if commune else code
+
+    today = date.today()
+    local = [s for s in directory if s.commune]
+    html = render(
+        summary=summary, span=_span_text(since, until) or "Toute la période du journal", outlines=load_outlines("32"),
+        name_of=name_of, to_verify=entries_to_verify(local, today), local_entries=len(local), today=today,
+        pending=[PendingLine(c.id, c.reported_at, c.desk, c.entry_id, c.kind_label, c.text) for c in waiting],
+    )
+    try:
+        write_atomic(Path(args.out), html)
+    except OSError as exc:
+        print(f"orient report : impossible d'écrire {args.out} : {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"rapport → {args.out}", file=sys.stderr)
+    return 0
