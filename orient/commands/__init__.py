@@ -35,3 +35,26 @@ def load_knowledge(prog: str, rules_dir=None, directory_dir=None, *, bridge_days
     except OSError as exc:
         print(f"{prog}: {exc}", file=sys.stderr)
     raise SystemExit(1)
+
+
+def load_directory(prog: str, directory: str | None):
+    """(the folder, its loaded Directory) for `--directory` (default: the embedded one).
+
+    Not a folder: a French message, exit 2; invalid data: every problem as `path:line: message`, exit 1."""
+    from pathlib import Path
+
+    from orient import paths
+    from orient.directory import Directory
+    from orient.directory.gazetteer import default_gazetteer
+    from orient.problems import DataError
+
+    folder = Path(directory) if directory else paths.directory_dir()
+    if not folder.is_dir():
+        print(f"{prog} : --directory : {folder} n'est pas un dossier", file=sys.stderr)
+        raise SystemExit(2)
+    try:
+        return folder, Directory.load(folder, default_gazetteer())
+    except DataError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+    raise SystemExit(1)

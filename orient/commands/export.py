@@ -24,27 +24,15 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from orient import paths
-    from orient.directory import Directory
-    from orient.directory.gazetteer import default_gazetteer
+    from orient.commands import load_directory
     from orient.export import write_json
-    from orient.problems import DataError
 
-    folder = Path(args.directory) if args.directory else paths.directory_dir()
-    if not folder.is_dir():
-        print(f"orient export : --directory : {folder} n'est pas un dossier", file=sys.stderr)
-        return 2
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         print(f"orient export : --out : {out} existe et n'est pas un dossier", file=sys.stderr)
         return 2
-    gazetteer = default_gazetteer()
-    try:
-        directory = Directory.load(folder, gazetteer)
-    except DataError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return 1
+    _, directory = load_directory("orient export", args.directory)
+    gazetteer = directory.gazetteer
     try:
         if args.format == "datainclusion":
             from orient.export.datainclusion import quality_score, structures_and_services

@@ -27,14 +27,11 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from orient import paths
     from orient.atomic import write_atomic
+    from orient.commands import load_directory
     from orient.commands.stats import NotAJournal, _span_text, open_for_reading, parse_day
     from orient.corrections import pending
-    from orient.directory import Directory
-    from orient.directory.gazetteer import default_gazetteer
     from orient.journal import default_journal_path, journal_disabled
-    from orient.problems import DataError
     from orient.report.gers_map import load_outlines
     from orient.report.html import PendingLine, render
     from orient.report.summary import entries_to_verify, summarise_journal
@@ -53,17 +50,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if journal is None and not journal_disabled():
         journal = default_journal_path()
-    folder = Path(args.directory) if args.directory else paths.directory_dir()
-    if not folder.is_dir():
-        print(f"orient report : --directory : {folder} n'est pas un dossier", file=sys.stderr)
-        return 2
-    gazetteer = default_gazetteer()
-    try:
-        directory = Directory.load(folder, gazetteer)
-    except DataError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return 1
+    _, directory = load_directory("orient report", args.directory)
+    gazetteer = directory.gazetteer
 
     conn = None
     try:

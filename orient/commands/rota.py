@@ -100,15 +100,10 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    from orient.directory import Directory
-    from orient.directory.gazetteer import default_gazetteer
+    from orient.commands import load_directory
     from orient.directory.phones import format_phone
-    from orient.problems import DataError
     from orient.periods import parse_moment
 
-    folder = _folder(args)
-    if folder is None:
-        return 2
     try:
         at = parse_moment(args.at) if args.at else None
     except ValueError as exc:
@@ -120,12 +115,7 @@ def run_show(args: argparse.Namespace) -> int:
         from orient.periods import PARIS
 
         at = datetime.now(PARIS)
-    try:
-        directory = Directory.load(folder, default_gazetteer())
-    except DataError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return 1
+    _, directory = load_directory("orient rota show", args.directory)
     sectors = directory.rota.sectors
     if args.commune:
         commune = directory.gazetteer.resolve(args.commune)

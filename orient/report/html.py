@@ -72,7 +72,7 @@ class PendingLine:
 
 def render(*, summary: JournalSummary, span: str, outlines: Outlines, name_of: Callable[[str], str],
            to_verify: Sequence[ToVerify], local_entries: int, pending: Sequence[PendingLine], today: date) -> str:
-    parts = [f"<h1>Orientations et annuaire — rapport de coordination</h1>",
+    parts = ["<h1>Orientations et annuaire — rapport de coordination</h1>",
              f"<p>{escape(span)} · établi le {today.strftime('%d/%m/%Y')} · "
              f"{shown(summary.total)} orientation(s) dans le journal anonyme.</p>",
              f'<p class="note">Les nombres inférieurs à {SMALL_COUNT} ne sont jamais affichés '
