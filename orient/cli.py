@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ("ask", "check", "communes", "import_data", "bench", "stats", "rota", "export", "report")
+COMMANDS = ("ask", "check", "communes", "import_data", "bench", "stats", "rota", "export", "report", "corrections")
 
 
 def build_parser() -> argparse.ArgumentParser:
