@@ -87,6 +87,9 @@ def run(args: argparse.Namespace) -> int:
     except CorrectionError as exc:
         print(f"orient corrections : {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the directory file cannot be read or written
+        print(f"orient corrections : {exc.filename or ''} {exc.strerror or exc} ; rien n'a été écrit", file=sys.stderr)
+        return 2
     except sqlite3.Error as exc:
         print(f"orient corrections : base de signalements illisible : {exc}", file=sys.stderr)
         return 1

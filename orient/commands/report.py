@@ -74,10 +74,15 @@ def run(args: argparse.Namespace) -> int:
         commune = gazetteer.get(code)
         return commune.name if commune else code
 
+    try:
+        outlines = load_outlines("32")
+    except ValueError as exc:
+        print(f"orient report : {exc}", file=sys.stderr)
+        return 1
     today = date.today()
     local = [s for s in directory if s.commune]
     html = render(
-        summary=summary, span=_span_text(since, until) or "Toute la période du journal", outlines=load_outlines("32"),
+        summary=summary, span=_span_text(since, until) or "Toute la période du journal", outlines=outlines,
         name_of=name_of, to_verify=entries_to_verify(local, today), local_entries=len(local), today=today,
         pending=[PendingLine(c.id, c.reported_at, c.desk, c.entry_id, c.kind_label, c.text) for c in waiting],
     )

@@ -94,7 +94,11 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"orient rota import : {len(problems)} ligne(s) ou problème(s) à corriger ; rien n'a été écrit.",
               file=sys.stderr)
         return 1
-    write_atomic(out, text)
+    try:
+        write_atomic(out, text)
+    except OSError as exc:
+        print(f"orient rota import : impossible d'écrire {out} : {exc.strerror or exc}", file=sys.stderr)
+        return 2
     print(f"{len(rota.sectors)} secteur(s), {rota.duty_count} garde(s) → {out}", file=sys.stderr)
     return 0
 

@@ -59,7 +59,7 @@ def check_columns(path: Path, columns: list[str]) -> list[str]:
     problems = []
     unknown = [c for c in columns if c and c not in TEMPLATE_COLUMNS]
     if unknown:
-        problems.append(f"{path}:1: colonne(s) inconnue(s) : {', '.join(unknown)} ; colonnes du modèle : "
+        problems.append(f"{path}:1: colonne(s) inconnue(s) : {', '.join(c[:40] for c in unknown)} ; colonnes du modèle : "
                         f"{', '.join(TEMPLATE_COLUMNS)}")
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
@@ -231,7 +231,11 @@ def run_csv(args: argparse.Namespace) -> int:
         print(f"orient import csv : {len(problems)} erreur(s) ; rien n'a été écrit.", file=sys.stderr)
         return 1
     if out is not None:
-        write_atomic(out, text)
+        try:
+            write_atomic(out, text)
+        except OSError as exc:
+            print(f"orient import csv : impossible d'écrire {out} : {exc.strerror or exc}", file=sys.stderr)
+            return 2
         print(f"{result.summary()} → {out}", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -74,6 +74,11 @@ def field(mapping: Any, name: str) -> Any:
     return None
 
 
+def items(value: Any) -> list:
+    """A JSON array, or [] for anything else (null, an object, a number)."""
+    return value if isinstance(value, list) else []
+
+
 def code_of(value: Any) -> str:
     """A coded value, bare ("620") or as a coding ({"code": "620", "system": …})."""
     if isinstance(value, dict):
@@ -93,7 +98,7 @@ def _number(value: Any) -> Optional[float]:
 
 
 def main_address(ege: dict[str, Any]) -> dict[str, Any]:
-    addresses = [a for a in field(ege, "adresse") or [] if isinstance(a, dict)]
+    addresses = [a for a in items(field(ege, "adresse")) if isinstance(a, dict)]
     for address in addresses:
         if text_of(field(address, "usageAdresse")) == MAIN_ADDRESS_USAGE:
             return address
@@ -130,7 +135,7 @@ def coordinate(address: dict[str, Any], commune: Any, transformers: dict[str, An
 
 def phones_of(ege: dict[str, Any]) -> list[str]:
     found = []
-    for contact in field(ege, "contact") or []:
+    for contact in items(field(ege, "contact")):
         telecom = field(contact, "telecom")
         number = text_of(field(telecom, "telephone"))
         if number:
@@ -174,7 +179,7 @@ def import_finess_plus(path: Path, dept: str, gazetteer: Any, today: Optional[da
     transformers: dict[str, Any] = {}
     seen: set[str] = set()
     for legal_entity in document["pmej"]:
-        for ege in field(legal_entity, "ege") or []:
+        for ege in items(field(legal_entity, "ege")):
             if not isinstance(ege, dict):
                 result.skipped["établissement illisible"] += 1
                 continue

@@ -157,7 +157,7 @@ def read_rota_table(path: Path, services: Any, gazetteer: Any) -> RotaImport:
     missing = [COLUMNS[name][0] for name in REQUIRED if name not in columns]
     if missing:
         raise ImportFailed(f"{path}:{header_line}: colonne(s) absente(s) : {', '.join(missing)} ; "
-                           f"colonnes lues : {', '.join(h for h in header if h)}")
+                           f"colonnes lues : {', '.join(h[:40] for h in header if h)}")
     finder = PharmacyFinder(services)
 
     def cell(cells: list[str], name: str) -> str:

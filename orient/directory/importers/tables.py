@@ -58,8 +58,14 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+def printable(cell: str) -> str:
+    """A cell as it can be stored and echoed in a message: no control characters (an escape
+    sequence in a spreadsheet must not drive the terminal), line breaks kept."""
+    return "".join(c if c.isprintable() or c == "\n" else " " for c in cell)
+
+
 def _keep(rows: list[Row]) -> list[Row]:
-    return [(line, cells) for line, cells in rows if any(c for c in cells)]
+    return [(line, [printable(c) for c in cells]) for line, cells in rows if any(c for c in cells)]
 
 
 def _csv_rows(path: Path) -> list[Row]:
@@ -85,6 +91,8 @@ def _csv_rows(path: Path) -> list[Row]:
 def _open(path: Path, kind: str, load: Any) -> Any:
     try:
         return load()
+    except ImportFailed:
+        raise
     except Exception as exc:  # the readers raise many kinds for a damaged file
         raise ImportFailed(f"{path} : classeur {kind} illisible ({type(exc).__name__}: {exc})") from None
 
@@ -95,17 +103,23 @@ def _xlsx_rows(path: Path) -> list[Row]:
     book = _open(path, "XLSX", lambda: openpyxl.load_workbook(path, read_only=True, data_only=True))
     try:
         sheet = book.worksheets[0]
-        rows = [(i, [cell_text(v) for v in values]) for i, values in enumerate(sheet.iter_rows(values_only=True), 1)]
+        return _keep(_open(path, "XLSX", lambda: [
+            (i, [cell_text(v) for v in values]) for i, values in enumerate(sheet.iter_rows(values_only=True), 1)]))
     finally:
         book.close()
-    return _keep(rows)
 
 
 def _ods_rows(path: Path) -> list[Row]:
-    from odf import opendocument, table, text
-    from odf.namespaces import OFFICENS, TABLENS
+    from odf import opendocument
 
     document = _open(path, "ODS", lambda: opendocument.load(str(path)))
+    return _keep(_open(path, "ODS", lambda: _ods_table(document, path)))
+
+
+def _ods_table(document: Any, path: Path) -> list[Row]:
+    from odf import table, text
+    from odf.namespaces import OFFICENS, TABLENS
+
     sheets = document.spreadsheet.getElementsByType(table.Table)
     if not sheets:
         raise ImportFailed(f"{path} : le classeur ODS n'a aucune feuille")
@@ -132,4 +146,4 @@ def _ods_rows(path: Path) -> list[Row]:
             line += 1
             rows.append((line, list(cells)))
         line += repeat - min(repeat, 1 if not cells else repeat)
-    return _keep(rows)
+    return rows
