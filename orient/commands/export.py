@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 
-def register(subparsers) -> None:
-    from orient.export import FORMATS
+FORMATS = ("datainclusion", "hsds")  # orient/export/<format>.py
 
+
+def register(subparsers) -> None:
     p = subparsers.add_parser(
         "export", help="exporter l'annuaire (data·inclusion v1, Open Referral HSDS 3)",
         description="Écrit l'annuaire local dans un format ouvert, pour le publier sur les plateformes nationales : "

@@ -79,9 +79,15 @@ def register_coordination_formats(sources) -> None:
     plus.add_argument("file", metavar="FILE", help="le fichier JSON (éventuellement compressé gzip)")
     plus.add_argument("--dept", default="32", help="département à garder (défaut 32)")
     plus.add_argument("--out", help="fichier YAML à écrire (défaut : la sortie standard)")
-    from orient.directory.importers.csv_template import register_csv_import
-
-    register_csv_import(sources)
+    csv = sources.add_parser(
+        "csv", help="modèle CSV rempli par un coordinateur (nom, type, commune, adresse, téléphone, horaires, source…)",
+        description="Importe un tableau (CSV , ou ;, XLSX, ODS) vérifié comme l'annuaire embarqué : chaque erreur "
+                    "est donnée fichier:ligne, et rien n'est écrit s'il y en a une (orient/directory/importers/"
+                    "csv_template.py).",
+    )
+    csv.add_argument("file", metavar="FILE", nargs="?", help="le fichier CSV, XLSX ou ODS")
+    csv.add_argument("--template", action="store_true", help="afficher l'en-tête du modèle et sortir")
+    csv.add_argument("--out", help="fichier YAML à écrire (défaut : la sortie standard)")
 
 
 def import_coordination_format(args: argparse.Namespace, path: Path, gazetteer, today: date):

@@ -19,7 +19,6 @@ from typing import Any, Iterable, Optional
 from orient.atomic import write_atomic
 from orient.directory.model import CAPABILITIES, KINDS, Service
 
-FORMATS = ("datainclusion", "hsds")
 POSTCODE_AND_TOWN = re.compile(r"^(?P<street>.*?),?\s*(?P<postcode>\d{5})\s+(?P<town>[^,]+)$")
 
 

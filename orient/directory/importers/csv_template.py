@@ -191,17 +191,6 @@ def header(path: Path, today: date) -> str:
             "Chaque ligne cite ses sources ; ce qui n'est pas connu reste null (« à vérifier »).")
 
 
-def register_csv_import(sources: Any) -> None:
-    p = sources.add_parser(
-        "csv", help="modèle CSV rempli par un coordinateur (nom, type, commune, adresse, téléphone, horaires, source…)",
-        description="Importe un tableau CSV (séparateur , ou ;) vérifié comme l'annuaire embarqué : "
-                    "chaque erreur est donnée fichier:ligne, et rien n'est écrit s'il y en a une.",
-    )
-    p.add_argument("file", metavar="FILE", nargs="?", help="le fichier CSV")
-    p.add_argument("--template", action="store_true", help="afficher l'en-tête du modèle et sortir")
-    p.add_argument("--out", help="fichier YAML à écrire (défaut : la sortie standard)")
-
-
 def run_csv(args: argparse.Namespace) -> int:
     from orient.atomic import write_atomic
     from orient.directory.gazetteer import default_gazetteer
