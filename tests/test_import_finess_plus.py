@@ -125,3 +125,13 @@ def test_odd_establishments_are_skipped_not_fatal(tmp_path, gazetteer):
     odd = tmp_path / "odd.json"
     odd.write_text(json.dumps({"pmej": [{"ege": ["?", {"informationsGeneralesEGE": None}, {}]}, {"ege": None}]}))
     assert import_finess_plus(odd, "32", gazetteer, TODAY).entries == []
+
+
+@pytest.mark.parametrize("state, kept", [({"code": "I"}, False), ("F", False), ({"code": "A"}, True), (None, True)])
+def test_the_state_is_read_bare_or_as_a_coding_and_only_an_inactive_one_skips(tmp_path, gazetteer, state, kept):
+    ege = {"informationsGeneralesEGE": {"numFinessEge": "329990099", "nomEgeLong": "PHARMACIE TEST"},
+           "categorieEntiteGeographiqueExercice": {"code": "620"}, "etatObjet": state,
+           "adresse": [{"cogCommune": "32249", "coordonneesGeographique": None}]}
+    flux = tmp_path / "flux.json"
+    flux.write_text(json.dumps({"pmej": [{"ege": [ege]}], "gco": {}, "gcc": {}}))
+    assert len(import_finess_plus(flux, "32", gazetteer, TODAY).entries) == (1 if kept else 0)

@@ -59,9 +59,16 @@ def last_change(service: Service) -> date:
     if service.verified is not None:
         return service.verified
     try:
-        return date.fromtimestamp(Path(service.path).stat().st_mtime)
-    except OSError:
+        return min(date.fromtimestamp(Path(service.path).stat().st_mtime), date.today())
+    except (OSError, ValueError, OverflowError):
         return date.today()
+
+
+def display_name(name: str, kind: str, longest: int = 150) -> str:
+    """A name the national schemas accept: 3 to `longest` characters (a two-letter name gets its kind)."""
+    if len(name) < 3:
+        name = f"{name} ({KINDS[kind]})"
+    return name if len(name) <= longest else name[: longest - 1].rstrip() + "…"
 
 
 def description(service: Service) -> str:

@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from orient.directory.model import Service
 from orient.directory.phones import format_phone
-from orient.export import description, last_change, local_services, place_of
+from orient.export import description, display_name, last_change, local_services, place_of
 
 DEFAULT_SOURCE = "orient"
 THEMES = {"cmp": ["sante--sante-mentale"], "planning_familial": ["sante--sante-sexuelle"]}
@@ -34,7 +34,7 @@ def _common(service: Service, gazetteer: Any, source: str) -> dict[str, Any]:
     record: dict[str, Any] = {
         "source": source,
         "id": f"{source}--{service.id}",
-        "nom": service.name,
+        "nom": display_name(service.name, service.kind),
         "date_maj": last_change(service).isoformat(),
         "commune": place.town,
         "code_insee": place.insee,
@@ -55,13 +55,13 @@ def structures_and_services(services: Any, gazetteer: Any, source: str = DEFAULT
         if service.url:
             structure["site_web"] = service.url
         if service.note and len(service.note) >= 5:
-            structure["description"] = service.note
+            structure["description"] = service.note[:10000]
         structures.append(structure)
         record = _common(service, gazetteer, source)
         record.update({
             "structure_id": structure["id"],
-            "nom": SERVICE_NAMES.get(service.kind, service.name)[:150],
-            "description": description(service),
+            "nom": SERVICE_NAMES.get(service.kind) or display_name(service.name, service.kind),
+            "description": description(service)[:10000],
             "thematiques": THEMES.get(service.kind, ["sante--acces-aux-soins"]),
             "publics": ["tous-publics"],
             "modes_accueil": ["en-presentiel"],

@@ -32,7 +32,12 @@ from orient.directory.importers.common import CommuneFinder, ImportFailed, Impor
 from orient.directory.importers.finess import CATEGORIES, address_of, finess_entry, wanted_dept
 
 MAIN_ADDRESS_USAGE = "03"
-ACTIVE = "A"
+# TRE-R386 codes an inactive object `I`; closed or inactive spelled out are read the same way.
+INACTIVE = ("I", "F", "INACTIF", "INACTIVE", "FERME", "FERMEE", "FERMÉ", "FERMÉE", "CLOSED")
+# Where the establishment's number, name and category may be, the schema's spelling first.
+NUMBER_FIELDS = ("numFinessEge", "numFinessEt", "numFiness")
+NAME_FIELDS = ("nomEgeLong", "nomEgeCourt", "denominationLongue", "denomination", "raisonSociale")
+CATEGORY_FIELD = "categorieEntiteGeographiqueExercice"
 
 
 def read_document(path: Path) -> dict[str, Any]:
@@ -136,8 +141,7 @@ def coordinate(address: dict[str, Any], commune: Any, transformers: dict[str, An
 def phones_of(ege: dict[str, Any]) -> list[str]:
     found = []
     for contact in items(field(ege, "contact")):
-        telecom = field(contact, "telecom")
-        number = text_of(field(telecom, "telephone"))
+        number = text_of(field(field(contact, "telecom"), "telephone")) or text_of(field(contact, "telephone"))
         if number:
             found.append(number)
     return found
@@ -158,9 +162,13 @@ def address_line(address: dict[str, Any]) -> Optional[str]:
     })
 
 
+def first_text(mapping: Any, names: tuple[str, ...]) -> str:
+    return next((text_of(field(mapping, n)) for n in names if text_of(field(mapping, n))), "")
+
+
 def is_closed(ege: dict[str, Any], today: date) -> bool:
-    state = code_of(field(ege, "etatObjet"))
-    if state and state != ACTIVE:
+    state = code_of(field(ege, "etatObjet")).upper()
+    if state in INACTIVE:
         return True
     closing = text_of(field(field(ege, "informationsGeneralesEGE"), "dateFermeture"))
     try:
@@ -208,18 +216,18 @@ def _entry(ege: dict[str, Any], wanted: str, gazetteer: Any, finder: CommuneFind
         return None
     if commune is None and not code.startswith(wanted):
         return None  # another département
-    number = text_of(field(info, "numFinessEge"))
+    number = first_text(info, NUMBER_FIELDS) or first_text(ege, NUMBER_FIELDS)
     if not number.isalnum() or len(number) != 9:
         result.skipped["sans numéro FINESS valide"] += 1
         return None
-    category = code_of(field(ege, "categorieEntiteGeographiqueExercice"))
+    category = code_of(field(ege, CATEGORY_FIELD) or field(info, CATEGORY_FIELD))
     if category not in CATEGORIES:
         result.skipped["catégorie hors annuaire"] += 1
         return None
     if is_closed(ege, today):
         result.skipped["fermée"] += 1
         return None
-    name = recase(text_of(field(info, "nomEgeLong")) or text_of(field(info, "nomEgeCourt")))
+    name = recase(first_text(info, NAME_FIELDS))
     if not name:
         result.skipped["sans nom"] += 1
         return None
