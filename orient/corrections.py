@@ -34,6 +34,7 @@ from orient.userdirs import orient_dir
 
 PARIS = ZoneInfo("Europe/Paris")
 CORRECTIONS_ENV = "ORIENT_CORRECTIONS"
+DESK_ENV = "ORIENT_DESK"
 FILENAME = "corrections.sqlite3"
 TEXT_LIMIT = 280
 SCHEMA_VERSION = 1
@@ -93,6 +94,15 @@ def default_path(environ: Optional[dict[str, str]] = None) -> Path:
     env = os.environ if environ is None else environ
     explicit = env.get(CORRECTIONS_ENV, "").strip()
     return Path(explicit).expanduser() if explicit else orient_dir("XDG_DATA_HOME", env) / FILENAME
+
+
+def desk_id(environ: Optional[dict[str, str]] = None) -> str:
+    """The desk's name in its reports: $ORIENT_DESK ("mairie-mauvezin"), else the machine's name."""
+    import socket
+
+    env = os.environ if environ is None else environ
+    name = env.get(DESK_ENV, "").strip() or socket.gethostname().split(".")[0]
+    return re.sub(r"[^\w .'’-]", "-", name)[:60] or "comptoir"
 
 
 def minute_of(at: datetime) -> str:

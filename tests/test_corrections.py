@@ -151,3 +151,10 @@ def test_bad_input_is_exit_2(folder, tmp_path):
     assert orient("corrections", "reject", "1", "--by", "CPTS", "--reason", "déjà corrigé", store=store).returncode == 0
     shown = orient("corrections", "list", "--all", store=store).stdout
     assert "rejeté par CPTS" in shown and "déjà corrigé" in shown
+
+
+def test_the_desk_is_named_by_its_setting_or_its_machine():
+    from orient.corrections import desk_id
+
+    assert desk_id({"ORIENT_DESK": "mairie-mauvezin"}) == "mairie-mauvezin"
+    assert desk_id({}) != ""

@@ -60,14 +60,15 @@ def test_the_map_has_one_shape_per_gers_commune(report):
 
 def test_a_commune_with_fewer_than_5_orientations_shows_no_count(report):
     titles = map_paths(report)
-    assert titles[MAUVEZIN] == "Mauvezin : 6"
-    assert titles[LECTOURE] == "Lectoure : moins de 5"
+    assert titles[MAUVEZIN] == "Mauvezin : 6 orientation(s), dont 6 sans service local"
+    assert titles[LECTOURE] == "Lectoure : moins de 5 orientation(s), dont moins de 5 sans service local"
+    assert not re.search(r"\d", titles[LECTOURE].replace("5", ""))  # no count of 2 anywhere
     assert "Lectoure (32208)" not in report  # not in the table either
     assert "autres communes (1, moins de 5 chacune)" in report
 
 
 def test_vital_emergencies_are_not_counted_as_a_missing_local_service(report):
-    assert map_paths(report)[AUCH] == "Auch"
+    assert map_paths(report)[AUCH] == "Auch : moins de 5 orientation(s)"  # 3 emergencies, none lacking
     assert "pas de dentiste de garde connu" in report
 
 

@@ -58,7 +58,7 @@ def register(subparsers) -> None:
     reject.add_argument("--by", required=True, help="qui a vérifié")
     reject.add_argument("--reason", required=True, help="pourquoi (ex. « horaires confirmés par téléphone »)")
     add = actions.add_parser("add", help="enregistrer un signalement (ce que fait la touche Signaler du comptoir)")
-    add.add_argument("--desk", required=True, help="identifiant du comptoir (ex. pharmacie-mauvezin)")
+    add.add_argument("--desk", help="identifiant du comptoir (défaut : $ORIENT_DESK, sinon le nom de la machine)")
     add.add_argument("--entry", required=True, help="id de l'entrée de l'annuaire")
     add.add_argument("--kind", required=True, choices=tuple(KINDS), help="le problème")
     add.add_argument("--text", help="précision courte, sans donnée sur le patient")
@@ -240,7 +240,9 @@ def run_add(args: argparse.Namespace, store: Any) -> int:
     _, directory = load_directory("orient corrections", args.directory)
     if directory.get(args.entry) is None:
         raise CorrectionError(f"l'entrée {args.entry!r} n'est pas dans l'annuaire")
-    correction_id = store.report(args.desk, args.entry, args.kind, args.text, datetime.now(PARIS))
+    from orient.corrections import desk_id
+
+    correction_id = store.report(args.desk or desk_id(), args.entry, args.kind, args.text, datetime.now(PARIS))
     print(f"Signalement {correction_id} enregistré.")
     return 0
 

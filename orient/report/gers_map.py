@@ -57,26 +57,32 @@ def shade(count: int, highest: int) -> str:
     return SHADES[step]
 
 
-def map_svg(outlines: Outlines, counts: Mapping[str, int], name_of: Callable[[str], str], title: str) -> str:
-    """Inline SVG: each commune a <path data-commune="code"> with a <title>; its count only when ≥ SMALL_COUNT."""
-    highest = max(counts.values(), default=0)
+def count_text(n: int) -> str:
+    return str(n) if n >= SMALL_COUNT else f"moins de {SMALL_COUNT}"
+
+
+def map_svg(outlines: Outlines, orientations: Mapping[str, int], missing: Mapping[str, int],
+            name_of: Callable[[str], str], title: str) -> str:
+    """Inline SVG: each commune a <path data-commune="code"> shaded by `missing` (orientations without a
+    local service), its <title> giving both counts — a count only when it is at least SMALL_COUNT."""
+    highest = max(missing.values(), default=0)
     shapes = []
     for code, path in sorted(outlines.paths.items()):
-        n = counts.get(code, 0)
+        total, lacking = orientations.get(code, 0), missing.get(code, 0)
         label = escape(name_of(code) or code)
-        if n >= SMALL_COUNT:
-            label += f" : {n}"
-        elif n > 0:
-            label += f" : moins de {SMALL_COUNT}"
-        shapes.append(f'<path data-commune="{code}" d="{path}" fill="{shade(n, highest)}"><title>{label}</title></path>')
-    legend = _legend(highest)
+        if total:
+            label += f" : {count_text(total)} orientation(s)"
+            if lacking:
+                label += f", dont {count_text(lacking)} sans service local"
+        shapes.append(f'<path data-commune="{code}" d="{path}" fill="{shade(lacking, highest)}">'
+                      f"<title>{label}</title></path>")
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{outlines.viewbox}" role="img" '
             f'aria-label="{escape(title)}" class="map"><g stroke="#8a8a8a" stroke-width="1.2">'
-            + "".join(shapes) + "</g></svg>" + legend)
+            + "".join(shapes) + "</g></svg>" + _legend(highest))
 
 
 def _legend(highest: int) -> str:
-    items = [(NO_DATA, "aucune"), (HIDDEN, f"moins de {SMALL_COUNT} (non affiché)")]
+    items = [(NO_DATA, "aucune orientation sans service local"), (HIDDEN, f"moins de {SMALL_COUNT} (non affiché)")]
     if highest >= SMALL_COUNT:
         items.append((SHADES[0], f"{SMALL_COUNT} et plus"))
         items.append((SHADES[-1], f"jusqu'à {highest}"))

@@ -100,7 +100,7 @@ def render(*, summary: JournalSummary, span: str, outlines: Outlines, name_of: C
                for k, n in sorted(summary.no_local_by_need.items(), key=lambda kv: -kv[1]) if k]
     parts.append(table(missing, ("besoin — ce qui manque", "orientations")) if missing else "<p>Aucune.</p>")
     parts.append("<h3>Par commune</h3>")
-    parts.append(map_svg(outlines, summary.no_local_by_commune, name_of,
+    parts.append(map_svg(outlines, summary.by_commune, summary.no_local_by_commune, name_of,
                          "Carte du Gers : orientations sans service local, par commune"))
     big = [(f"{name_of(c) or c} ({c})", n) for c, n in sorted(summary.no_local_by_commune.items(),
                                                                 key=lambda kv: (-kv[1], kv[0])) if n >= SMALL_COUNT]
