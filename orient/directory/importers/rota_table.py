@@ -171,6 +171,9 @@ def read_rota_table(path: Path, services: Any, gazetteer: Any) -> RotaImport:
             result.problems.append(f"{path}:{line}: secteur manquant")
             continue
         sector_id = slug(sector_name)
+        if not sector_id:
+            result.problems.append(f"{path}:{line}: secteur '{sector_name[:40]}' sans lettre ni chiffre")
+            continue
         sector = result.sectors.setdefault(sector_id, SectorDraft(sector_name, line))
         for name in filter(None, LIST_SEPARATOR.split(cell(cells, "communes"))):
             code, problem = resolve_commune(name, gazetteer)
