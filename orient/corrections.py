@@ -7,7 +7,7 @@ A narrow interface over one SQLite file, so that it can move into the shared sto
     store.report(desk, entry_id, kind, text, at) -> int       # from the counter
     store.pending() -> list[Correction]
     store.get(id) -> Correction | None
-    store.accept(id, by, on, change) -> Correction            # once the YAML is written
+    store.accept(id, by, on, change) -> Correction            # once the YAML is written (module: accept, reject)
     store.reject(id, by, reason, on) -> Correction
 
 What a report keeps: the desk's id, the directory entry's id, the kind of problem,
@@ -218,3 +218,17 @@ def pending(path: Optional[Path] = None) -> list[Correction]:
             return store.pending()
     except FileNotFoundError:
         return []
+
+
+def accept(correction_id: int, by: str, on: date, change: Optional[dict[str, Any]] = None,
+           path: Optional[Path] = None) -> Correction:
+    """Record that a coordinator accepted a report. The directory itself is changed by
+    `orient corrections accept` (orient/commands/corrections.py), which calls this once the YAML is written."""
+    with CorrectionStore.open(path, create=False) as store:
+        return store.accept(correction_id, by, on, change)
+
+
+def reject(correction_id: int, by: str, reason: str, path: Optional[Path] = None) -> Correction:
+    """Record that a coordinator rejected a report, and why."""
+    with CorrectionStore.open(path, create=False) as store:
+        return store.reject(correction_id, by, reason)

@@ -47,6 +47,17 @@ def test_a_report_keeps_the_desk_the_entry_the_kind_and_the_minute_only(tmp_path
     assert oct(store_path.stat().st_mode & 0o777) == "0o600"
 
 
+def test_the_module_functions_record_decisions_in_the_same_store(tmp_path):
+    from orient.corrections import accept, reject
+
+    store_path = tmp_path / "c.sqlite3"
+    first = report("d", "ch-mauvezin", "moved", None, AT, path=store_path)
+    second = report("d", "ch-mauvezin", "closed", None, AT, path=store_path)
+    assert accept(first, "CPTS", date(2026, 12, 1), path=store_path).status == "accepted"
+    assert reject(second, "CPTS", "pas fermé", path=store_path).reason == "pas fermé"
+    assert pending(store_path) == []
+
+
 def test_pending_is_empty_before_any_report_and_creates_no_file(tmp_path):
     assert pending(tmp_path / "none.sqlite3") == []
     assert not (tmp_path / "none.sqlite3").exists()
