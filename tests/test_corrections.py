@@ -169,3 +169,12 @@ def test_the_desk_is_named_by_its_setting_or_its_machine():
 
     assert desk_id({"ORIENT_DESK": "mairie-mauvezin"}) == "mairie-mauvezin"
     assert desk_id({}) != ""
+
+
+def test_the_store_option_may_come_before_or_after_the_action(tmp_path):
+    store = tmp_path / "c.sqlite3"
+    report("d", "ch-mauvezin", "moved", None, AT, path=store)
+    before = orient("corrections", "--corrections", str(store), "list")
+    after = orient("corrections", "list", "--corrections", str(store))
+    assert before.returncode == after.returncode == 0
+    assert before.stdout == after.stdout and "ch-mauvezin : a déménagé" in after.stdout

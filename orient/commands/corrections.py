@@ -31,9 +31,8 @@ def register(subparsers) -> None:
         "corrections", help="signalements des comptoirs : lister, voir, accepter (dans l'annuaire), rejeter",
         description="Les signalements faits au comptoir (« Signaler »), vérifiés par un coordinateur.",
     )
-    p.add_argument("--corrections", metavar="PATH",
-                   help="base des signalements (défaut : $ORIENT_CORRECTIONS, sinon "
-                        "$XDG_DATA_HOME/orient/corrections.sqlite3)")
+    store_help = "base des signalements (défaut : $ORIENT_CORRECTIONS, sinon $XDG_DATA_HOME/orient/corrections.sqlite3)"
+    p.add_argument("--corrections", metavar="PATH", help=store_help)
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     ls = actions.add_parser("list", help="les signalements en attente (--all : tous)")
     ls.add_argument("--all", action="store_true", help="aussi ceux déjà acceptés ou rejetés")
@@ -63,6 +62,8 @@ def register(subparsers) -> None:
     add.add_argument("--kind", required=True, choices=tuple(KINDS), help="le problème")
     add.add_argument("--text", help="précision courte, sans donnée sur le patient")
     add.add_argument("--directory", help="dossier d'annuaire où l'entrée doit exister (défaut : l'embarqué)")
+    for action in (ls, show, accept, reject, add):  # --corrections after the action too; SUPPRESS keeps one given before
+        action.add_argument("--corrections", metavar="PATH", default=argparse.SUPPRESS, help=store_help)
     p.set_defaults(run=run)
 
 

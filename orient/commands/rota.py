@@ -134,6 +134,7 @@ def run_show(args: argparse.Namespace) -> int:
     print(f"Pharmacies de garde le {at.strftime('%d/%m/%Y à %H:%M')} :")
     if not sectors:
         print(f"  aucun tour de garde dans l'annuaire — appelez le {FALLBACK}.")
+        return 0
     for sector in sectors:
         code = next(iter(sorted(sector.communes)))
         placed = directory.on_duty_pharmacies(code, at)
