@@ -16,7 +16,7 @@ def register(subparsers) -> None:
                     "orientations sans service local, par commune sur la carte du Gers ; entrées de l'annuaire "
                     "à vérifier ; signalements des comptoirs en attente. Nombres inférieurs à 5 jamais affichés.",
     )
-    p.add_argument("--html", action="store_true", required=True, help="format du rapport (HTML, le seul)")
+    p.add_argument("--html", action="store_true", help="format du rapport : HTML (le seul, et le défaut)")
     p.add_argument("--out", required=True, help="fichier HTML à écrire")
     p.add_argument("--journal", metavar="PATH", help="journal anonyme (défaut : celui du poste, voir orient stats)")
     p.add_argument("--since", metavar="DATE", help="à partir de ce jour inclus (AAAA-MM-JJ)")
