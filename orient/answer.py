@@ -33,6 +33,7 @@ class Recommendation:
     service_sources: list[str] = field(default_factory=list)  # where the directory entry comes from
     verified: Optional[str] = None  # ISO date the entry was last checked
     to_verify: bool = False  # unknown or stale data: shown as "à vérifier"
+    source_date: Optional[str] = None  # ISO date of the source an entry was taken from ("source du …")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -54,6 +55,7 @@ class Recommendation:
             "service_sources": list(self.service_sources),
             "verified": self.verified,
             "to_verify": self.to_verify,
+            "source_date": self.source_date,
         }
 
 

@@ -299,6 +299,7 @@ def load_knowledge_parts(rules_dir: Path, directory_dir: Path, gazetteer,
         "services": pack_services(directory.services),
         "sectors": list(directory.rota.sectors),
         "fingerprint": directory.fingerprint,
+        "area": sorted(directory.area),
     }):
         last_status += "; not written (cache folder not writable)"
     return rules, directory
@@ -308,7 +309,7 @@ def _restore(payload: dict, gazetteer) -> tuple["RuleSet", "Directory"]:
     from orient.directory.catalog import Directory
 
     services = unpack_services(payload["services"])
-    directory = Directory(services, payload["sectors"], gazetteer, payload["fingerprint"])
+    directory = Directory(services, payload["sectors"], gazetteer, payload["fingerprint"], payload["area"])
     return payload["rules"], directory
 
 

@@ -6,8 +6,9 @@ and the benchmark. It never imports Textual.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Optional
 
@@ -17,7 +18,7 @@ from orient.directory import Placed, Service
 from orient.directory.gazetteer import Commune, Gazetteer, default_gazetteer
 from orient.directory.phones import format_phone
 from orient.engine.evaluate import evaluate
-from orient.engine.model import Outcome
+from orient.engine.model import Evaluation, Outcome
 from orient.periods import PARIS, classify
 
 if TYPE_CHECKING:  # the loaders (YAML) are imported only when the cache cannot answer
@@ -31,6 +32,47 @@ NO_PLACE_ADVICE = {
     "pharmacie": "Les pharmacies ne sont pas encore dans l'annuaire : la plus proche, "
                  "ou le site 3237.fr (gratuit) pour en trouver une.",
 }
+# ... or say in words that none is known (never a line that silently vanishes). Each of these
+# becomes an `info` line; `orient check` warns on a selector with neither a place nor a text.
+NO_PLACE_TEXT = {
+    "cmp": "Aucun CMP n'est répertorié ici : le médecin traitant, ou le standard du Centre hospitalier "
+           "du Gers (05 62 60 65 00), indique le centre médico-psychologique de votre secteur.",
+    "msp": "Aucune maison de santé avec des créneaux sans rendez-vous n'est répertoriée ici : "
+           "le 15 (service d'accès aux soins) trouve une réponse si aucun médecin ne peut vous recevoir.",
+    "centre_sante": "Aucun centre de santé joignable n'est répertorié près de ce lieu.",
+    "urgences": "Aucun service d'urgences n'est répertorié près de ce lieu : le 15 décide où aller.",
+}
+# A service of the directory offered outside its area only this close to the patient: a
+# border commune (Landes, Hautes-Pyrénées, Lot-et-Garonne…) keeps the Gers services a short drive
+# away, never one at the other end of the country (docs/directory-format.md, "Area").
+LOCAL_REACH_KM = 30.0
+# Départements of the ex-Midi-Pyrénées where the 3966 exists (facts.md: "Where the 3966 applies");
+# its hours are known for the Gers only.
+PDSA_3966_DEPTS = frozenset({"09", "12", "31", "32", "46", "65", "81", "82"})
+OUT_OF_AREA_3966 = ("Les horaires du 3966 ne sont connus que pour le Gers : s'il ne répond pas, "
+                    "appelez le 116 117 ou le 15.")
+# What replaces a Gers-only text outside the area, by kind (rules' texts naming the Gers are Gers-specific).
+NATIONAL_WHY = {
+    "duty_doctor_116117": "Hors des heures des cabinets, le 116 117 (numéro national de la garde médicale) "
+                          "vous oriente vers le médecin de garde ; en cas de doute, le 15.",
+    "dentiste_garde": "Aucune garde dentaire n'est connue ici : si cela ne peut pas attendre (gonflement, fièvre, "
+                      "choc, saignement), le 15 vous oriente.",
+}
+# Rules about doctors' duty (PDSA): on a bridge day (R6315-1 setting) they follow the holiday
+# period; every other rule (pharmacies, dentists, centres) follows the calendar.
+PDSA_RULE_PREFIXES = ("out_of_hours.", "gp.", "pharmacy.prescription_")
+# The patient's own practitioner: the number is the patient's, not the directory's.
+OWN_PRACTITIONER = ("gp", "dentiste")
+NO_PHONE_ADVICE = "Adresse et horaires à confirmer : pas de numéro connu."
+CLOSING_SOON = timedelta(minutes=30)
+# What to do once a line or place closes, by kind (closing-soon advice).
+AFTER_CLOSING = {
+    "pdsa_3966": "appelez le 15",
+    "pharmacie": "la pharmacie de garde (3237.fr, gratuit)",
+    "centre_sante": "le 3966 le soir, ou le 15",
+    "msp": "le 3966 le soir, ou le 15",
+}
+DO_NOT_GO = "Ne vous y rendez pas par vos propres moyens : le 15 décide."
 STALE_AFTER_DAYS = 365
 CALL_15_FIRST = "Appelez le 15 avant de vous déplacer."
 # A line to call that the directory says is closed at this moment (the rules and the hours
@@ -71,18 +113,22 @@ def orient(knowledge: Knowledge, facts: Mapping[str, object], at: datetime,
            commune: Optional[Commune] = None) -> Answer:
     at = to_paris(at)
     period = classify(at, bridge_days=knowledge.bridge_days)
-    evaluation = evaluate(knowledge.rules, facts, period, at)
+    evaluation = _evaluate(knowledge, facts, period, at)
     warnings: list[str] = []
+    area = _AreaView(knowledge, commune)
+    if area.outside:
+        warnings.append(area.warning())
     recommendations: list[Recommendation] = []
     seen: set[tuple[str, str]] = set()
     for outcome in evaluation.outcomes:
-        for rec in _resolve(knowledge, outcome, at, commune, warnings):
+        for rec in area.adapt(_resolve(knowledge, outcome, at, commune, warnings)):
             # The same service from two rules (or a selector and its fallback): keep the first, higher ranked.
             key = ("service", rec.service_id) if rec.service_id else (rec.kind, rec.name)
             if key in seen:
                 continue
             seen.add(key)
             recommendations.append(rec)
+    _first_actionable(recommendations)
     for rank, rec in enumerate(recommendations, start=1):
         rec.rank = rank
     return Answer(
@@ -94,6 +140,96 @@ def orient(knowledge: Knowledge, facts: Mapping[str, object], at: datetime,
         warnings=warnings,
         trace=list(evaluation.trace),
     )
+
+
+def _evaluate(knowledge: Knowledge, facts: Mapping[str, object], period: str, at: datetime) -> Evaluation:
+    """The rules at this moment. On a bridge day only the doctors' duty (PDSA) rules see the
+    holiday period: pharmacies, dentists and centres keep their ordinary day (issue 9)."""
+    evaluation = evaluate(knowledge.rules, facts, period, at)
+    calendar_period = classify(at, bridge_days=False)
+    if calendar_period == period:
+        return evaluation
+    calendar = evaluate(knowledge.rules, facts, calendar_period, at)
+
+    def pdsa(rule_ids: list[str]) -> bool:
+        return any(r.startswith(PDSA_RULE_PREFIXES) for r in rule_ids)
+
+    outcomes = [o for o in evaluation.outcomes if pdsa(o.rules)] + [o for o in calendar.outcomes if not pdsa(o.rules)]
+    outcomes.sort(key=lambda o: -o.priority)  # stable: rule order kept within a priority
+    missing = list(dict.fromkeys(evaluation.missing + calendar.missing))
+    trace = [t for t in evaluation.trace if pdsa([t.rule])] + [t for t in calendar.trace if not pdsa([t.rule])]
+    return Evaluation(outcomes=outcomes, missing=missing, trace=trace)
+
+
+class _AreaView:
+    """Where the patient is, seen from the directory's area (`directory/area.yaml`)."""
+
+    def __init__(self, knowledge: Knowledge, commune: Optional[Commune]):
+        area = knowledge.directory.area
+        self.commune = commune
+        self.area = area
+        self.outside = bool(area) and commune is not None and commune.dept not in area
+
+    def warning(self) -> str:
+        c = self.commune
+        known = ", ".join(sorted(self.area))
+        return (f"Lieu hors du territoire de l'annuaire : {c.name} ({c.dept}), alors que l'annuaire connaît "
+                f"le département {known}. Vérifiez le lieu. Les services locaux n'y sont pas connus : "
+                f"seuls les numéros nationaux et les services à moins de {LOCAL_REACH_KM:.0f} km sont donnés.")
+
+    def adapt(self, recs: list[Recommendation]) -> list[Recommendation]:
+        if not self.outside:
+            return recs
+        out = []
+        for rec in recs:
+            if rec.distance_km is not None and rec.distance_km > LOCAL_REACH_KM:
+                continue  # a place the patient cannot reasonably reach
+            if rec.kind == "pdsa_3966":
+                if self.commune.dept not in PDSA_3966_DEPTS:
+                    rec = _national_116117(rec)
+                elif OUT_OF_AREA_3966 not in rec.advice:
+                    rec.advice.insert(0, OUT_OF_AREA_3966)
+            rec.why = _without_gers(rec.why) or NATIONAL_WHY.get(rec.kind, "")
+            rec.advice = [a for a in rec.advice if not _GERS.search(a)]
+            out.append(rec)
+        return out
+
+
+_GERS = re.compile(r"\bGers\b|du Département")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def _without_gers(text: str) -> str:
+    """The text without its sentences about the Gers organisation."""
+    return " ".join(part for part in _SENTENCE.split(text) if not _GERS.search(part)).strip()
+
+
+def _national_116117(rec: Recommendation) -> Recommendation:
+    """Outside the 3966's départements, the national duty-doctor line instead."""
+    return replace(rec, kind="duty_doctor_116117", name="116 117 – médecin de garde (numéro national)",
+                   phone="116 117", service_id="garde-116117", why=NATIONAL_WHY["duty_doctor_116117"],
+                   hours="ouvert 24h/24", open_now=True,
+                   advice=[a for a in rec.advice if "3966" not in a and a != CLOSED_NOW_CALL_15])
+
+
+def actionable(rec: Recommendation) -> bool:
+    """Something the patient can do: a number to dial, a place to find, or their own doctor."""
+    if rec.action in ("call", "sms"):
+        return bool(rec.phone) or rec.kind in OWN_PRACTITIONER
+    if rec.action == "go":
+        return bool(rec.address or rec.commune_name)
+    return False
+
+
+def _first_actionable(recs: list[Recommendation]) -> None:
+    """Rank 1 is always something to do: the first actionable line moves up when an
+    information line came first (never the deaf relay, whose first line says how to call)."""
+    if not recs or actionable(recs[0]) or (recs[0].kind == "sms_114" and recs[0].phone):
+        return
+    for i, rec in enumerate(recs):
+        if actionable(rec):
+            recs.insert(0, recs.pop(i))
+            return
 
 
 def _commune_ref(commune: Optional[Commune]) -> Optional[CommuneRef]:
@@ -121,7 +257,7 @@ def _resolve(knowledge: Knowledge, outcome: Outcome, at: datetime, commune: Opti
         placed = directory.on_duty_pharmacies(commune.code if commune else None, at)[: selector.limit]
     else:
         placed = directory.select(selector.kind, near=near, at=at, capabilities=selector.capabilities,
-                                  limit=selector.limit, bridge_days=knowledge.bridge_days)
+                                  limit=selector.limit, bridge_days=False)
         if selector.open_now:
             placed = [p for p in placed if p.status.open is not False]
     if placed:
@@ -135,12 +271,18 @@ def _resolve(knowledge: Knowledge, outcome: Outcome, at: datetime, commune: Opti
     fallback = directory.get(fallback_id) if fallback_id else None
     if fallback is not None:
         return [_from_service(knowledge, outcome, _unplaced(knowledge, fallback, at), at, action="call")]
+    if selector.kind in NO_PLACE_TEXT:
+        bare = _bare(outcome)
+        bare.action = "info"
+        bare.why = NO_PLACE_TEXT[selector.kind]
+        return [bare]
     return []
 
 
 def _unplaced(knowledge: Knowledge, service: Service, at: datetime) -> Placed:
     """A line to call: no distance, its hours at the moment."""
-    return Placed(service, None, knowledge.directory.status(service, at, bridge_days=knowledge.bridge_days))
+    # A service's hours are its own `opening_hours`: bridge days are about doctors' duty only.
+    return Placed(service, None, knowledge.directory.status(service, at, bridge_days=False))
 
 
 def _bare(outcome: Outcome) -> Recommendation:
@@ -155,14 +297,21 @@ def _from_service(knowledge: Knowledge, outcome: Outcome, placed: Placed, at: da
     service: Service = placed.service
     commune = knowledge.gazetteer.get(service.commune) if service.commune else None
     advice = list(outcome.advice)
-    if "regulated_by_15" in service.capabilities and CALL_15_FIRST not in advice:
+    action = action or outcome.action
+    if ("regulated_by_15" in service.capabilities or service.kind == "urgences") and CALL_15_FIRST not in advice:
         advice.insert(0, CALL_15_FIRST)
-    if (action or outcome.action) in ("call", "sms") and placed.status.open is False:
+    if action in ("call", "sms") and placed.status.open is False:
         advice.insert(0, CLOSED_NOW_CALL_15)
+    if action == "call" and not service.phones:
+        action = "info"  # never "Appeler" without a number
+        advice.insert(0, NO_PHONE_ADVICE)
+    closing = _closing_soon(outcome.kind, placed, at)
+    if closing:
+        advice.insert(0, closing)
     return Recommendation(
         rank=0,
         kind=outcome.kind,
-        action=action or outcome.action,
+        action=action,
         name=service.name,
         rule=outcome.rule,
         why=outcome.why,
@@ -178,7 +327,20 @@ def _from_service(knowledge: Knowledge, outcome: Outcome, placed: Placed, at: da
         advice=advice,
         verified=service.verified.isoformat() if service.verified else None,
         to_verify=_to_verify(service, placed, at.date()),
+        source_date=service.source_date.isoformat() if service.source_date else None,
     )
+
+
+def _closing_soon(kind: str, placed: Placed, at: datetime) -> Optional[str]:
+    """Within 30 minutes of closing, what to do after: "Ferme bientôt (à minuit) : ensuite, appelez le 15."."""
+    status = placed.status
+    if status.open is not True or status.next_change is None:
+        return None
+    if status.next_change - at > CLOSING_SOON:
+        return None
+    after = AFTER_CLOSING.get(kind, "le 15")
+    when = status.label.removeprefix("ouvert, ferme ").strip()
+    return f"Ferme bientôt ({when}) : ensuite, {after}."
 
 
 def _to_verify(service: Service, placed: Placed, today: date) -> bool:
@@ -195,7 +357,7 @@ KIND_NAMES = {
     "msp": "Une maison de santé",
     "cmp": "Un centre médico-psychologique (CMP)",
     "dentiste": "Votre dentiste habituel",
-    "dentiste_garde": "Garde dentaire",
+    "dentiste_garde": "Pas de garde dentaire connue",
     "teleconsultation": "Une téléconsultation",
 }
 

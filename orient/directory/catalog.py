@@ -20,7 +20,8 @@ _LOADED: dict[tuple[str, int], tuple["Directory", object]] = {}
 
 class Directory:
     def __init__(self, services: Iterable[Service], sectors: Iterable[Sector] = (),
-                 gazetteer: Optional[GazetteerLike] = None, fingerprint: Optional[str] = None):
+                 gazetteer: Optional[GazetteerLike] = None, fingerprint: Optional[str] = None,
+                 area: Iterable[str] = ()):
         self.services: tuple[Service, ...] = tuple(services)
         self._by_id = {s.id: s for s in self.services}
         if len(self._by_id) != len(self.services):
@@ -32,6 +33,8 @@ class Directory:
         self.rota = Rota(sectors)
         self.gazetteer = gazetteer
         self.fingerprint = fingerprint
+        # The départements whose local services this directory knows; empty = not declared.
+        self.area: frozenset[str] = frozenset(area)
 
     @classmethod
     def load(cls, path: Path, gazetteer: GazetteerLike, *, today: Optional[date] = None) -> "Directory":
@@ -46,7 +49,7 @@ class Directory:
         result = read_directory(path, gazetteer, today)
         if result.errors:
             raise DataError(result.errors)
-        directory = cls(result.services, result.sectors, gazetteer, key[0] if key else None)
+        directory = cls(result.services, result.sectors, gazetteer, key[0] if key else None, result.area)
         if key is not None:
             _LOADED[key] = (directory, gazetteer)
         return directory

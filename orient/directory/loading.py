@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # the YAML parser is imported when a folder is read, not to u
 
 FIELDS = (
     "id", "name", "kind", "commune", "address", "location", "phones", "opening_hours",
-    "walk_in_hours", "capabilities", "sources", "verified", "note", "url",
+    "walk_in_hours", "capabilities", "sources", "verified", "note", "url", "source_date",
 )
 LOCATION_FIELDS = ("lat", "lon", "precision")
 REQUIRED = ("id", "name", "kind", "sources")
@@ -65,6 +65,7 @@ class ReadResult:
     sectors: list[Sector] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    area: tuple[str, ...] = ()  # the départements the directory knows (top-level `area:` of a file)
 
     @property
     def errors(self) -> list[Problem]:
@@ -101,7 +102,7 @@ def read_directory(folder: Path, gazetteer: GazetteerLike, today: Optional[date]
     seen_ids: dict[str, str] = {}
     for path in service_files(folder):
         result.files.append(path)
-        for service in reader.read_services_file(path):
+        for service in reader.read_services_file(path, result):
             where = f"{service.path}:{service.line}"
             if service.id in seen_ids:
                 reader.error(service.path, service.line, f"duplicate id '{service.id}' (first defined at {seen_ids[service.id]})")
@@ -137,7 +138,7 @@ class EntryReader:
     def warn(self, path: str, line: Optional[int], message: str) -> None:
         self.problems.append(Problem(path, line, message, "warning"))
 
-    def read_services_file(self, path: Path) -> list[Service]:
+    def read_services_file(self, path: Path, result: Optional[ReadResult] = None) -> list[Service]:
         from orient.directory.yamlload import LineList, LineMap, load_yaml
 
         shown = str(path)
@@ -149,8 +150,12 @@ class EntryReader:
             self.error(shown, getattr(data, "line", 1), "expected a mapping with a 'services' list at the top of the file")
             return []
         for key in data:
-            if key != "services":
-                self.error(shown, data.key_line(key), f"unknown top-level key '{key}'; expected 'services'")
+            if key == "area":
+                area = self._area(data, shown)
+                if result is not None and area:
+                    result.area = tuple(dict.fromkeys(result.area + area))
+            elif key != "services":
+                self.error(shown, data.key_line(key), f"unknown top-level key '{key}'; expected 'services' or 'area'")
         entries = data.get("services")
         if entries is None:
             return []
@@ -204,6 +209,7 @@ class EntryReader:
             self.error(path, at("capabilities"), f"capability '24_7' contradicts opening_hours '{opening_hours}'")
         sources = self._sources(entry, path)
         verified = self._verified(entry, path)
+        source_date = self._date(entry, "source_date", path)
 
         if any(p.severity == "error" for p in self.problems[before:]):
             return None
@@ -212,7 +218,7 @@ class EntryReader:
             lat=lat, lon=lon, precision=precision, phones=phones,
             opening_hours=opening_hours, walk_in_hours=walk_in_hours,
             capabilities=capabilities, sources=sources, verified=verified, note=note,
-            path=path, line=line, url=url,
+            path=path, line=line, url=url, source_date=source_date,
         )
 
     # -- fields ---------------------------------------------------------------
@@ -379,6 +385,31 @@ class EntryReader:
         if "sources" in entry and entry["sources"] is not None and not items:
             self.error(path, entry.key_line("sources"), "an entry needs at least one source")
         return tuple(sources)
+
+    def _area(self, data: LineMap, path: str) -> tuple[str, ...]:
+        """`area: {departements: ["32"]}`: the territory whose local services the directory knows."""
+        raw = data.get("area")
+        line = data.key_line("area")
+        depts = raw.get("departements") if hasattr(raw, "get") else None
+        if not isinstance(depts, list) or not depts or not all(
+                isinstance(d, str) and re.fullmatch(r"\d{2,3}|2[AB]", d) for d in depts):
+            self.error(path, line, "area must be {departements: [\"32\", …]} (département codes as text)")
+            return ()
+        return tuple(depts)
+
+    def _date(self, entry: LineMap, key: str, path: str) -> Optional[date]:
+        raw = entry.get(key)
+        if raw is None:
+            return None
+        try:
+            value = date.fromisoformat(str(raw).strip())
+        except ValueError:
+            self.error(path, entry.key_line(key), f"{key} must be a date YYYY-MM-DD, not {raw!r}")
+            return None
+        if value > self.today:
+            self.error(path, entry.key_line(key), f"{key} {value.isoformat()} is in the future")
+            return None
+        return value
 
     def _verified(self, entry: LineMap, path: str) -> Optional[date]:
         raw = entry.get("verified")

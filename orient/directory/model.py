@@ -84,6 +84,7 @@ class Service:
     path: str
     line: int
     url: Optional[str] = None
+    source_date: Optional[date] = None  # date of the source the entry was taken from (not a check)
 
     @property
     def located(self) -> bool:
