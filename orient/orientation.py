@@ -16,6 +16,7 @@ from orient import paths
 from orient.answer import Answer, CommuneRef, Recommendation
 from orient.directory import Placed, Service
 from orient.directory.gazetteer import Commune, Gazetteer, default_gazetteer
+from orient.directory.geo import haversine_km
 from orient.directory.phones import format_phone
 from orient.engine.evaluate import evaluate
 from orient.engine.model import Evaluation, Outcome
@@ -36,7 +37,7 @@ NO_PLACE_ADVICE = {
 # becomes an `info` line; `orient check` warns on a selector with neither a place nor a text.
 NO_PLACE_TEXT = {
     "cmp": "Aucun CMP n'est répertorié ici : le médecin traitant, ou le standard du Centre hospitalier "
-           "du Gers (05 62 60 65 00), indique le centre médico-psychologique de votre secteur.",
+           "du Gers, indique le centre médico-psychologique (CMP) de votre secteur.",
     "msp": "Aucune maison de santé avec des créneaux sans rendez-vous n'est répertoriée ici : "
            "le 15 (service d'accès aux soins) trouve une réponse si aucun médecin ne peut vous recevoir.",
     "centre_sante": "Aucun centre de santé joignable n'est répertorié près de ce lieu.",
@@ -55,6 +56,8 @@ OUT_OF_AREA_3966 = ("Les horaires du 3966 ne sont connus que pour le Gers : s'il
 NATIONAL_WHY = {
     "duty_doctor_116117": "Hors des heures des cabinets, le 116 117 (numéro national de la garde médicale) "
                           "vous oriente vers le médecin de garde ; en cas de doute, le 15.",
+    "cmp": "Aucun CMP n'est répertorié ici : le médecin traitant indique le centre médico-psychologique "
+           "(CMP) de votre secteur.",
     "dentiste_garde": "Aucune garde dentaire n'est connue ici : si cela ne peut pas attendre (gonflement, fièvre, "
                       "choc, saignement), le 15 vous oriente.",
 }
@@ -247,7 +250,7 @@ def _resolve(knowledge: Knowledge, outcome: Outcome, at: datetime, commune: Opti
         if service is None:
             warnings.append(f"Service « {outcome.service_id} » absent de l'annuaire (règle {outcome.rule}).")
             return [_bare(outcome)]
-        return [_from_service(knowledge, outcome, _unplaced(knowledge, service, at), at)]
+        return [_from_service(knowledge, outcome, _unplaced(knowledge, service, at, commune), at)]
     if outcome.select is None:  # e.g. the patient's own GP: no directory entry
         return [_bare(outcome)]
 
@@ -279,10 +282,13 @@ def _resolve(knowledge: Knowledge, outcome: Outcome, at: datetime, commune: Opti
     return []
 
 
-def _unplaced(knowledge: Knowledge, service: Service, at: datetime) -> Placed:
-    """A line to call: no distance, its hours at the moment."""
+def _unplaced(knowledge: Knowledge, service: Service, at: datetime, commune: Optional[Commune] = None) -> Placed:
+    """A fixed service: its hours at the moment; a distance only when it is a place (the CHS)."""
+    distance = None
+    if commune is not None and service.located:
+        distance = round(haversine_km(commune.lat, commune.lon, service.lat, service.lon), 1)
     # A service's hours are its own `opening_hours`: bridge days are about doctors' duty only.
-    return Placed(service, None, knowledge.directory.status(service, at, bridge_days=False))
+    return Placed(service, distance, knowledge.directory.status(service, at, bridge_days=False))
 
 
 def _bare(outcome: Outcome) -> Recommendation:

@@ -22,6 +22,7 @@ SHORT_NUMBERS: dict[str, str] = {
     "3114": "3114",
     "3237": "3237",
     "3624": "3624",
+    "3646": "36 46",  # Assurance Maladie (facts.md: No médecin traitant)
     "3966": "3966",
     "116117": "116 117",
 }

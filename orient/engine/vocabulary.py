@@ -27,6 +27,7 @@ FIXED_SERVICES: dict[str, tuple[str, ...]] = {
     "sos-medecins-3624": ("duty_doctor_116117",),
     "antipoison-toulouse": ("antipoison",),
     "cpam-gers": ("cpam",),
+    "chs-gers": ("cmp",),  # the psychiatric hospital's switchboard, the way to the sector's CMP
 }
 
 # Capabilities a selector may ask of directory services: the directory's closed list.
