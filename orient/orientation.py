@@ -370,3 +370,27 @@ KIND_NAMES = {
 
 def _kind_name(kind: str) -> str:
     return KIND_NAMES.get(kind, kind)
+
+
+def selectors_without_answer(rules: "RuleSet", directory: "Directory") -> list:
+    """`orient check`: a rule's selector that no directory entry can ever satisfy (kind and
+    capabilities) and that has no text for "none found" — that line would silently vanish."""
+    from orient.problems import Problem
+
+    problems = []
+    for rule in rules.rules:
+        for rec in rule.recommendations:
+            selector = rec.select
+            if selector is None:
+                continue
+            wanted = frozenset(selector.capabilities)
+            if any(wanted <= s.capabilities for s in directory.of_kind(selector.kind)):
+                continue
+            if selector.kind in NO_PLACE_ADVICE or selector.kind in NO_PLACE_TEXT or selector.kind in FALLBACK_SERVICE:
+                continue
+            caps = f" with {', '.join(sorted(wanted))}" if wanted else ""
+            problems.append(Problem(rule.path, rec.line, (
+                f"rule '{rule.id}': no directory entry of kind '{selector.kind}'{caps} and no text for when "
+                f"none is found: the line would vanish from every answer (add entries, or a NO_PLACE_TEXT "
+                f"in orient/orientation.py)"), "warning"))
+    return problems

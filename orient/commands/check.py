@@ -30,6 +30,11 @@ def run(args: argparse.Namespace) -> int:
             return 2
     problems += check_rules(rules_dir)
     problems += check_directory(directory_dir, default_gazetteer())
+    if not errors(problems):  # both load: the answers they make together
+        from orient.orientation import Knowledge, selectors_without_answer
+
+        knowledge = Knowledge.load(rules_dir, directory_dir)
+        problems += selectors_without_answer(knowledge.rules, knowledge.directory)
     for problem in problems:
         print(problem)
     n_errors = len(errors(problems))

@@ -56,7 +56,12 @@ def freshness_note(rec: Recommendation) -> str | None:
     unknown (never checked, more than 12 months old, hours or phone unknown): never shown as certain."""
     if not (rec.to_verify and rec.service_id):
         return None
-    checked = f"vérifié le {_french_date(rec.verified)}" if rec.verified else "jamais vérifié"
+    if rec.verified:
+        checked = f"vérifié le {_french_date(rec.verified)}"
+    elif rec.source_date:  # taken from a dated source, never checked with the service itself
+        checked = f"source du {_french_date(rec.source_date)}"
+    else:
+        checked = "jamais vérifié"
     return f"Informations {TO_VERIFY} ({checked})"
 
 
