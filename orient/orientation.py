@@ -187,13 +187,13 @@ class _AreaView:
         for rec in recs:
             if rec.distance_km is not None and rec.distance_km > LOCAL_REACH_KM:
                 continue  # a place the patient cannot reasonably reach
+            rec.why = _without_gers(rec.why) or NATIONAL_WHY.get(rec.kind, "")
+            rec.advice = [a for a in rec.advice if not _GERS.search(a)]
             if rec.kind == "pdsa_3966":
                 if self.commune.dept not in PDSA_3966_DEPTS:
                     rec = _national_116117(rec)
-                elif OUT_OF_AREA_3966 not in rec.advice:
+                else:
                     rec.advice.insert(0, OUT_OF_AREA_3966)
-            rec.why = _without_gers(rec.why) or NATIONAL_WHY.get(rec.kind, "")
-            rec.advice = [a for a in rec.advice if not _GERS.search(a)]
             out.append(rec)
         return out
 
