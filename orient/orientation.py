@@ -224,10 +224,16 @@ def actionable(rec: Recommendation) -> bool:
     return False
 
 
+def _nearest_pharmacy(rec: Recommendation) -> bool:
+    """The pharmacy line while the directory has no pharmacies: the nearest one, found by
+    the patient (3237.fr) — the answer itself, though no number is known."""
+    return rec.kind == "pharmacie" and NO_PLACE_ADVICE["pharmacie"] in rec.advice
+
+
 def _first_actionable(recs: list[Recommendation]) -> None:
     """Rank 1 is always something to do: the first actionable line moves up when an
     information line came first (never the deaf relay, whose first line says how to call)."""
-    if not recs or actionable(recs[0]) or (recs[0].kind == "sms_114" and recs[0].phone):
+    if not recs or actionable(recs[0]) or (recs[0].kind == "sms_114" and recs[0].phone) or _nearest_pharmacy(recs[0]):
         return
     for i, rec in enumerate(recs):
         if actionable(rec):
@@ -268,6 +274,8 @@ def _resolve(knowledge: Knowledge, outcome: Outcome, at: datetime, commune: Opti
 
     if selector.kind in NO_PLACE_ADVICE:
         bare = _bare(outcome)
+        if bare.action == "call":
+            bare.action = "info"  # no number to dial: say where to find one
         bare.advice.append(NO_PLACE_ADVICE[selector.kind])
         return [bare]
     fallback_id = FALLBACK_SERVICE.get(selector.kind)

@@ -1,0 +1,245 @@
+"""Issue 9 — answers that hold at the edges, through the final answer: the real `orient()` with
+the embedded rules, directory and gazetteer, and `orient ask --json` as a subprocess where the
+public contract is concerned. Situations: tests/data/answer_examples.yaml (test_answer_examples.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from orient import paths
+from orient.directory.geo import haversine_km
+from orient.orientation import (DO_NOT_GO, LOCAL_REACH_KM, NO_PHONE_ADVICE, OWN_PRACTITIONER, Knowledge,
+                                actionable, orient, selectors_without_answer)
+from orient.periods import PARIS
+from orient.render.handout import build_handout
+from orient.render.text import render_answer
+from tests.strategies import situations
+
+KNOWLEDGE = Knowledge.load()
+GAZ = KNOWLEDGE.gazetteer
+# Gers communes, border communes of the neighbours, far and overseas places.
+PLACES = [GAZ.get(code) for code in ("32013", "32107", "32132", "32462", "32319", "32208", "47195", "40001",
+                                     "65440", "33063", "80146", "97120", "97416", "31555")]
+NATIONAL_PHONES = {"15", "112", "114", "3114", "116 117", "3237", "36 46", "05 61 77 74 47"}
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=PARIS)
+
+
+def run_ask(*args: str) -> dict:
+    env = dict(os.environ, ORIENT_JOURNAL="off")
+    done = subprocess.run([sys.executable, "-m", "orient", "ask", "--json", *args], capture_output=True,
+                          text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    return json.loads(done.stdout)
+
+
+# --- 5. No dead end, for any situation, moment and place ----------------------------------------
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(situations, st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31)),
+       st.sampled_from(PLACES + [None]))
+def test_every_call_has_a_number_every_go_a_place_and_rank_1_is_actionable(facts, moment, place):
+    answer = orient(KNOWLEDGE, facts, moment, place)
+    recs = answer.recommendations
+    assert recs, facts
+    for rec in recs:
+        if rec.action == "call" and rec.kind not in OWN_PRACTITIONER:
+            assert rec.phone, (rec.kind, rec.service_id, facts)
+        if rec.action == "go":
+            assert rec.address or rec.commune_name, (rec.kind, rec.service_id)
+    first = recs[0]
+    # The one exception: a pharmacy while the directory has none (docs/safety.md, dead-end calls).
+    nearest_pharmacy = first.kind == "pharmacie" and any("3237.fr" in a for a in first.advice)
+    assert actionable(first) or (first.kind == "sms_114" and first.phone) or nearest_pharmacy, (first, facts)
+    if facts.get("red_flag", "none") != "none":  # the contract's invariant holds everywhere
+        assert first.kind == ("sms_114" if facts.get("deaf") == "yes" else "emergency_15")
+    if place is not None and place.dept not in KNOWLEDGE.directory.area:
+        assert any(f"({place.dept})" in w for w in answer.warnings)
+        for rec in recs:
+            assert rec.distance_km is None or rec.distance_km <= LOCAL_REACH_KM, (rec.name, place.name)
+            assert rec.kind != "pdsa_3966" or place.dept in {"09", "12", "31", "46", "65", "81", "82"}
+
+
+def test_a_centre_without_a_phone_is_information_never_the_action():
+    condom = GAZ.get("32107")
+    answer = orient(KNOWLEDGE, {"red_flag": "none", "need": "consult", "has_gp": "yes", "gp_reachable": "no",
+                                "can_travel": "yes"}, at("2026-03-11T14:00"), condom)
+    phoneless = [r for r in answer.recommendations if r.service_id and not r.phone]
+    assert phoneless, [r.name for r in answer.recommendations]
+    for rec in phoneless:
+        assert rec.action == "info" and rec.advice[0] == NO_PHONE_ADVICE
+        assert "Appeler" not in render_answer(answer).split(rec.name)[0].splitlines()[-1]
+
+
+def test_the_cpam_line_is_the_36_46_in_the_json_of_orient_ask():
+    out = run_ask("--commune", "auch", "--at", "2026-03-10T10:00", "--fact", "red_flag=none", "--fact", "need=find_gp")
+    cpam = [r for r in out["recommendations"] if r["kind"] == "cpam"]
+    assert cpam and cpam[0]["phone"] == "36 46" and cpam[0]["action"] == "call"
+    assert all(r["phone"] for r in out["recommendations"] if r["action"] == "call" and r["kind"] not in OWN_PRACTITIONER)
+
+
+# --- 1. The area (contract v2) -------------------------------------------------------------------
+
+def test_bordeaux_in_the_evening_keeps_national_lines_and_says_local_services_are_unknown():
+    out = run_ask("--commune", "bordeaux", "--at", "2026-03-10T21:00", "--fact", "red_flag=none",
+                  "--fact", "need=consult")
+    assert out["commune"]["dept"] == "33"
+    assert any("(33)" in w and "services locaux" in w for w in out["warnings"])
+    kinds = [r["kind"] for r in out["recommendations"]]
+    assert kinds[0] == "duty_doctor_116117" and "pdsa_3966" not in kinds
+    assert "Gers" not in json.dumps([r["why"] for r in out["recommendations"]] + [a for r in out["recommendations"]
+                                                                                  for a in r["advice"]])
+
+
+def test_a_stroke_far_away_gets_the_15_first_and_no_gers_emergency_department():
+    out = run_ask("--commune", "bruxelles", "--at", "2026-03-10T10:00", "--fact", "red_flag=stroke", "--fact", "deaf=no")
+    assert out["commune"]["name"] == "Brutelles" and any("Brutelles (80)" in w for w in out["warnings"])
+    kinds = [r["kind"] for r in out["recommendations"]]
+    assert kinds[:2] == ["emergency_15", "emergency_112"] and "urgences" not in kinds
+
+
+def test_national_lines_stay_outside_the_area():
+    bordeaux = GAZ.get("33063")
+    phones = set()
+    for facts, moment in [({"need": "poisoning"}, "2026-03-10T15:00"),
+                          ({"red_flag": "stroke", "deaf": "yes"}, "2026-03-10T15:00"),
+                          ({"red_flag": "suicidal", "deaf": "no"}, "2026-03-10T15:00"),
+                          ({"red_flag": "none", "need": "consult"}, "2026-03-10T21:00"),
+                          ({"red_flag": "none", "need": "medication", "has_prescription": "yes"}, "2026-11-29T10:00"),
+                          ({"red_flag": "none", "need": "find_gp"}, "2026-03-10T10:00")]:
+        phones |= {r.phone for r in orient(KNOWLEDGE, facts, at(moment), bordeaux).recommendations}
+    assert NATIONAL_PHONES <= phones
+
+
+@pytest.mark.parametrize("code, kept", [("47195", True), ("40001", False)])  # Nérac 20 km, Aire 58 km from Condom
+def test_a_border_commune_keeps_gers_services_only_within_the_local_reach(code, kept):
+    place, condom = GAZ.get(code), GAZ.get("32107")
+    distance = haversine_km(place.lat, place.lon, condom.lat, condom.lon)
+    assert (distance <= LOCAL_REACH_KM) is kept
+    answer = orient(KNOWLEDGE, {"red_flag": "chest_pain", "deaf": "no"}, at("2026-03-10T03:00"), place)
+    urgences = [r for r in answer.recommendations if r.kind == "urgences"]
+    assert bool(urgences) is kept
+    assert answer.recommendations[0].kind == "emergency_15"
+
+
+def test_inside_the_gers_nothing_is_flagged():
+    answer = orient(KNOWLEDGE, {"red_flag": "none", "need": "consult"}, at("2026-03-10T21:00"), GAZ.get("32462"))
+    assert answer.warnings == [] and answer.recommendations[0].kind == "pdsa_3966"
+
+
+# --- issue 13, item 10: with a vital sign no emergency department is a place to go -----------
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(["chest_pain", "breathing", "stroke", "unconscious", "bleeding", "seizure", "anaphylaxis",
+                        "major_trauma", "suicidal"]),
+       st.sampled_from(["yes", "no"]), st.sampled_from([p for p in PLACES if p.dept in ("32", "47")]),
+       st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31)))
+def test_an_emergency_department_is_information_after_the_15_with_the_15_decides(flag, deaf, place, moment):
+    answer = orient(KNOWLEDGE, {"red_flag": flag, "deaf": deaf}, moment, place)
+    kinds = [r.kind for r in answer.recommendations]
+    for i, rec in enumerate(answer.recommendations):
+        if rec.kind == "urgences":
+            assert rec.action == "info" and i > kinds.index("emergency_15")
+            assert DO_NOT_GO in rec.advice and "Appelez le 15 avant de vous déplacer." in rec.advice
+            assert "Auch" not in rec.why or rec.commune_name == "Auch"
+
+
+def test_the_sheet_and_the_text_carry_the_15_decides_for_condom():
+    answer = orient(KNOWLEDGE, {"red_flag": "chest_pain", "deaf": "no"}, at("2026-03-10T03:00"), GAZ.get("32107"))
+    assert f"⚠ {DO_NOT_GO}" in render_answer(answer)
+    steps = build_handout(answer).steps
+    assert any(DO_NOT_GO in details for _, details in steps)
+
+
+# --- 6. Closing soon: JSON, text, sheet -----------------------------------------------------------
+
+def test_the_3966_at_23h50_says_the_15_after_midnight_everywhere():
+    out = run_ask("--commune", "auch", "--at", "2026-03-10T23:50", "--fact", "red_flag=none", "--fact", "need=consult")
+    first = out["recommendations"][0]
+    line = "Ferme bientôt (à minuit) : ensuite, appelez le 15."
+    assert first["kind"] == "pdsa_3966" and line in first["advice"]
+    answer = orient(KNOWLEDGE, {"red_flag": "none", "need": "consult"}, at("2026-03-10T23:50"), GAZ.get("32013"))
+    assert f"⚠ {line}" in render_answer(answer)
+    assert line in build_handout(answer).steps[0][1]
+    earlier = orient(KNOWLEDGE, {"red_flag": "none", "need": "consult"}, at("2026-03-10T23:20"), GAZ.get("32013"))
+    assert not any("Ferme bientôt" in a for a in earlier.recommendations[0].advice)
+
+
+# --- 4. Bridge days: a pharmacy's own hours ----------------------------------------------------------
+
+def test_on_a_bridge_day_a_pharmacy_follows_its_own_hours_not_holiday_hours(tmp_path):
+    folder = tmp_path / "directory"
+    shutil.copytree(paths.directory_dir(), folder)
+    (folder / "pharmacies.yaml").write_text(
+        "services:\n"
+        "  - id: pharmacie-test-auch\n"
+        "    name: Pharmacie d'essai\n"
+        "    kind: pharmacie\n"
+        "    commune: \"32013\"\n"
+        "    phones: [\"05 62 00 00 00\"]\n"
+        "    opening_hours: \"Mo-Sa 09:00-19:00; PH off\"\n"
+        "    sources: [\"test\"]\n", encoding="utf-8")
+    knowledge = Knowledge.load(directory_dir=folder)
+    facts = {"red_flag": "none", "need": "medication", "has_prescription": "yes", "can_travel": "yes"}
+    bridge = orient(knowledge, facts, at("2026-05-15T10:00"), GAZ.get("32013"))  # Friday after Ascension
+    first = bridge.recommendations[0]
+    assert (first.kind, first.open_now) == ("pharmacie", True)
+    assert "pharmacie_garde" not in [r.kind for r in bridge.recommendations]
+    holiday = orient(knowledge, facts, at("2026-05-14T10:00"), GAZ.get("32013"))  # Ascension itself
+    assert holiday.recommendations[0].kind == "pharmacie_garde"
+
+
+# --- 8. Honest data ----------------------------------------------------------------------------------
+
+def test_an_entry_taken_from_the_facts_shows_its_source_date_not_a_check():
+    answer = orient(KNOWLEDGE, {"red_flag": "none", "need": "consult", "has_gp": "no", "can_travel": "yes"},
+                    at("2026-03-10T10:00"), GAZ.get("32132"))
+    fleurance = next(r for r in answer.recommendations if r.service_id == "cds-fleurance")
+    assert fleurance.verified is None and fleurance.source_date == "2026-02-01"
+    assert "source du 01/02/2026" in render_answer(answer)
+
+
+# --- 9. orient check: a selector that no entry can satisfy ------------------------------------------
+
+def test_check_warns_on_a_selector_without_entries_nor_text(tmp_path):
+    rules = tmp_path / "rules"
+    shutil.copytree(paths.rules_dir(), rules)
+    (rules / "zz_test.yaml").write_text(
+        "rules:\n"
+        "  - id: test.teleconsultation\n"
+        "    title: Une téléconsultation\n"
+        "    priority: 100\n"
+        "    when:\n"
+        "      need: consult\n"
+        "    recommendations:\n"
+        "      - kind: teleconsultation\n"
+        "        action: call\n"
+        "        select: {kind: teleconsultation, limit: 1}\n"
+        "        why: \"Une téléconsultation.\"\n"
+        "    sources: [\"R6315-1 CSP\"]\n"
+        "    examples:\n"
+        "      - name: un besoin de médecin\n"
+        "        facts: {red_flag: none, need: consult}\n"
+        "        period: weekday_day\n"
+        "        expect: [gp]\n"
+        "        missing: [has_gp, gp_reachable, can_travel]\n", encoding="utf-8")
+    knowledge = Knowledge.load(rules_dir=rules)
+    problems = selectors_without_answer(knowledge.rules, knowledge.directory)
+    assert [p.severity for p in problems] == ["warning"]
+    assert "zz_test.yaml:8" in str(problems[0]) and "teleconsultation" in str(problems[0])
+    env = dict(os.environ, ORIENT_JOURNAL="off")
+    done = subprocess.run([sys.executable, "-m", "orient", "check", "--rules", str(rules)], capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert "zz_test.yaml:8: warning:" in done.stdout, done.stdout + done.stderr
+    assert selectors_without_answer(KNOWLEDGE.rules, KNOWLEDGE.directory) == []
