@@ -64,6 +64,8 @@ NATIONAL_WHY = {
 # Rules about doctors' duty (PDSA): on a bridge day (R6315-1 setting) they follow the holiday
 # period; every other rule (pharmacies, dentists, centres) follows the calendar.
 PDSA_RULE_PREFIXES = ("out_of_hours.", "gp.", "pharmacy.prescription_")
+# ... and the doctors' duty lines read their hours the same way (a bridge day is a holiday for them).
+PDSA_KINDS = frozenset({"pdsa_3966", "duty_doctor_116117", "sos_medecins"})
 # The patient's own practitioner: the number is the patient's, not the directory's.
 OWN_PRACTITIONER = ("gp", "dentiste")
 NO_PHONE_ADVICE = "Adresse et horaires à confirmer : pas de numéro connu."
@@ -266,7 +268,7 @@ def _resolve(knowledge: Knowledge, outcome: Outcome, at: datetime, commune: Opti
         placed = directory.on_duty_pharmacies(commune.code if commune else None, at)[: selector.limit]
     else:
         placed = directory.select(selector.kind, near=near, at=at, capabilities=selector.capabilities,
-                                  limit=selector.limit, bridge_days=False)
+                                  limit=selector.limit, bridge_days=_bridge_days(knowledge, selector.kind))
         if selector.open_now:
             placed = [p for p in placed if p.status.open is not False]
     if placed:
@@ -295,8 +297,14 @@ def _unplaced(knowledge: Knowledge, service: Service, at: datetime, commune: Opt
     distance = None
     if commune is not None and service.located:
         distance = round(haversine_km(commune.lat, commune.lon, service.lat, service.lon), 1)
-    # A service's hours are its own `opening_hours`: bridge days are about doctors' duty only.
-    return Placed(service, distance, knowledge.directory.status(service, at, bridge_days=False))
+    return Placed(service, distance, knowledge.directory.status(service, at,
+                                                                bridge_days=_bridge_days(knowledge, service.kind)))
+
+
+def _bridge_days(knowledge: Knowledge, kind: str) -> bool:
+    """Bridge days (R6315-1) are about doctors' duty: a pharmacy's, a dentist's or a centre's
+    hours are its own `opening_hours`, never turned into public-holiday hours."""
+    return knowledge.bridge_days and kind in PDSA_KINDS
 
 
 def _bare(outcome: Outcome) -> Recommendation:

@@ -162,8 +162,8 @@ def excluded_from_pharmacist_care(facts) -> bool:
     if facts.get("pregnant") == "yes" and sex == "female" and problem in ("sore_throat", "cystitis", "tick_bite",
                                                                            "conjunctivitis"):
         return True
-    if problem == "sore_throat" and age is not None and age <= 10:
-        return True
+    if problem is not None and problem != "cystitis" and age is not None and age < 10:
+        return True  # from 10 years (10 included), and never a baby (issue 9)
     return problem == "cystitis" and (sex == "male" or (age is not None and not 16 <= age <= 65))
 
 
