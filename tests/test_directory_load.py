@@ -54,9 +54,9 @@ def test_every_fixed_number_the_rules_name_is_in_the_embedded_directory(embedded
     assert (service.kind, service.phones[0]) == (kind, phone)
 
 
-def test_the_cpam_entry_has_no_invented_phone_but_points_to_ameli(embedded):
-    cpam = embedded.get("cpam-gers")
-    assert (cpam.kind, cpam.phones, cpam.opening_hours) == ("cpam", (), None)
+def test_the_cpam_entry_is_the_36_46_of_the_facts_and_points_to_ameli(embedded):
+    cpam = embedded.get("cpam-gers")  # facts.md: "No médecin traitant" — 36 46, no Gers line known
+    assert (cpam.kind, cpam.phones, cpam.opening_hours, cpam.address) == ("cpam", ("3646",), None, None)
     assert cpam.url == "https://www.ameli.fr"
     assert "médiateur" in cpam.note
 

@@ -37,7 +37,7 @@ UTC = timezone.utc
 CLOCK_CHANGES = ((date(2026, 3, 29), True), (date(2026, 10, 25), False),
                  (date(2027, 3, 28), True), (date(2027, 10, 31), False))
 # How phone numbers are shown to people: short numbers, or ten digits in pairs.
-PHONE_SHOWN = re.compile(r"^(15|17|18|112|114|115|119|3114|3237|3624|3966|116 117|0\d( \d\d){4})$")
+PHONE_SHOWN = re.compile(r"^(15|17|18|112|114|115|119|3114|3237|3624|36 46|3966|116 117|0\d( \d\d){4})$")
 OFFSETS = [PARIS, UTC, timezone(timedelta(hours=-5)), timezone(timedelta(hours=5, minutes=30)),
            ZoneInfo("America/Cayenne"), ZoneInfo("Indian/Reunion")]
 
@@ -104,7 +104,10 @@ def check_answer(facts, at, commune, *, render: bool = False):
             assert (first.kind, first.action, first.phone) == ("emergency_15", "call", "15")
         assert first.open_now is True
 
-    assert any(r.action == "call" for r in recs), "every answer has something to call"
+    # Something to do: a number to dial (contract v2: a `call` always has one), or — while the
+    # directory has no pharmacies — the nearest pharmacy, found with 3237.fr (docs/safety.md H24).
+    assert any(r.action == "call" for r in recs) or any(
+        r.kind == "pharmacie" and any("3237.fr" in a for a in r.advice) for r in recs), "every answer has something to do"
     for rec in recs:
         assert rec.rule in RULE_IDS
         assert rec.sources and all(isinstance(s, str) and s.strip() for s in rec.sources)
