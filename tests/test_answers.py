@@ -35,6 +35,13 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=PARIS)
 
 
+def embedded_copy_with(folder, source, name: str, text: str):
+    """A copy of an embedded data folder with one more file."""
+    shutil.copytree(source, folder)
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
 def run_ask(*args: str) -> dict:
     env = dict(os.environ, ORIENT_JOURNAL="off")
     done = subprocess.run([sys.executable, "-m", "orient", "ask", "--json", *args], capture_output=True,
@@ -179,9 +186,7 @@ def test_the_3966_at_23h50_says_the_15_after_midnight_everywhere():
 # --- 4. Bridge days: a pharmacy's own hours ----------------------------------------------------------
 
 def test_on_a_bridge_day_a_pharmacy_follows_its_own_hours_not_holiday_hours(tmp_path):
-    folder = tmp_path / "directory"
-    shutil.copytree(paths.directory_dir(), folder)
-    (folder / "pharmacies.yaml").write_text(
+    folder = embedded_copy_with(tmp_path / "directory", paths.directory_dir(), "pharmacies.yaml",
         "services:\n"
         "  - id: pharmacie-test-auch\n"
         "    name: Pharmacie d'essai\n"
@@ -189,7 +194,7 @@ def test_on_a_bridge_day_a_pharmacy_follows_its_own_hours_not_holiday_hours(tmp_
         "    commune: \"32013\"\n"
         "    phones: [\"05 62 00 00 00\"]\n"
         "    opening_hours: \"Mo-Sa 09:00-19:00; PH off\"\n"
-        "    sources: [\"test\"]\n", encoding="utf-8")
+        "    sources: [\"test\"]\n")
     knowledge = Knowledge.load(directory_dir=folder)
     facts = {"red_flag": "none", "need": "medication", "has_prescription": "yes", "can_travel": "yes"}
     bridge = orient(knowledge, facts, at("2026-05-15T10:00"), GAZ.get("32013"))  # Friday after Ascension
@@ -213,9 +218,7 @@ def test_an_entry_taken_from_the_facts_shows_its_source_date_not_a_check():
 # --- 9. orient check: a selector that no entry can satisfy ------------------------------------------
 
 def test_check_warns_on_a_selector_without_entries_nor_text(tmp_path):
-    rules = tmp_path / "rules"
-    shutil.copytree(paths.rules_dir(), rules)
-    (rules / "zz_test.yaml").write_text(
+    rules = embedded_copy_with(tmp_path / "rules", paths.rules_dir(), "zz_test.yaml",
         "rules:\n"
         "  - id: test.teleconsultation\n"
         "    title: Une téléconsultation\n"
@@ -233,7 +236,7 @@ def test_check_warns_on_a_selector_without_entries_nor_text(tmp_path):
         "        facts: {red_flag: none, need: consult}\n"
         "        period: weekday_day\n"
         "        expect: [gp]\n"
-        "        missing: [has_gp, gp_reachable, can_travel]\n", encoding="utf-8")
+        "        missing: [has_gp, gp_reachable, can_travel]\n")
     knowledge = Knowledge.load(rules_dir=rules)
     problems = selectors_without_answer(knowledge.rules, knowledge.directory)
     assert [p.severity for p in problems] == ["warning"]
