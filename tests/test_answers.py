@@ -162,6 +162,15 @@ def test_an_emergency_department_is_information_after_the_15_with_the_15_decides
             assert "Auch" not in rec.why or rec.commune_name == "Auch"
 
 
+def test_the_json_of_orient_ask_gives_condom_as_information_with_the_15_decides():
+    out = run_ask("--commune", "condom", "--at", "2026-03-10T03:00", "--fact", "red_flag=chest_pain", "--fact", "deaf=no")
+    recs = out["recommendations"]
+    assert recs[0]["kind"] == "emergency_15"
+    condom = next(r for r in recs if r["service_id"] == "ch-condom-urgences")
+    assert condom["action"] == "info" and DO_NOT_GO in condom["advice"]
+    assert "Appelez le 15 avant de vous déplacer." in condom["advice"] and "Auch" not in condom["why"]
+
+
 def test_the_sheet_and_the_text_carry_the_15_decides_for_condom():
     answer = orient(KNOWLEDGE, {"red_flag": "chest_pain", "deaf": "no"}, at("2026-03-10T03:00"), GAZ.get("32107"))
     assert f"⚠ {DO_NOT_GO}" in render_answer(answer)
