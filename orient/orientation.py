@@ -187,9 +187,12 @@ class _AreaView:
             return recs
         out = []
         for rec in recs:
-            if rec.distance_km is not None and rec.distance_km > LOCAL_REACH_KM:
-                continue  # a place the patient cannot reasonably reach
-            rec.why = _without_gers(rec.why) or NATIONAL_WHY.get(rec.kind, "")
+            if rec.distance_km is not None:
+                if rec.distance_km > LOCAL_REACH_KM:
+                    continue  # a place the patient cannot reasonably reach
+                out.append(rec)  # a Gers service within reach: its Gers texts are right
+                continue
+            rec.why = _without_gers(rec.why) or NATIONAL_WHY.get(rec.kind) or rec.why
             rec.advice = [a for a in rec.advice if not _GERS.search(a)]
             if rec.kind == "pdsa_3966":
                 if self.commune.dept not in PDSA_3966_DEPTS:

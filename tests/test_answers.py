@@ -26,7 +26,7 @@ from tests.strategies import situations
 KNOWLEDGE = Knowledge.load()
 GAZ = KNOWLEDGE.gazetteer
 # Gers communes, border communes of the neighbours, far and overseas places.
-PLACES = [GAZ.get(code) for code in ("32013", "32107", "32132", "32462", "32319", "32208", "47195", "40001",
+PLACES = [GAZ.get(code) for code in ("32013", "32107", "32132", "32462", "32319", "32208", "47195", "40001", "65296",
                                      "65440", "33063", "80146", "97120", "97416", "31555")]
 NATIONAL_PHONES = {"15", "112", "114", "3114", "116 117", "3237", "36 46", "05 61 77 74 47"}
 
@@ -61,6 +61,7 @@ def test_every_call_has_a_number_every_go_a_place_and_rank_1_is_actionable(facts
     recs = answer.recommendations
     assert recs, facts
     for rec in recs:
+        assert rec.why.strip(), rec
         if rec.action == "call" and rec.kind not in OWN_PRACTITIONER:
             assert rec.phone, (rec.kind, rec.service_id, facts)
         if rec.action == "go":
@@ -76,6 +77,8 @@ def test_every_call_has_a_number_every_go_a_place_and_rank_1_is_actionable(facts
         for rec in recs:
             assert rec.distance_km is None or rec.distance_km <= LOCAL_REACH_KM, (rec.name, place.name)
             assert rec.kind != "pdsa_3966" or place.dept in {"09", "12", "31", "46", "65", "81", "82"}
+            if rec.distance_km is None:  # a line, not a Gers place within reach: no Gers organisation
+                assert "dans le Gers" not in rec.why + " ".join(rec.advice), rec
 
 
 def test_a_centre_without_a_phone_is_information_never_the_action():
