@@ -168,7 +168,7 @@ def naive_knowledge(knowledge, distance: Callable[[float, float, float, float], 
                                 max_km=max_km, distance=distance)
 
     base = knowledge.directory
-    directory = NaiveDirectory(base.services, base.rota.sectors, base.gazetteer, base.fingerprint)
+    directory = NaiveDirectory(base.services, base.rota.sectors, base.gazetteer, base.fingerprint, base.area)
     return replace(knowledge, directory=directory)
 
 
