@@ -55,9 +55,12 @@ def local_services(services: Iterable[Service]) -> list[Service]:
 
 
 def last_change(service: Service) -> date:
-    """The day the entry was last checked, else the day its file last changed (never a guess in the future)."""
+    """The day the entry was last checked, else the date of its source, else the day its file last
+    changed (never a guess in the future)."""
     if service.verified is not None:
         return service.verified
+    if service.source_date is not None:
+        return service.source_date
     try:
         return min(date.fromtimestamp(Path(service.path).stat().st_mtime), date.today())
     except (OSError, ValueError, OverflowError):
