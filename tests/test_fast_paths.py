@@ -211,7 +211,7 @@ def test_orient_ask_with_a_warm_cache_imports_neither_yaml_nor_textual(tmp_path)
             "from orient import cache\n"
             "print(cache.last_status)\n"
             "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in ('yaml', 'textual')"
-            " or m in ('orient.engine.loader', 'orient.directory.yamlload'))))\n")
+            " or m in ('orient.engine.loader', 'orient.yamlread'))))\n")
     started = time.time()
     first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert first.returncode == 0, first.stderr

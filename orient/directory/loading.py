@@ -25,7 +25,7 @@ from orient.problems import Problem
 SEA_LIMIT_KM = 20.0
 
 if TYPE_CHECKING:  # the YAML parser is imported when a folder is read, not to use a cached directory
-    from orient.directory.yamlload import LineMap
+    from orient.yamlread import LineMap
 
 FIELDS = (
     "id", "name", "kind", "commune", "address", "location", "phones", "opening_hours",
@@ -110,7 +110,7 @@ def read_directory(folder: Path, gazetteer: GazetteerLike, today: Optional[date]
             seen_ids[service.id] = where
             result.services.append(service)
     by_id = {s.id: s for s in result.services}
-    from orient.directory.yamlload import load_yaml
+    from orient.yamlread import load_yaml
 
     for path in rota_files(folder):
         result.files.append(path)
@@ -139,7 +139,7 @@ class EntryReader:
         self.problems.append(Problem(path, line, message, "warning"))
 
     def read_services_file(self, path: Path, result: Optional[ReadResult] = None) -> list[Service]:
-        from orient.directory.yamlload import LineList, LineMap, load_yaml
+        from orient.yamlread import LineList, LineMap, load_yaml
 
         shown = str(path)
         data, problems = load_yaml(path, shown)
@@ -170,7 +170,7 @@ class EntryReader:
         return services
 
     def read_entry(self, entry: Any, path: str, line: int) -> Optional[Service]:
-        from orient.directory.yamlload import LineMap
+        from orient.yamlread import LineMap
 
         if not isinstance(entry, LineMap):
             self.error(path, line, "a service entry must be a mapping (id, name, kind, ...)")
@@ -237,7 +237,7 @@ class EntryReader:
         return value
 
     def _list(self, entry: LineMap, key: str, path: str) -> list[tuple[Any, int]]:
-        from orient.directory.yamlload import LineList
+        from orient.yamlread import LineList
 
         value = entry.get(key)
         if value is None:
@@ -268,7 +268,7 @@ class EntryReader:
 
     def _location(self, entry: LineMap, path: str, code: Optional[str],
                   commune: Optional[CommuneLike]) -> tuple[Optional[float], Optional[float], Optional[str]]:
-        from orient.directory.yamlload import LineMap
+        from orient.yamlread import LineMap
 
         raw = entry.get("location")
         line = entry.key_line("location")

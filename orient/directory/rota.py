@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from orient.problems import Problem
 
 if TYPE_CHECKING:  # the YAML parser is imported when a rota file is read, not to use a cached rota
-    from orient.directory.yamlload import LineMap
+    from orient.yamlread import LineMap
 
 PARIS = ZoneInfo("Europe/Paris")
 SECTOR_FIELDS = ("id", "name", "communes", "sources", "duties", "note")
@@ -77,7 +77,7 @@ def to_utc(at: datetime) -> datetime:
 
 
 def parse_rota_file(data: Any, path: str, services: Mapping[str, Any], gazetteer: Any) -> tuple[list[Sector], list[Problem]]:
-    from orient.directory.yamlload import LineList, LineMap
+    from orient.yamlread import LineList, LineMap
 
     problems: list[Problem] = []
 
@@ -147,7 +147,7 @@ def parse_rota_file(data: Any, path: str, services: Mapping[str, Any], gazetteer
 
 
 def _parse_duties(raw: LineMap, path: str, services: Mapping[str, Any], error) -> list[Duty]:
-    from orient.directory.yamlload import LineList, LineMap
+    from orient.yamlread import LineList, LineMap
 
     raw_duties = raw.get("duties")
     if raw_duties is None:

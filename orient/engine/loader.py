@@ -20,10 +20,10 @@ from orient.engine.vocabulary import (
     ACTIONS, ASK_INDEX, CAPABILITIES, FACTS, FIXED_SERVICES, OWN_PRACTITIONER_KINDS, PERIODS,
     PLACEHOLDERS, SEEDS, SERVICE_KINDS,
 )
-from orient.engine.yamlload import LineDict, LineList, YamlProblem, load_yaml
 from orient.facts import AGE_MAX, FactError, parse_fact_value
 from orient.periods import classify, parse_moment
 from orient.problems import Problem
+from orient.yamlread import LineList, LineMap, load_yaml
 
 TOP_KEYS = ("rules", "definitions")
 RULE_KEYS = ("id", "title", "when", "recommendations", "priority", "sources", "note", "ask", "exclusive", "examples")
@@ -61,7 +61,7 @@ def _show(value: Any) -> str:
 
 
 def _line_of(container: Any, key: Any, default: int) -> int:
-    if isinstance(container, (LineDict, LineList)):
+    if isinstance(container, (LineMap, LineList)):
         return container.line_of(key)
     return default
 
@@ -559,21 +559,13 @@ def parse_rules(path: Path | str) -> tuple[RuleSet, list[Problem]]:
     if not files:
         return RuleSet([], {}, []), [Problem(str(path), None, "no rule files (*.yaml) here")]
 
-    documents: list[tuple[str, LineDict]] = []
+    documents: list[tuple[str, LineMap]] = []
     for file in files:
         parser.path = str(file)
-        try:
-            text = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            parser.error(1, f"cannot read: {exc}")
+        data, problems = load_yaml(file)
+        parser.problems.extend(problems)
+        if data is None and problems:
             continue
-        try:
-            data, duplicates = load_yaml(text)
-        except YamlProblem as exc:
-            parser.error(exc.line, exc.message)
-            continue
-        for line, message in duplicates:
-            parser.error(line, message)
         if data is None:
             parser.error(1, "empty file; expected 'rules:' (and optionally 'definitions:')")
             continue

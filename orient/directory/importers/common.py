@@ -15,7 +15,7 @@ import yaml
 from orient.directory.geo import PointGrid, haversine_km, in_france
 from orient.directory.loading import FIELDS, EntryReader, far_limit_km
 from orient.directory.phones import PhoneError, normalize_phone
-from orient.directory.yamlload import LineList, LineMap, load_yaml_text
+from orient.yamlread import LineList, LineMap, load_yaml_text
 
 # Words kept in capitals when FINESS names are recased.
 ACRONYMS = {
