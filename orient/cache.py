@@ -252,12 +252,18 @@ def unpack_services(packed: dict) -> list:
 
 
 def build_parts(rules_dir: Path, directory_dir: Path, gazetteer) -> tuple["RuleSet", "Directory"]:
-    """The loaders, as without a cache (DataError on any problem, rules first)."""
+    """The loaders, as without a cache (DataError on any problem, rules first): what
+    `orient check` refuses, including a fixed number the rules name and the directory lacks."""
     from orient.directory.catalog import Directory
+    from orient.directory.fixed import missing_fixed_problems
     from orient.engine import load_rules
+    from orient.problems import DataError
 
     rules = load_rules(rules_dir)
     directory = Directory.load(directory_dir, gazetteer)
+    missing = missing_fixed_problems(rules, lambda sid: directory.get(sid) is not None, str(directory_dir))
+    if missing:
+        raise DataError(missing)
     return rules, directory
 
 

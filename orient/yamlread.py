@@ -232,3 +232,29 @@ class _Builder:
 
 _NO_KEY = object()
 _BAD_KEY = object()
+
+
+def data_files(folder: Path) -> tuple[list[Path], list[Problem]]:
+    """The `*.yaml` files of a data folder, and a problem for each file that looks like data
+    but would be skipped (`.yml`, a broken link, a pipe or device): nothing is ignored silently."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    try:
+        entries = sorted(Path(folder).iterdir())
+    except OSError as exc:
+        return [], [Problem(str(folder), None, f"cannot read the folder: {exc.strerror or exc}")]
+    for path in entries:
+        name = path.name
+        if name.startswith("."):
+            continue
+        suffix = path.suffix.lower()
+        if path.is_symlink() and not path.exists():
+            problems.append(Problem(str(path), None, "broken symbolic link: not read; remove it or fix its target"))
+        elif suffix == ".yaml" and path.suffix != ".yaml" or suffix == ".yml":
+            problems.append(Problem(str(path), None, f"not read: data files end in '.yaml'; rename it {path.stem}.yaml"))
+        elif suffix == ".yaml" and not path.is_file():
+            if not path.is_dir():
+                problems.append(Problem(str(path), None, "not a regular file (a pipe, socket or device): not read"))
+        elif suffix == ".yaml":
+            files.append(path)
+    return files, problems

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Protocol
 
+from orient.directory.fixed import fixed_entry_problems
 from orient.directory.geo import PointGrid, haversine_km, in_france, valid_lat_lon
 from orient.directory.hours import hours_error
 from orient.directory.model import CAPABILITIES, KINDS, PRECISIONS, Service
@@ -80,6 +81,16 @@ def rota_files(folder: Path) -> list[Path]:
     return sorted(p for p in (Path(folder) / "rota").glob("*.yaml") if p.is_file())
 
 
+def skipped_file_problems(folder: Path) -> list[Problem]:
+    """Files of the folder (and of rota/) that look like data but would not be read."""
+    from orient.yamlread import data_files
+
+    problems = data_files(folder)[1]
+    if (Path(folder) / "rota").is_dir():
+        problems += data_files(Path(folder) / "rota")[1]
+    return problems
+
+
 def fingerprint(folder: Path) -> str:
     """A hash of every file the directory is made of (names and bytes): a cache key."""
     digest = hashlib.sha256()
@@ -99,6 +110,7 @@ def read_directory(folder: Path, gazetteer: GazetteerLike, today: Optional[date]
         result.problems.append(Problem(str(folder), None, "directory folder not found"))
         return result
     reader = EntryReader(gazetteer, today or date.today())
+    reader.problems.extend(skipped_file_problems(folder))
     seen_ids: dict[str, str] = {}
     for path in service_files(folder):
         result.files.append(path)
@@ -210,6 +222,9 @@ class EntryReader:
         sources = self._sources(entry, path)
         verified = self._verified(entry, path)
         source_date = self._date(entry, "source_date", path)
+        if sid is not None:
+            for message in fixed_entry_problems(sid, kind, phones, opening_hours):
+                self.error(path, line, message)
 
         if any(p.severity == "error" for p in self.problems[before:]):
             return None

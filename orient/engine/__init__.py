@@ -21,6 +21,7 @@ from orient.problems import DataError, errors
 _LAZY = {
     "check_rules": "orient.engine.check",
     "run_example": "orient.engine.check",
+    "validate_rules": "orient.engine.check",
     "parse_rules": "orient.engine.loader",
 }
 
@@ -36,10 +37,11 @@ def __getattr__(name: str) -> Any:
 
 def load_rules(path: Path | str) -> RuleSet:
     """The compiled rules of a folder (or one file); raises DataError with every
-    problem when any rule is invalid: nothing is half-applied."""
-    from orient.engine.loader import parse_rules
+    problem when any rule is invalid — exactly the errors `orient check` reports
+    (failing examples and the red-flag guarantee included): nothing is half-applied."""
+    from orient.engine.check import validate_rules
 
-    ruleset, problems = parse_rules(path)
+    ruleset, problems = validate_rules(path)
     if errors(problems):
         raise DataError(problems)
     return ruleset

@@ -4,7 +4,11 @@ Beyond what loading checks (syntax, vocabulary, sources, examples present, ids),
 it runs every example and looks for rules that can never change an answer:
 - a rule whose conditions are never true, whatever the facts and the period;
 - a rule that is not exclusive and, whenever it applies, an exclusive rule applies
-  too (its recommendations would always be dropped).
+  too (its recommendations would always be dropped);
+- the red-flag guarantee: any vital sign puts the 15 first (the 114 for a deaf person),
+  in every period, whatever the need.
+`validate_rules` is the one validation: `load_rules` (so `orient ask`, the UI and the
+load cache) refuses exactly what `orient check` reports as an error.
 The search is exhaustive over the facts each rule depends on (ages are tried at
 0, 130 and around every threshold the rules use), pruned by three-valued
 reasoning on partial situations. It does not judge texts or priorities.
@@ -16,10 +20,10 @@ from pathlib import Path
 
 from orient.engine.conditions import ABSENT, All, Any as AnyOf, Cond, Not, Range, Undecided, referenced_facts, satisfy, walk
 from orient.engine.evaluate import evaluate
-from orient.engine.loader import parse_rules
+from orient.engine.loader import REPRESENTATIVE_MOMENTS, parse_rules
 from orient.engine.model import Example, Rule, RuleSet
-from orient.facts import AGE_MAX, FACTS
-from orient.periods import PERIODS
+from orient.facts import AGE_MAX, FACTS, RED_FLAGS
+from orient.periods import PERIODS, parse_moment
 from orient.problems import Problem, errors
 
 
@@ -98,12 +102,53 @@ def example_problems(ruleset: RuleSet) -> list[Problem]:
     return problems
 
 
-def check_rules(path: Path | str) -> list[Problem]:
-    """Every problem in a rules folder (or one file), sorted by file and line.
+def guarantee_problems(ruleset: RuleSet) -> list[Problem]:
+    """The one invariant: red_flag other than none makes rank 1 emergency_15 (sms_114 when
+    deaf=yes), whatever the period, the need and whether deafness is known."""
+    by_id = {rule.id: rule for rule in ruleset.rules}
+    problems: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for period in PERIODS:
+        at = parse_moment(REPRESENTATIVE_MOMENTS[period])
+        for red_flag in RED_FLAGS[1:]:
+            for deaf in ("yes", "no", None):
+                for need in (None, *FACTS["need"]):
+                    facts = {"red_flag": red_flag}
+                    if deaf is not None:
+                        facts["deaf"] = deaf
+                    if need is not None:
+                        facts["need"] = need
+                    outcomes = evaluate(ruleset, facts, period, at).outcomes
+                    wanted = "sms_114" if deaf == "yes" else "emergency_15"
+                    first = outcomes[0] if outcomes else None
+                    if first is not None and first.kind == wanted:
+                        continue
+                    culprit = by_id.get(first.rule) if first is not None else None
+                    if (wanted, culprit.id if culprit else "") in seen:
+                        continue
+                    seen.add((wanted, culprit.id if culprit else ""))
+                    situation = ", ".join(f"{name}={value}" for name, value in facts.items())
+                    got = f"'{first.kind}' from rule '{first.rule}'" if first is not None else "nothing"
+                    path, line = (culprit.path, culprit.line) if culprit else (ruleset.paths[0] if ruleset.paths else "rules", None)
+                    problems.append(Problem(path, line, f"red-flag guarantee broken: with {situation} ({period}), "
+                                                        f"rank 1 is {got}, not '{wanted}' (a vital sign puts the 15 "
+                                                        "first, the 114 for a deaf person)"))
+    return problems
 
-    Examples and reachability are checked only when the rules load without error
-    (a broken rule would make other rules' examples fail for the wrong reason)."""
+
+def validate_rules(path: Path | str) -> tuple[RuleSet, list[Problem]]:
+    """The rules of a folder (or one file) and every problem, sorted by file and line.
+
+    Examples, reachability and the red-flag guarantee are checked only when the rules load
+    without error (a broken rule would make other rules' examples fail for the wrong reason)."""
     ruleset, problems = parse_rules(path)
     if not errors(problems):
         problems = problems + example_problems(ruleset) + reachability_problems(ruleset)
-    return sorted(problems, key=lambda p: (p.path, p.line or 0))
+        if not errors(problems):
+            problems += guarantee_problems(ruleset)
+    return ruleset, sorted(problems, key=lambda p: (p.path, p.line or 0))
+
+
+def check_rules(path: Path | str) -> list[Problem]:
+    """Every problem in a rules folder (or one file), sorted by file and line."""
+    return validate_rules(path)[1]

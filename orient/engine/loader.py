@@ -23,7 +23,7 @@ from orient.engine.vocabulary import (
 from orient.facts import AGE_MAX, FactError, parse_fact_value
 from orient.periods import classify, parse_moment
 from orient.problems import Problem
-from orient.yamlread import LineList, LineMap, load_yaml
+from orient.yamlread import LineList, LineMap, data_files, load_yaml
 
 TOP_KEYS = ("rules", "definitions")
 RULE_KEYS = ("id", "title", "when", "recommendations", "priority", "sources", "note", "ask", "exclusive", "examples")
@@ -543,10 +543,11 @@ class _Parser:
                     ask_rank={fact: position for position, fact in enumerate(ask)})
 
 
-def rule_files(path: Path) -> list[Path]:
+def rule_files(path: Path) -> tuple[list[Path], list[Problem]]:
+    """The rule files of a folder (or the one file), and the files that would be skipped."""
     if path.is_file():
-        return [path]
-    return sorted(p for p in path.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml"))
+        return [path], []
+    return data_files(path)
 
 
 def parse_rules(path: Path | str) -> tuple[RuleSet, list[Problem]]:
@@ -555,9 +556,10 @@ def parse_rules(path: Path | str) -> tuple[RuleSet, list[Problem]]:
     parser = _Parser()
     if not path.exists():
         return RuleSet([], {}, []), [Problem(str(path), None, "no such file or directory")]
-    files = rule_files(path)
+    files, skipped = rule_files(path)
+    parser.problems.extend(skipped)
     if not files:
-        return RuleSet([], {}, []), [Problem(str(path), None, "no rule files (*.yaml) here")]
+        return RuleSet([], {}, []), parser.problems + [Problem(str(path), None, "no rule files (*.yaml) here")]
 
     documents: list[tuple[str, LineMap]] = []
     for file in files:
