@@ -44,9 +44,34 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except BrokenPipeError:
+        _silence_stdout()
         return 0
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:
+        if not _is_output_error(exc):
+            raise
+        _silence_stdout()
+        print(f"orient: impossible d'écrire la sortie : {exc.strerror or exc}", file=sys.stderr)
+        return 1
+
+
+def _is_output_error(exc: OSError) -> bool:
+    """A failed write to stdout (full disk, closed terminal), not a data file problem."""
+    import errno
+
+    return exc.errno in (errno.ENOSPC, errno.EIO, errno.EPIPE, errno.EDQUOT, errno.EBADF) and exc.filename is None
+
+
+def _silence_stdout() -> None:
+    """What is left in stdout's buffer would fail again at exit: send it nowhere."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":

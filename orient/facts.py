@@ -71,6 +71,32 @@ def parse_fact_assignment(text: str) -> tuple[str, FactValue]:
     return name, parse_fact_value(name, raw)
 
 
+def combine_assignments(texts: list[str]) -> tuple[dict[str, FactValue], dict[str, list[FactValue]], list[str]]:
+    """Parse repeated NAME=VALUE assignments; returns (facts, conflicts, errors).
+
+    An assignment that does not parse is left out and its message put in `errors`.
+    A fact given twice with the same value counts once; with different values it is a
+    conflict and left out of `facts` — except red_flag when any given value is a vital
+    sign: then that sign is kept (safety first; the caller warns)."""
+    given: dict[str, list[FactValue]] = {}
+    errors: list[str] = []
+    for text in texts:
+        try:
+            name, value = parse_fact_assignment(text)
+        except FactError as exc:
+            errors.append(str(exc))
+            continue
+        values = given.setdefault(name, [])
+        if value not in values:
+            values.append(value)
+    facts = {name: values[0] for name, values in given.items() if len(values) == 1}
+    conflicts = {name: values for name, values in given.items() if len(values) > 1}
+    vital = [value for value in conflicts.get("red_flag", []) if value != "none"]
+    if vital:
+        facts["red_flag"] = vital[0]
+    return facts, conflicts, errors
+
+
 def validate_facts(facts: Mapping[str, object]) -> dict[str, FactValue]:
     return {name: parse_fact_value(name, value) for name, value in facts.items()}
 

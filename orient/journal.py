@@ -50,6 +50,11 @@ JOURNAL_FILENAME = "journal.sqlite3"
 
 SCHEMA_VERSION = 1
 
+# How long a write waits for another writer (another desk, `orient stats`…) before the row is
+# dropped and counted: the answer is already on screen, the next patient must not wait.
+WRITE_TIMEOUT_S = 0.5
+DROPPED_SUFFIX = ".dropped"
+
 # INSEE commune codes: 5 characters, digits except Corsica's 2A/2B.
 _INSEE = re.compile(r"^(?:[0-9]{2}|2[AB])[0-9]{3}$")
 # Service kinds come from the rules, not from a person; still, only identifiers get in.
@@ -127,23 +132,51 @@ def anonymous_row(answer: Answer, facts: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def connect(path: Path, *, create: bool) -> sqlite3.Connection:
-    """A connection in autocommit mode (we write our own BEGIN/COMMIT) that waits for other writers.
+def refuse_foreign_file(path: Path) -> None:
+    """JournalError unless `path` is absent, empty, or an orient journal: never convert another
+    application's database to WAL, never write next to a device (`/dev/null-journal`)."""
+    if not path.exists():
+        if path.is_symlink():
+            raise JournalError(f"{path} : lien symbolique cassé, pas un journal orient")
+        return
+    if not path.is_file():
+        raise JournalError(f"{path} : n'est pas un fichier ordinaire (dossier, périphérique…) ; "
+                           "donnez le chemin d'un fichier de journal")
+    if path.stat().st_size == 0:
+        return
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=WRITE_TIMEOUT_S)
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise JournalError(f"{path} : ce fichier n'est pas un journal orient lisible ({exc})") from exc
+    foreign = sorted(name for name in tables if name != "orientation" and not name.startswith("sqlite_"))
+    if foreign:
+        raise JournalError(f"{path} : base SQLite d'une autre application (tables {', '.join(foreign[:5])}) : "
+                           "ce n'est pas un journal orient, elle n'est pas modifiée")
+
+
+def connect(path: Path, *, create: bool, timeout: float = 10.0) -> sqlite3.Connection:
+    """A connection in autocommit mode (we write our own BEGIN/COMMIT) that waits `timeout`
+    seconds for other writers.
 
     With create=False a missing file raises FileNotFoundError instead of creating an empty one.
     """
     path = Path(path)
     if not create and not path.exists():
         raise FileNotFoundError(str(path))
+    refuse_foreign_file(path)
     if create:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
             # Readable by its owner only: the counter's session, not the whole machine.
             fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
             os.close(fd)
-    conn = sqlite3.connect(str(path), timeout=10.0, isolation_level=None)
+    conn = sqlite3.connect(str(path), timeout=timeout, isolation_level=None)
     try:
-        conn.execute("PRAGMA busy_timeout = 10000")
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise JournalError(f"{path}: impossible de passer le journal en mode WAL ({mode})")
@@ -172,9 +205,9 @@ class Journal:
         self.path = path
 
     @classmethod
-    def open(cls, path: Path | str) -> "Journal":
+    def open(cls, path: Path | str, timeout: float = 10.0) -> "Journal":
         path = Path(path)
-        conn = connect(path, create=True)
+        conn = connect(path, create=True, timeout=timeout)
         try:
             conn.execute("BEGIN IMMEDIATE")
             _create_schema(conn)
@@ -269,31 +302,60 @@ def add_journal_arguments(parser: Any) -> None:
 
 
 def open_journal(no_journal: bool = False, path: Path | str | None = None,
-                 environ: Optional[Mapping[str, str]] = None) -> Journal | None:
+                 environ: Optional[Mapping[str, str]] = None, timeout: float = 10.0) -> Journal | None:
     """The desk's journal, or None when it is off. Raises OSError/JournalError if it cannot be opened."""
     target = journal_path_for(no_journal, path, environ)
-    return None if target is None else Journal.open(target)
+    return None if target is None else Journal.open(target, timeout=timeout)
+
+
+def dropped_path(journal: Path) -> Path:
+    return Path(str(journal) + DROPPED_SUFFIX)
+
+
+def count_dropped(journal: Path) -> int:
+    """How many orientations could not be written to this journal (locked, full disk…)."""
+    try:
+        return len(dropped_path(journal).read_bytes().splitlines())
+    except OSError:
+        return 0
+
+
+def _count_drop(journal: Optional[Path]) -> None:
+    """One line per dropped row, nothing else in it (the journal is anonymous)."""
+    if journal is None or not journal.parent.is_dir() or (journal.exists() and not journal.is_file()):
+        return
+    try:
+        fd = os.open(dropped_path(journal), os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        try:
+            os.write(fd, b"1\n")
+        finally:
+            os.close(fd)
+    except OSError:
+        pass
 
 
 def record_orientation(answer: Answer, facts: Mapping[str, Any], *, no_journal: bool = False,
                        path: Path | str | None = None,
                        environ: Optional[Mapping[str, str]] = None,
                        errors: Optional[MutableMapping[str, str]] = None) -> bool:
-    """Open, append one row, close. Never raises: the journal must never stop an orientation.
+    """Open, append one row, close — waiting at most WRITE_TIMEOUT_S for another writer; a row
+    that cannot be written is dropped and counted (`count_dropped`). Never raises: the journal
+    must never stop an orientation.
 
     Returns True when the row was written; on failure returns False and, if
     `errors` is given, puts a French message under "journal" for the caller to show.
     """
+    target = journal_path_for(no_journal, path, environ)
+    if target is None:
+        return False
     try:
-        journal = open_journal(no_journal, path, environ)
-        if journal is None:
-            return False
-        with journal:
+        with Journal.open(target, timeout=WRITE_TIMEOUT_S) as journal:
             journal.record(answer, facts)
         return True
     except (OSError, sqlite3.Error, JournalError, ValueError) as exc:
+        _count_drop(target)
         if errors is not None:
-            errors["journal"] = f"journal anonyme non écrit : {exc}"
+            errors["journal"] = f"journal anonyme non écrit (orientation comptée comme perdue) : {exc}"
         return False
 
 

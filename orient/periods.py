@@ -79,6 +79,11 @@ def to_paris(at: datetime) -> datetime:
         return at.replace(tzinfo=PARIS)
 
 
+# Moments orient can classify: public holidays are computed up to 2100, and a year like
+# 0026 is a typo (it would give "fermé, ouvre le 31 décembre 1899").
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
 def parse_moment(text: str) -> datetime:
     """ISO 8601 -> an aware datetime in Paris time. No offset means Paris local time.
 
@@ -90,6 +95,9 @@ def parse_moment(text: str) -> datetime:
         parsed = datetime.fromisoformat(raw)
     except ValueError:
         raise ValueError(f"« {text} » : {_EXPECTED_FORM}") from None
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise ValueError(f"« {text} » : l'année {parsed.year} est hors de la plage acceptée "
+                         f"({MIN_YEAR} à {MAX_YEAR} : jours fériés et horaires connus)")
     return to_paris(parsed)
 
 

@@ -39,3 +39,14 @@ def printable(text: str, *, newlines: bool = True) -> str:
     if not newlines:
         text = text.replace("\r\n", " ").replace("\n", " ")
     return CONTROL.sub("", text)
+
+
+def printable_json(value):
+    """A JSON value with `printable` applied to every string (keys too)."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable_json(key): printable_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [printable_json(item) for item in value]
+    return value

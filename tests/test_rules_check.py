@@ -62,8 +62,12 @@ def test_several_problems_in_one_file_are_all_reported_at_once():
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if not structural_lines(c)], ids=lambda p: p.name)
-def test_semantic_problems_do_not_stop_loading_the_rules(case):
-    assert len(load_rules(case)) >= 1
+def test_semantic_problems_stop_loading_the_rules_too(case):
+    """One validation (issue 10 item 2): what `orient check` refuses, no loader uses."""
+    with pytest.raises(DataError) as raised:
+        load_rules(case.resolve())
+    prefix = str(BAD.resolve()) + "/"
+    assert [str(p).replace(prefix, "") for p in raised.value.problems] == expected_lines(case)
 
 
 def test_the_embedded_rules_have_no_problem_at_all():

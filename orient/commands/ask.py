@@ -9,6 +9,7 @@ from datetime import datetime
 
 from orient.commands import add_home_dept_argument, home_dept, load_knowledge
 from orient.journal import add_journal_arguments
+from orient.textsafe import printable, printable_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,22 +27,34 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from orient.facts import FactError, parse_fact_assignment
+    from orient.facts import combine_assignments
     from orient.periods import PARIS, parse_moment
 
-    facts: dict[str, object] = {}
+    facts, conflicts, fact_errors = combine_assignments(args.fact)
+    emergency = facts.get("red_flag") not in (None, "none")
+    conflict_warnings = []
+    for message in fact_errors:  # bad input, unless a vital sign was given: it still gets its answer
+        if not emergency:
+            print(f"orient ask: {_printable(message, 500)}", file=sys.stderr)
+            return 2
+        conflict_warnings.append(f"Fait ignoré ({_printable(message, 200)}) : réponse d'urgence.")
+    for name, values in conflicts.items():
+        shown = ", ".join(str(value) for value in values)
+        if not emergency:
+            print(f"orient ask: --fact {name} : deux valeurs différentes ({shown}) ; donnez-en une seule",
+                  file=sys.stderr)
+            return 2
+        kept = f"le signe vital « {facts['red_flag']} » est retenu" if name == "red_flag" else "fait ignoré"
+        conflict_warnings.append(f"Le fait {name} a été donné avec plusieurs valeurs ({shown}) : {kept}, "
+                                 "réponse d'urgence.")
     try:
-        for text in args.fact:
-            name, value = parse_fact_assignment(text)
-            facts[name] = value
-    except FactError as exc:
-        print(f"orient ask: {_printable(str(exc), 500)}", file=sys.stderr)
-        return 2
-    try:
-        at = parse_moment(args.at) if args.at else datetime.now(PARIS)
+        at = parse_moment(args.at) if args.at is not None else datetime.now(PARIS)
     except ValueError as exc:
-        print(f"orient ask: --at: {_printable(str(exc), 500)}", file=sys.stderr)
-        return 2
+        if not emergency:
+            print(f"orient ask: --at: {_printable(str(exc), 500)}", file=sys.stderr)
+            return 2
+        at = datetime.now(PARIS)
+        conflict_warnings.append(f"--at ignoré ({_printable(str(exc), 200)}) : réponse d'urgence pour maintenant.")
 
     from orient.orientation import orient
 
@@ -56,7 +69,6 @@ def run(args: argparse.Namespace) -> int:
         if commune is None:
             closest = knowledge.gazetteer.search(args.commune, limit=5, home_dept=home)
             suggestions = ", ".join(f"{m.commune.name} ({m.commune.dept})" for m in closest) or "aucune"
-            emergency = facts.get("red_flag") not in (None, "none")
             if not emergency:
                 print(f"orient ask: commune « {typed} » introuvable ; les plus proches : {suggestions}",
                       file=sys.stderr)
@@ -65,25 +77,29 @@ def run(args: argparse.Namespace) -> int:
                                "réponse d'urgence donnée sans distances.")
 
     answer = orient(knowledge, facts, at, commune)
+    for warning in reversed(conflict_warnings):
+        answer.warnings.insert(0, warning)
+        print(f"orient ask: {warning}", file=sys.stderr)
     if commune_warning:
         answer.warnings.insert(0, commune_warning)
         print(f"orient ask: {commune_warning}", file=sys.stderr)
 
-    _journal(args, answer, facts)
     if args.json:
-        json.dump(answer.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(printable_json(answer.to_json()), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         from orient.render.text import render_answer
 
-        sys.stdout.write(render_answer(answer))
+        sys.stdout.write(printable(render_answer(answer)))
+    sys.stdout.flush()  # the answer first; the journal after, bounded (it never delays the answer)
+    _journal(args, answer, facts)
     return 0
 
 
 def _printable(text: str, limit: int) -> str:
     """What the person typed, as it can be echoed: no control characters (a typed escape
     sequence must not drive the terminal), valid UTF-8, and not 100 kB long."""
-    text = "".join(c if c.isprintable() else " " for c in text)
+    text = printable(text, newlines=False)
     if len(text) > limit:
         head = limit * 2 // 5
         text = f"{text[:head]} … {text[-(limit - head):]}"
