@@ -5,11 +5,25 @@ Plain data, rendered by the CLI (text or JSON), the terminal UI and the handout.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Optional
 
+from orient.textsafe import CONTROL, printable
+
 ACTIONS = ("call", "sms", "go", "info")
+
+
+def _strip_controls(item: Any) -> None:
+    """Second line of defence (the loaders refuse them): no control character from the data
+    reaches a screen, a terminal or a sheet, whichever renders the answer."""
+    for f in fields(item):
+        value = getattr(item, f.name)
+        if isinstance(value, str):
+            if CONTROL.search(value):
+                setattr(item, f.name, printable(value))
+        elif isinstance(value, list) and any(isinstance(v, str) and CONTROL.search(v) for v in value):
+            setattr(item, f.name, [printable(v) if isinstance(v, str) else v for v in value])
 
 
 @dataclass
@@ -34,6 +48,9 @@ class Recommendation:
     verified: Optional[str] = None  # ISO date the entry was last checked
     to_verify: bool = False  # unknown or stale data: shown as "à vérifier"
     source_date: Optional[str] = None  # ISO date of the source an entry was taken from ("source du …")
+
+    def __post_init__(self) -> None:
+        _strip_controls(self)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -81,6 +98,9 @@ class TraceStep:
     period: str
     sources: list[str]
     note: Optional[str] = None
+
+    def __post_init__(self) -> None:
+        _strip_controls(self)
 
     def to_json(self) -> dict[str, Any]:
         return {"rule": self.rule, "title": self.title, "facts": dict(self.facts), "period": self.period,

@@ -365,3 +365,42 @@ def record_if_enabled(answer: Answer, facts: Mapping[str, Any], *, no_journal: b
     """What `orient ask` and the UI call after each answer: writes unless --no-journal or
     ORIENT_JOURNAL=off; never raises (see record_orientation)."""
     return record_orientation(answer, facts, no_journal=no_journal, path=path, errors=errors)
+
+
+# --- writing without making anyone wait ----------------------------------------------------
+
+_pending: list = []
+
+
+def record_in_background(answer: Answer, facts: Mapping[str, Any], on_error: Optional[Any] = None,
+                         **options: Any):
+    """`record_if_enabled` in a thread: the counter's "patient suivant" never waits for the disk
+    or another desk's lock. `on_error(message)` is called (from that thread) on failure.
+    `wait_for_pending` lets the application finish the writes before it exits."""
+    import threading
+
+    facts = dict(facts)
+
+    def work() -> None:
+        errors: dict[str, str] = {}
+        record_if_enabled(answer, facts, errors=errors, **options)
+        if errors and on_error is not None:
+            try:
+                on_error("; ".join(errors.values()))
+            except Exception:  # noqa: BLE001 — the screen may be gone; the drop is counted
+                pass
+
+    thread = threading.Thread(target=work, name="orient-journal", daemon=True)
+    _pending[:] = [t for t in _pending if t.is_alive()] + [thread]
+    thread.start()
+    return thread
+
+
+def wait_for_pending(timeout: float = 4 * WRITE_TIMEOUT_S) -> None:
+    """Wait (at most `timeout` seconds in all) for the rows being written in the background."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    for thread in list(_pending):
+        thread.join(max(0.0, deadline - time.monotonic()))
+    _pending[:] = [t for t in _pending if t.is_alive()]

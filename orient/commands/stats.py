@@ -21,6 +21,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Optional
 
+from orient.textsafe import printable
+
 # The contract's periods, in the order of a week.
 PERIODS = ("weekday_day", "saturday_morning", "pdsa_evening", "pdsa_night", "pdsa_weekend", "pdsa_holiday")
 
@@ -102,13 +104,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def parse_day(option: str, text: Optional[str]) -> Optional[date]:
+    from orient.periods import MAX_YEAR, MIN_YEAR
+
     if text is None:
         return None
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"{option} : « {text} » n'est pas une date ; forme attendue AAAA-MM-JJ, "
-                         "par exemple 2026-11-28") from None
+        raise ValueError(f"{option} : « {printable(text, newlines=False)[:40]} » n'est pas une date ; "
+                         "forme attendue AAAA-MM-JJ, par exemple 2026-11-28") from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ValueError(f"{option} : l'année {day.year} est hors de la plage acceptée ({MIN_YEAR} à {MAX_YEAR})")
+    return day
 
 
 def open_for_reading(path: Path) -> sqlite3.Connection:
@@ -119,11 +126,21 @@ def open_for_reading(path: Path) -> sqlite3.Connection:
     sent to the ARS), where SQLite may then leave an empty -wal/-shm beside it.
     """
     base = path.resolve().as_uri()
-    try:
-        conn = sqlite3.connect(base + "?mode=rw", uri=True, timeout=10.0)
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.OperationalError:
-        conn = sqlite3.connect(base + "?mode=ro", uri=True, timeout=10.0)
+    conn = None
+    # Read-write, then read-only, then (a file in a folder nobody may write: SQLite cannot even
+    # make its shared-memory file) as an immutable file that nobody is writing to.
+    for mode in ("?mode=rw", "?mode=ro", "?mode=ro&immutable=1"):
+        try:
+            conn = sqlite3.connect(base + mode, uri=True, timeout=10.0)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            break
+        except sqlite3.OperationalError:
+            if conn is not None:
+                conn.close()
+            conn = None
+            if mode.endswith("immutable=1"):
+                raise
+    assert conn is not None
     conn.execute("PRAGMA busy_timeout = 10000")
     conn.execute("PRAGMA query_only = ON")
     return conn
@@ -242,7 +259,8 @@ def write_csv(rows: list[Row], out) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        writer.writerow((row.section, row.key, row.label, row.count))
+        writer.writerow(tuple(printable(v, newlines=False) if isinstance(v, str) else v
+                              for v in (row.section, row.key, row.label, row.count)))
 
 
 def french_int(n: int) -> str:
@@ -307,7 +325,7 @@ def _span_text(since: Optional[date], until: Optional[date]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from orient.journal import JOURNAL_ENV, default_journal_path, journal_disabled
+    from orient.journal import JOURNAL_ENV, count_dropped, default_journal_path, journal_disabled
 
     try:
         since = parse_day("--since", args.since)
@@ -348,15 +366,22 @@ def run(args: argparse.Namespace) -> int:
             conn.close()
 
     total = rows[0].count
+    dropped = count_dropped(path)
+    lost = (f"{french_int(dropped)} orientation(s) non inscrite(s) dans ce journal (occupé ou disque plein) "
+            f"depuis le début" if dropped else "")
     if args.csv:
         write_csv(rows, sys.stdout)
         if total == 0:
             print(f"orient stats: {_empty_message(path, since, until)}", file=sys.stderr)
+        if lost:
+            print(f"orient stats: {lost}", file=sys.stderr)
         return 0
     if total == 0:
-        print(_empty_message(path, since, until))
-        return 0
-    sys.stdout.write(render_table(rows, path, since, until))
+        print(printable(_empty_message(path, since, until)))
+    else:
+        sys.stdout.write(printable(render_table(rows, path, since, until)))
+    if lost:
+        print(lost + ".")
     return 0
 
 

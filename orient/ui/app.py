@@ -261,7 +261,15 @@ class OrientApp(App[int]):
         case = self.case
         if case.answer is None or not case.complete or not case.steps:
             return
-        record_in_journal(case.answer, dict(case.facts), self.notify)
+        record_in_journal(case.answer, dict(case.facts), self._notify_from_thread)
+
+    def _notify_from_thread(self, *args, **kwargs) -> None:
+        self.call_from_thread(self.notify, *args, **kwargs)
+
+    def on_unmount(self) -> None:
+        from orient import journal
+
+        journal.wait_for_pending()  # bounded: the rows of the last patients are not lost
 
     async def forget_patient(self) -> list[str]:
         """Remove what this patient left behind: the sheet files (the note may name them) and the
@@ -304,21 +312,14 @@ class OrientApp(App[int]):
 
 
 def record_in_journal(answer: "Answer", facts: dict, notify: Callable[..., None]) -> None:
-    """Best effort: the journal is optional and must never break the counter."""
-    try:
-        from orient import journal
-    except ImportError:
-        return
-    record = getattr(journal, "record_if_enabled", None)
-    if record is None:
-        return
-    errors: dict[str, str] = {}
-    try:
-        record(answer, facts, errors=errors)
-    except Exception as exc:  # noqa: BLE001 — never let the journal stop the UI
-        errors["journal"] = str(exc)
-    if errors:
-        notify(f"Journal anonyme : {'; '.join(errors.values())}", severity="warning", timeout=8)
+    """Best effort, in the background: the journal is optional and must never break or slow
+    the counter (orient.journal.record_in_background)."""
+    from orient import journal
+
+    def warn(message: str) -> None:
+        notify(f"Journal anonyme : {message}", severity="warning", timeout=8)
+
+    journal.record_in_background(answer, facts, on_error=warn)
 
 
 def fixed_moment(environ: Optional[Mapping[str, str]] = None) -> Optional[datetime]:
