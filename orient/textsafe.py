@@ -21,7 +21,8 @@ CONTROL_IN_FILE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\
 def describe(char: str) -> str:
     """`U+001B (ESC)`: a control character named so that a maintainer can find it."""
     names = {0: "NUL", 0x1B: "ESC", 0x7F: "DEL", 0x0D: "CR"}
-    name = names.get(ord(char)) or unicodedata.name(char, "")
+    code = ord(char)
+    name = names.get(code) or unicodedata.name(char, "") or ("C1 control" if 0x80 <= code <= 0x9F else "control")
     return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
 
 
