@@ -20,9 +20,9 @@ under the user's cache folder and reads it back when nothing changed:
   memory of a national directory small.
 
 Where: `$ORIENT_CACHE_DIR`, else `$XDG_CACHE_HOME/orient`, else `~/.cache/orient`.
-`ORIENT_CACHE=off` turns it off. The file is a pickle, read only from the
-user's own cache folder (created private); anyone able to write there can
-already run code as that user.
+`ORIENT_CACHE=off` turns it off. The file is a pickle: it is read only when it and its
+folder belong to the user and nobody else can write them (`orient.userdirs.safe_private_file`);
+a shared or foreign cache folder is neither read nor written (the data is loaded from the YAML).
 """
 
 from __future__ import annotations
@@ -31,10 +31,11 @@ import hashlib
 import os
 import pickle
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
-from orient.userdirs import orient_dir
+from orient.userdirs import orient_dir, private_dir, safe_private_file, unsafe_reason
 
 if TYPE_CHECKING:
     from orient.directory.catalog import Directory
@@ -51,6 +52,7 @@ DEPENDENCIES = ("yaml", "phonenumbers", "opening_hours", "holidays")
 # that editing the UI does not throw the cache away).
 NOT_LOADING_CODE = ("ui", "render", "commands", "bench")
 MAX_FILES = 8  # cache files kept in the folder, newest first
+STALE_TEMPORARY_S = 3600
 
 
 # What the last `load_knowledge_parts` did, for `orient bench` and the tests:
@@ -151,9 +153,15 @@ def _checksum(payload) -> bytes:
 
 def read(path: Path, key: str) -> tuple[Optional[dict], str]:
     """(the payload stored under `key`, "") or (None, why not: missing, another key,
-    another format, corrupt, unreadable)."""
+    another format, corrupt, unreadable, not private)."""
+    path = Path(path)
+    if not path.exists() and not path.is_symlink():
+        return None, "no cache file"
+    if not safe_private_file(path):
+        reason = unsafe_reason(path.parent, folder=True) or unsafe_reason(path, folder=False)
+        return None, f"not read: not private ({reason})"
     try:
-        data = Path(path).read_bytes()
+        data = path.read_bytes()
     except FileNotFoundError:
         return None, "no cache file"
     except OSError as exc:
@@ -184,7 +192,7 @@ def write(path: Path, key: str, value: dict) -> bool:
     path = Path(path)
     try:
         payload = pickle.dumps(dict(value, key=key), protocol=pickle.HIGHEST_PROTOCOL)
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(path.parent)  # never into a folder others can write (PermissionError)
         write_atomic(path, MAGIC + f"{FORMAT}\n{key}\n".encode() + _checksum(payload) + b"\n" + payload)
     except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return False
@@ -197,8 +205,16 @@ def prune(folder: Path, keep: Optional[Path] = None, most: int = MAX_FILES) -> N
     many temporary folders; each would otherwise leave its file behind)."""
     try:
         files = [(p.stat().st_mtime_ns, p) for p in Path(folder).glob("knowledge-*.pickle") if p != keep]
+        # Temporary files of a writer killed before its rename (write_atomic), an hour old.
+        stale = time.time() - STALE_TEMPORARY_S
+        leftovers = [p for p in Path(folder).glob(".knowledge-*.tmp") if p.stat().st_mtime < stale]
     except OSError:
         return
+    for p in leftovers:
+        try:
+            p.unlink()
+        except OSError:
+            pass
     files.sort(reverse=True)
     for _, p in files[max(0, most - 1):]:
         try:

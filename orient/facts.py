@@ -5,6 +5,7 @@ A situation is a mapping fact name -> value; a fact not given is unknown.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Mapping, Union
 
@@ -49,8 +50,12 @@ def parse_fact_value(name: str, raw: object) -> FactValue:
         raise FactError(f"unknown fact '{name}'; known facts: {', '.join(FACTS)}")
     values = FACTS[name]
     if values is None:
+        text = str(raw).strip()
+        # ASCII digits only: int() would also take "1_0", "٥٥" or "５".
+        if not (isinstance(raw, int) and not isinstance(raw, bool)) and not re.fullmatch(r"[0-9]{1,4}", text):
+            raise FactError(f"fact '{name}': '{raw}' is not valid; allowed: {allowed_values_text(name)}")
         try:
-            age = int(str(raw).strip())
+            age = int(text)
         except ValueError:
             raise FactError(f"fact '{name}': '{raw}' is not valid; allowed: {allowed_values_text(name)}") from None
         if not 0 <= age <= AGE_MAX:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
+from typing import Optional
 
 DEFAULT_HOME_DEPT = "32"
 
@@ -16,10 +18,30 @@ def add_home_dept_argument(parser: argparse.ArgumentParser) -> None:
                         help="département de référence pour les homonymes (défaut : $ORIENT_HOME_DEPT ou 32)")
 
 
-def home_dept(args: argparse.Namespace) -> str:
-    """The home département: the flag, else the ORIENT_HOME_DEPT setting, else the Gers."""
+# Codes of the départements: 01–95 (no 20), 2A, 2B, 971–976.
+DEPT_CODE = re.compile(r"^(?:0[1-9]|1[0-9]|[3-8][0-9]|9[0-5]|2[1-9]|2A|2B|97[1-6])$")
+
+
+def parse_home_dept(args: argparse.Namespace) -> tuple[str, Optional[str]]:
+    """(the home département, None) — the flag, else the ORIENT_HOME_DEPT setting, else the
+    Gers — or (the Gers, a French message) when the value is not a département code."""
     value = getattr(args, "home_dept", None) or os.environ.get("ORIENT_HOME_DEPT") or DEFAULT_HOME_DEPT
-    return value.strip().upper() if value.strip().upper() in ("2A", "2B") else value.strip()
+    code = value.strip().upper()
+    if DEPT_CODE.match(code):
+        return code, None
+    from orient.textsafe import printable
+
+    return DEFAULT_HOME_DEPT, (f"--home-dept (ou ORIENT_HOME_DEPT) : « {printable(value, newlines=False)[:20]} » "
+                               "n'est pas un code de département (01 à 95, 2A, 2B, 971 à 976)")
+
+
+def home_dept(args: argparse.Namespace) -> str:
+    """The home département; a value that is not a département code is bad input: exit 2."""
+    code, problem = parse_home_dept(args)
+    if problem:
+        print(f"orient: {problem}", file=sys.stderr)
+        raise SystemExit(2)
+    return code
 
 
 def load_knowledge(prog: str, rules_dir=None, directory_dir=None, *, bridge_days: bool = True):

@@ -7,7 +7,7 @@ import json
 import sys
 from datetime import datetime
 
-from orient.commands import add_home_dept_argument, home_dept, load_knowledge
+from orient.commands import add_home_dept_argument, load_knowledge, parse_home_dept
 from orient.journal import add_journal_arguments
 from orient.textsafe import printable, printable_json
 
@@ -56,11 +56,17 @@ def run(args: argparse.Namespace) -> int:
         at = datetime.now(PARIS)
         conflict_warnings.append(f"--at ignoré ({_printable(str(exc), 200)}) : réponse d'urgence pour maintenant.")
 
+    home, home_problem = parse_home_dept(args)
+    if home_problem:
+        if not emergency:
+            print(f"orient ask: {home_problem}", file=sys.stderr)
+            return 2
+        conflict_warnings.append(f"{home_problem} : département {home} utilisé, réponse d'urgence.")
+
     from orient.orientation import orient
 
     knowledge = load_knowledge("orient ask", args.rules, args.directory, bridge_days=not args.no_bridge_days)
 
-    home = home_dept(args)
     commune = None
     commune_warning = None
     if args.commune is not None:

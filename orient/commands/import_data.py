@@ -22,9 +22,13 @@ def register(subparsers) -> None:
     finess.add_argument("file", metavar="FILE", help="le fichier FINESS (;, Windows-1252)")
     finess.add_argument("--dept", required=True, help="département à garder (32, 2A, 971…)")
     finess.add_argument("--out", help="fichier YAML à écrire (défaut : la sortie standard)")
+    finess.add_argument("--replace", action="store_true",
+                        help="remplacer --out même si l'import a beaucoup moins d'entrées (ou aucune)")
     osm = sources.add_parser("osm", help="export GeoJSON OpenStreetMap (amenity=pharmacy/doctors/clinic/hospital)")
     osm.add_argument("file", metavar="FILE", help="le fichier GeoJSON")
     osm.add_argument("--out", help="fichier YAML à écrire (défaut : la sortie standard)")
+    osm.add_argument("--replace", action="store_true",
+                     help="remplacer --out même si l'import a beaucoup moins d'entrées (ou aucune)")
     register_coordination_formats(sources)
     p.set_defaults(run=run)
 
@@ -36,7 +40,9 @@ def run(args: argparse.Namespace) -> int:
         return run_csv(args)
     from orient.directory.gazetteer import default_gazetteer
     from orient.atomic import write_atomic
-    from orient.directory.importers.common import ImportFailed, to_yaml, validate
+    from orient.directory.importers.common import (
+        ImportFailed, drop_control_characters, overwrite_problem, to_yaml, validate,
+    )
 
     gazetteer = default_gazetteer()
     today = date.today()
@@ -57,6 +63,12 @@ def run(args: argparse.Namespace) -> int:
     except ImportFailed as exc:
         print(f"orient import : {exc}", file=sys.stderr)
         return 2
+    drop_control_characters(result)
+    if args.out:
+        refused = overwrite_problem(Path(args.out), len(result.entries), getattr(args, "replace", False))
+        if refused:
+            print(f"orient import : {refused}", file=sys.stderr)
+            return 2
     text = to_yaml(result, header)
     problems = validate(text, gazetteer, args.out or "<sortie>")
     if problems:  # a bug of the importer: say so, write nothing
@@ -65,7 +77,12 @@ def run(args: argparse.Namespace) -> int:
         print("orient import : le YAML produit ne passe pas la vérification ; rien n'a été écrit.", file=sys.stderr)
         return 1
     if args.out:
-        write_atomic(Path(args.out), text)
+        try:
+            write_atomic(Path(args.out), text)
+        except OSError as exc:
+            print(f"orient import : {args.out} non écrit ({exc.strerror or exc}) ; l'ancien fichier est intact",
+                  file=sys.stderr)
+            return 1
         print(f"{result.summary()} → {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -79,6 +96,8 @@ def register_coordination_formats(sources) -> None:
     plus.add_argument("file", metavar="FILE", help="le fichier JSON (éventuellement compressé gzip)")
     plus.add_argument("--dept", default="32", help="département à garder (défaut 32)")
     plus.add_argument("--out", help="fichier YAML à écrire (défaut : la sortie standard)")
+    plus.add_argument("--replace", action="store_true",
+                      help="remplacer --out même si l'import a beaucoup moins d'entrées (ou aucune)")
     csv = sources.add_parser(
         "csv", help="modèle CSV rempli par un coordinateur (nom, type, commune, adresse, téléphone, horaires, source…)",
         description="Importe un tableau (CSV , ou ;, XLSX, ODS) vérifié comme l'annuaire embarqué : chaque erreur "

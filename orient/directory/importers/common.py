@@ -15,7 +15,7 @@ import yaml
 from orient.directory.geo import PointGrid, haversine_km, in_france
 from orient.directory.loading import FIELDS, EntryReader, far_limit_km
 from orient.directory.phones import PhoneError, normalize_phone
-from orient.yamlread import LineList, LineMap, load_yaml_text
+from orient.yamlread import LineList, LineMap, load_yaml, load_yaml_text
 
 # Words kept in capitals when FINESS names are recased.
 ACRONYMS = {
@@ -170,3 +170,57 @@ def validate(text: str, gazetteer: Any, display: str = "<import>") -> list[str]:
                     reader.error(display, line, f"duplicate id '{service.id}'")
                 ids.add(service.id)
     return [str(p) for p in reader.problems if p.severity == "error"]
+
+
+def drop_control_characters(result: ImportResult) -> None:
+    """Leave out the records holding a control character (ESC, NUL, C1…) in any text: the
+    loaders refuse them, and they could drive the terminal of whoever reads the data."""
+    from orient.textsafe import CONTROL
+
+    def dirty(value: Any) -> bool:
+        if isinstance(value, str):
+            return CONTROL.search(value) is not None
+        if isinstance(value, dict):
+            return any(dirty(v) for v in value.values())
+        if isinstance(value, (list, tuple)):
+            return any(dirty(v) for v in value)
+        return False
+
+    kept = [entry for entry in result.entries if not dirty(entry)]
+    if len(kept) != len(result.entries):
+        result.skipped["caractère de contrôle dans un texte"] += len(result.entries) - len(kept)
+        result.entries[:] = kept
+
+
+# An import with fewer than this share of the entries of the file it replaces needs --replace.
+SHRINK_LIMIT = 0.5
+
+
+def overwrite_problem(out: Path, new_count: int, replace: bool) -> Optional[str]:
+    """Why the import must not write `out` (French), or None: never a folder or a device, never
+    a non-empty file replaced by an empty or much smaller import unless `--replace`."""
+    import os
+    import stat
+
+    try:
+        st = os.stat(out)
+    except FileNotFoundError:
+        return None if out.parent.is_dir() or not out.parent.exists() else f"{out.parent} n'est pas un dossier"
+    except OSError as exc:
+        return f"{out} : {exc.strerror or exc}"
+    if stat.S_ISDIR(st.st_mode):
+        return f"{out} est un dossier ; donnez le chemin d'un fichier, par exemple {out}/import.yaml"
+    if not stat.S_ISREG(st.st_mode):
+        return f"{out} n'est pas un fichier ordinaire (périphérique, tube…) : rien n'est écrit"
+    if replace or st.st_size == 0:
+        return None
+    data, problems = load_yaml(out)
+    services = data.get("services") if isinstance(data, dict) else None
+    if not isinstance(services, list):
+        return (f"{out} existe et n'est pas un fichier d'annuaire lisible ({'; '.join(str(p) for p in problems[:1])}) ; "
+                "--replace pour le remplacer quand même")
+    old_count = len(services)
+    if old_count and (new_count == 0 or new_count < old_count * SHRINK_LIMIT):
+        return (f"{out} contient {old_count} entrée(s) et l'import n'en donne que {new_count} : rien n'a été écrit "
+                "(mauvais département, fichier tronqué ?). --replace pour remplacer le fichier quand même")
+    return None

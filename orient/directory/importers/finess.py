@@ -99,7 +99,7 @@ def read_rows(path: Path) -> tuple[dict[str, dict[str, str]], dict[str, dict[str
     structures: dict[str, dict[str, str]] = {}
     geos: dict[str, dict[str, str]] = {}
     first = True
-    for row in reader:
+    for row in _rows(reader, path):
         if not row or not any(cell.strip() for cell in row):
             continue
         if first:
@@ -121,6 +121,23 @@ def read_rows(path: Path) -> tuple[dict[str, dict[str, str]], dict[str, dict[str
             "(séparateur ;, Windows-1252, première ligne « finess;etalab;… »)"
         )
     return structures, geos
+
+
+def _rows(reader: Any, path: Path):
+    """The CSV rows; an unterminated quote or an oversized field is an ImportFailed at its line
+    (never a traceback, never the rest of the file swallowed into one field)."""
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ImportFailed(f"{path}:{start}: ligne illisible ({exc}) ; un guillemet n'est-il pas fermé ?") from None
+        if any("\n" in cell or "\r" in cell for cell in row):
+            raise ImportFailed(f"{path}:{start}: guillemet ouvert et jamais fermé (le champ court jusqu'à la "
+                               f"ligne {reader.line_num}) ; rien n'a été importé")
+        yield row
 
 
 def _to_wgs84(geo: dict[str, str], transformers: dict[str, Any]) -> Optional[tuple[float, float]]:

@@ -15,6 +15,7 @@ nearest commune.
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import date
 from pathlib import Path
@@ -52,12 +53,13 @@ def _kind(props: dict[str, Any]) -> Optional[tuple[str, tuple[str, ...]]]:
 
 def _point(geometry: Optional[dict[str, Any]]) -> Optional[tuple[float, float]]:
     """(lat, lon) of a Point, or the mean of a polygon's outer ring."""
-    if not geometry:
+    if not isinstance(geometry, dict):
         return None
     kind, coords = geometry.get("type"), geometry.get("coordinates")
     try:
         if kind == "Point":
-            return float(coords[1]), float(coords[0])
+            lat, lon = float(coords[1]), float(coords[0])
+            return (lat, lon) if math.isfinite(lat) and math.isfinite(lon) else None
         if kind == "Polygon":
             ring = coords[0]
         elif kind == "MultiPolygon":
@@ -65,8 +67,10 @@ def _point(geometry: Optional[dict[str, Any]]) -> Optional[tuple[float, float]]:
         else:
             return None
         ring = ring[:-1] if len(ring) > 1 and ring[0] == ring[-1] else ring
-        return (sum(p[1] for p in ring) / len(ring), sum(p[0] for p in ring) / len(ring))
-    except (TypeError, ValueError, IndexError, ZeroDivisionError):
+        lat = sum(float(p[1]) for p in ring) / len(ring)
+        lon = sum(float(p[0]) for p in ring) / len(ring)
+        return (lat, lon) if math.isfinite(lat) and math.isfinite(lon) else None
+    except (TypeError, ValueError, IndexError, ZeroDivisionError, KeyError, OverflowError):
         return None
 
 
@@ -102,7 +106,10 @@ def import_osm(path: Path, gazetteer: Any, today: Optional[date] = None) -> Impo
     finder = CommuneFinder(gazetteer)
     seen: set[str] = set()
     for feature in data["features"]:
-        props = (feature or {}).get("properties") or {}
+        if not isinstance(feature, dict) or not isinstance(feature.get("properties") or {}, dict):
+            result.skipped["élément qui n'est pas un objet GeoJSON"] += 1
+            continue
+        props = feature.get("properties") or {}
         if str(props.get("amenity") or "").lower() not in AMENITIES:
             result.skipped["hors amenity=pharmacy/doctors/clinic/hospital"] += 1
             continue
