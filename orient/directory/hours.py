@@ -30,15 +30,35 @@ class HoursError(ValueError):
     """An `opening_hours` value the parser refuses; the message is the parser's."""
 
 
+# How far ahead the next opening or closing is looked for: beyond it a service is "ouvert
+# 24h/24" or "fermé" without a date. Unbounded, "Mo-Su 00:00-24:00" costs seconds per status.
+NEXT_CHANGE_HORIZON = timedelta(days=62)
+
+
 @lru_cache(maxsize=None)
 def parse_hours(text: str):
-    """The parsed expression (an `opening_hours.OpeningHours`); raises HoursError."""
+    """The parsed expression (an `opening_hours.OpeningHours`), in its normal form when the
+    parser has one ("Mo-Su 00:00-24:00" is "24/7"); raises HoursError."""
     from opening_hours import OpeningHours
 
     try:
-        return OpeningHours(text, country="FR")
+        parsed = OpeningHours(text, country="FR")
     except Exception as exc:  # opening_hours.ParserError and friends
         raise HoursError(_parser_message(exc)) from None
+    try:
+        return OpeningHours(str(parsed.normalize()), country="FR")
+    except Exception:  # noqa: BLE001 — no normal form: the expression as written
+        return parsed
+
+
+def next_change(oh, local: datetime) -> Optional[datetime]:
+    """The next moment the state changes, within NEXT_CHANGE_HORIZON (None beyond)."""
+    horizon = local + NEXT_CHANGE_HORIZON
+    try:
+        _start, end, _state, _comment = next(oh.intervals(local, horizon))
+    except (StopIteration, ValueError, OverflowError):
+        return None
+    return None if end is None or end >= horizon else end
 
 
 def hours_error(text: str) -> Optional[str]:
@@ -148,7 +168,7 @@ def _status_at(text: str, local: datetime) -> HoursStatus:
     except HoursError:
         return UNKNOWN
     state, _comment = oh.state(local)
-    change = oh.next_change(local)
+    change = next_change(oh, local)
     if change is not None:
         change = change.replace(tzinfo=None)
     aware_change = change.replace(tzinfo=PARIS) if change is not None else None
