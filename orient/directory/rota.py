@@ -65,6 +65,10 @@ def parse_moment_paris(raw: object) -> datetime:
         if not re.match(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", text):
             raise ValueError(f"expected a date and time like 2026-01-03T19:30, not {raw!r}")
         value = datetime.fromisoformat(text.replace(" ", "T", 1))
+    from orient.periods import MAX_YEAR, MIN_YEAR
+
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"year {value.year} is outside {MIN_YEAR}-{MAX_YEAR}: a typo? (got {raw!r})")
     if value.tzinfo is None:
         value = value.replace(tzinfo=PARIS)
     return value.astimezone(timezone.utc)
