@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -35,12 +34,6 @@ def no_traceback(result: subprocess.CompletedProcess) -> bool:
     return "Traceback" not in result.stderr and "Traceback" not in result.stdout
 
 
-@pytest.fixture
-def data(tmp_path):
-    rules, directory = tmp_path / "rules", tmp_path / "directory"
-    shutil.copytree(paths.rules_dir(), rules)
-    shutil.copytree(paths.directory_dir(), directory)
-    return rules, directory
 
 
 # --- 6. the load cache never runs what another user planted --------------------------------
@@ -121,8 +114,8 @@ def test_temporary_cache_files_left_by_a_killed_process_are_pruned(tmp_path):
 
 
 @pytest.mark.parametrize("day", ["0001-01-01T00:00", "9999-12-31T23:00"])
-def test_rota_dates_far_out_of_range_are_a_located_problem(data, day):
-    rules, directory = data
+def test_rota_dates_far_out_of_range_are_a_located_problem(data_copy, day):
+    rules, directory = data_copy
     rota = directory / "rota"
     rota.mkdir(exist_ok=True)
     (directory / "zz-pharmacie.yaml").write_text("""services:
@@ -154,8 +147,8 @@ def test_stats_until_the_year_9999_is_bad_input_not_a_traceback():
     assert "--until : l'année 9999 est hors de la plage acceptée" in result.stderr
 
 
-def test_a_raw_control_character_in_a_rules_file_is_a_located_problem(data):
-    rules, directory = data
+def test_a_raw_control_character_in_a_rules_file_is_a_located_problem(data_copy):
+    rules, directory = data_copy
     text = (rules / "gp.yaml").read_text(encoding="utf-8")
     line = 3
     lines = text.split("\n")
@@ -306,8 +299,8 @@ def test_the_home_departement_is_validated(dept):
     assert json.loads(emergency.stdout)["recommendations"][0]["kind"] == "emergency_15"
 
 
-def test_dangling_links_pipes_and_yml_files_in_a_data_folder_are_reported(data):
-    rules, directory = data
+def test_dangling_links_pipes_and_yml_files_in_a_data_folder_are_reported(data_copy):
+    rules, directory = data_copy
     (directory / "broken.yaml").symlink_to(directory / "nowhere.yaml")
     os.mkfifo(directory / "pipe.yaml")
     (rules / "extra.yml").write_text("rules: []\n", encoding="utf-8")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -18,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from orient import paths
 
 TUESDAY_10H = "2026-03-10T10:00"
 JOURNAL_ON = {"ORIENT_JOURNAL": ""}  # the --journal PATH decides
@@ -31,12 +29,6 @@ def run_orient(*args: str, env_extra: dict | None = None, timeout: float = 60) -
                           timeout=timeout)
 
 
-@pytest.fixture
-def data(tmp_path):
-    rules, directory = tmp_path / "rules", tmp_path / "directory"
-    shutil.copytree(paths.rules_dir(), rules)
-    shutil.copytree(paths.directory_dir(), directory)
-    return rules, directory
 
 
 def edit(path: Path, old: str, new: str) -> int:
@@ -55,8 +47,8 @@ def ask_stroke(rules: Path, directory: Path, *more: str) -> subprocess.Completed
 # --- 1. fixed emergency entries ------------------------------------------------------------
 
 
-def test_a_samu_phone_changed_to_a_local_number_is_refused_by_check_and_by_ask(data):
-    rules, directory = data
+def test_a_samu_phone_changed_to_a_local_number_is_refused_by_check_and_by_ask(data_copy):
+    rules, directory = data_copy
     edit(directory / "numbers.yaml", 'phones: ["15"]', 'phones: ["05 61 00 00 00"]')
     expected = (f"{directory / 'numbers.yaml'}:5: fixed number 'samu-15' must have exactly the phone 15 "
                 "(../shared/docs/facts.md, Numbers); found: +33561000000")
@@ -67,8 +59,8 @@ def test_a_samu_phone_changed_to_a_local_number_is_refused_by_check_and_by_ask(d
     assert "05 61 00 00 00" not in ask.stdout
 
 
-def test_numbers_yaml_renamed_yml_is_reported_and_the_missing_15_refuses_the_data(data):
-    rules, directory = data
+def test_numbers_yaml_renamed_yml_is_reported_and_the_missing_15_refuses_the_data(data_copy):
+    rules, directory = data_copy
     (directory / "numbers.yaml").rename(directory / "numbers.yml")
     check = run_orient("check", "--rules", str(rules), "--directory", str(directory))
     assert check.returncode == 1
@@ -83,8 +75,8 @@ def test_numbers_yaml_renamed_yml_is_reported_and_the_missing_15_refuses_the_dat
 
 
 @pytest.mark.parametrize("entry, hours", [("samu-15", "Mo-Fr 08:00-20:00"), ("antipoison-toulouse", "Mo-Fr 09:00-17:00")])
-def test_a_fixed_line_open_24_7_in_the_facts_must_be_open_24_7_in_the_directory(data, entry, hours):
-    rules, directory = data
+def test_a_fixed_line_open_24_7_in_the_facts_must_be_open_24_7_in_the_directory(data_copy, entry, hours):
+    rules, directory = data_copy
     numbers = directory / "numbers.yaml"
     text = numbers.read_text(encoding="utf-8")
     start = text.index(f"id: {entry}")
@@ -100,8 +92,8 @@ def test_a_fixed_line_open_24_7_in_the_facts_must_be_open_24_7_in_the_directory(
 # --- 2. one validation -----------------------------------------------------------------------
 
 
-def test_rules_that_check_refuses_are_refused_by_ask_with_the_same_problems(data):
-    rules, directory = data
+def test_rules_that_check_refuses_are_refused_by_ask_with_the_same_problems(data_copy):
+    rules, directory = data_copy
     edit(rules / "emergency.yaml", "priority: 1000", "priority: 10")
     check = run_orient("check", "--rules", str(rules), "--directory", str(directory))
     assert check.returncode == 1
@@ -113,10 +105,10 @@ def test_rules_that_check_refuses_are_refused_by_ask_with_the_same_problems(data
     assert ask.stderr.splitlines() == problems
 
 
-def test_the_red_flag_guarantee_is_checked_even_when_every_example_passes(data):
+def test_the_red_flag_guarantee_is_checked_even_when_every_example_passes(data_copy):
     """An exclusive rule for one sign and one need, with a passing example, that puts a pharmacy
     first: the examples say nothing wrong, the guarantee check does; ask refuses it too."""
-    rules, directory = data
+    rules, directory = data_copy
     (rules / "zz_override.yaml").write_text("""rules:
   - id: zz.override
     title: Une règle qui passe devant le 15
@@ -146,9 +138,9 @@ def test_the_red_flag_guarantee_is_checked_even_when_every_example_passes(data):
     assert ask.returncode == 1 and broken[0] in ask.stderr.splitlines()
 
 
-def test_the_ui_loader_refuses_what_check_refuses(data):
+def test_the_ui_loader_refuses_what_check_refuses(data_copy):
     """The counter UI and every command load through Knowledge.load: same refusal."""
-    rules, directory = data
+    rules, directory = data_copy
     edit(rules / "emergency.yaml", "priority: 1000", "priority: 10")
     code = ("from orient.orientation import Knowledge\nfrom orient.problems import DataError\n"
             f"try:\n    Knowledge.load({str(rules)!r}, {str(directory)!r})\nexcept DataError as e:\n"
@@ -190,8 +182,8 @@ def test_a_typo_in_another_fact_never_hides_the_emergency_answer():
 # --- 5. escape sequences ---------------------------------------------------------------------
 
 
-def test_an_escape_sequence_in_a_service_name_is_refused_and_never_printed(data):
-    rules, directory = data
+def test_an_escape_sequence_in_a_service_name_is_refused_and_never_printed(data_copy):
+    rules, directory = data_copy
     line = edit(directory / "numbers.yaml", "name: SAMU – Centre 15", 'name: "\\e]0;pwned\\a\\e[2JSAMU – Centre 15"')
     for command in (("check",), ("ask", "--at", TUESDAY_10H, "--fact", "red_flag=stroke", "--no-journal")):
         result = run_orient(*command, "--rules", str(rules), "--directory", str(directory))
