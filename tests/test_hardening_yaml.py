@@ -122,8 +122,8 @@ def test_the_rules_reader_is_the_directory_reader():
 def test_line_numbers_are_kept():
     data, problems = load_yaml_text("a:\n  - x\n  - {b: 1,\n     c: 2}\nd: 3\n", "x.yaml")
     assert problems == []
-    assert isinstance(data_copy, LineMap) and isinstance(data_copy["a"], LineList)
-    assert (data_copy.key_line("a"), data.key_line("d"), data["a"].lines) == (1, 5, [2, 3])
+    assert isinstance(data, LineMap) and isinstance(data["a"], LineList)
+    assert (data.key_line("a"), data.key_line("d"), data["a"].lines) == (1, 5, [2, 3])
     assert data["a"][1].key_line("c") == 4
 
 
@@ -156,7 +156,7 @@ def test_fuzz_any_document_gives_a_clean_load_or_a_located_problem(parts, joiner
         assert problem.line is None or 1 <= problem.line <= text.count("\n") + 2
         assert re.match(r"^fuzz\.yaml:\d+: ", str(problem))
     if data is not None and not problems:
-        _assert_plain(data_copy, 0)
+        _assert_plain(data, 0)
 
 
 def _assert_plain(value, depth):
