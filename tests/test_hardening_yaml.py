@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -172,3 +173,33 @@ def _assert_plain(value, depth):
         assert value is None or isinstance(value, (str, int, float, bool))
         if isinstance(value, str):
             assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", value)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(ATOMS, st.text(max_size=30)), max_size=8))
+def test_fuzz_the_rules_and_directory_loaders_report_problems_never_a_traceback(tmp_path, parts):
+    """The same documents, as a rules file and as a directory file, through the loaders."""
+    from datetime import date
+
+    from orient.directory.loading import read_directory
+    from orient.engine.loader import parse_rules
+
+    text = "\n".join(parts)
+    folder = tmp_path / "fuzz"
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "rules").mkdir(parents=True)
+    (folder / "directory").mkdir()
+    for sub, head in (("rules", "rules:\n  - "), ("directory", "services:\n  - ")):
+        (folder / sub / "f.yaml").write_text(head + text, encoding="utf-8", errors="surrogatepass")
+    started = time.monotonic()
+    _, rule_problems = parse_rules(folder / "rules")
+    read = read_directory(folder / "directory", _NoCommunes(), date(2026, 11, 23))
+    assert time.monotonic() - started < 5.0
+    for problem in rule_problems + read.problems:
+        assert re.match(r"^.+\.yaml:\d+: ", str(problem)), str(problem)
+
+
+class _NoCommunes:
+    def get(self, code):
+        return None
