@@ -254,11 +254,13 @@ def test_the_answer_is_printed_before_the_journal_is_written(tmp_path):
     locker = sqlite3.connect(journal, isolation_level=None)
     locker.execute("BEGIN EXCLUSIVE")
     env = dict(os.environ, ORIENT_JOURNAL="", ORIENT_CACHE="off", PYTHONUNBUFFERED="1")
+    started = time.monotonic()
     process = subprocess.Popen([sys.executable, "-m", "orient", "ask", "--at", TUESDAY_10H, "--fact",
                                 "red_flag=stroke", "--journal", str(journal)], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, env=env)
     try:
         first_line = process.stdout.readline()
+        first_line_after = time.monotonic() - started
         still_running = process.poll() is None
     finally:
         process.wait(timeout=30)
@@ -268,6 +270,7 @@ def test_the_answer_is_printed_before_the_journal_is_written(tmp_path):
         locker.execute("ROLLBACK")
         locker.close()
     assert first_line.startswith("Orientation")
+    assert first_line_after < 5.0  # it came after a 10 s wait for the lock
     assert still_running  # the journal write still waits for the lock: the answer did not
     assert re.search(r"\b15\b", out)
 
