@@ -61,7 +61,7 @@ def run_import(args: argparse.Namespace) -> int:
     from orient.directory.importers.rota_table import read_rota_table, to_yaml
     from orient.directory.loading import read_directory
     from orient.directory.rota import cross_check_sectors, parse_rota_file
-    from orient.directory.yamlload import load_yaml_text
+    from orient.yamlread import load_yaml_text
 
     folder = _folder(args)
     if folder is None:

@@ -118,7 +118,7 @@ def entry_of(row: dict[str, str], gazetteer: Any) -> tuple[dict[str, Any], list[
 
 def line_map(entry: dict[str, Any], line: int) -> Any:
     """The entry as the YAML reader's LineMap, every field at the row's line."""
-    from orient.directory.yamlload import LineList, LineMap
+    from orient.yamlread import LineList, LineMap
 
     def wrap(value: Any) -> Any:
         if isinstance(value, dict):
@@ -172,7 +172,7 @@ def import_csv(path: Path, gazetteer: Any, today: Optional[date] = None,
 def ids_in_folder(folder: Path, leave_out: Path) -> dict[str, str]:
     """The ids of the other directory files of the output's folder: an import must not clash with them."""
     from orient.directory.loading import service_files
-    from orient.directory.yamlload import load_yaml
+    from orient.yamlread import load_yaml
 
     found: dict[str, str] = {}
     for other in service_files(folder):
