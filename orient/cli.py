@@ -15,12 +15,15 @@ COMMANDS = ("ask", "check", "communes", "import_data", "bench", "stats", "rota",
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    from orient.commands.parser import FrenchArgumentParser
+
+    # Subparsers inherit the class: every register() gets French messages and help.
+    parser = FrenchArgumentParser(
         prog="orient",
         description="Orienter un patient vers le bon service de soins (Gers). Sans argument : l'interface de comptoir.",
     )
     parser.add_argument("--home-dept", default=None, help="département de référence pour les homonymes (défaut 32)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMANDE", title="commandes")
     for name in COMMANDS:
         try:
             module = importlib.import_module(f"orient.commands.{name}")

@@ -105,7 +105,7 @@ def test_orient_ask_with_any_moment_or_fact_text_answers_or_refuses_with_exit_2(
     code, out, err = run_main("ask", "--no-journal", f"{option}={text}")
     assert code in (0, 2)
     if code == 2:
-        assert err.startswith(("orient ask: ", "usage: "))
+        assert err.startswith(("orient ask: ", "utilisation : "))
     assert echoes_no_control(err) and echoes_no_control(out)
     assert len(err) < 2_000
 

@@ -31,20 +31,21 @@ def register(subparsers) -> None:
         "corrections", help="signalements des comptoirs : lister, voir, accepter (dans l'annuaire), rejeter",
         description="Les signalements faits au comptoir (« Signaler »), vérifiés par un coordinateur.",
     )
+    id_help = "numéro du signalement (voir orient corrections list)"
     store_help = "base des signalements (défaut : $ORIENT_CORRECTIONS, sinon $XDG_DATA_HOME/orient/corrections.sqlite3)"
     p.add_argument("--corrections", metavar="PATH", help=store_help)
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     ls = actions.add_parser("list", help="les signalements en attente (--all : tous)")
     ls.add_argument("--all", action="store_true", help="aussi ceux déjà acceptés ou rejetés")
     show = actions.add_parser("show", help="un signalement et l'entrée de l'annuaire qu'il vise")
-    show.add_argument("id", type=int, metavar="ID")
+    show.add_argument("id", type=int, metavar="ID", help=id_help)
     show.add_argument("--directory", help="dossier d'annuaire (défaut : l'annuaire embarqué)")
     accept = actions.add_parser(
         "accept", help="accepter : écrire la correction dans le fichier YAML de l'annuaire",
         description="Écrit les champs donnés par --set dans l'entrée visée (diff affiché), ajoute la source "
                     "« signalé au comptoir … vérifié par … » et met verified à la date de vérification.",
     )
-    accept.add_argument("id", type=int, metavar="ID")
+    accept.add_argument("id", type=int, metavar="ID", help=id_help)
     accept.add_argument("--by", required=True, help="qui a vérifié (ex. « CPTS Gascogne-Armagnac, M. Dupont »)")
     accept.add_argument("--set", action="append", default=[], metavar="CHAMP=VALEUR",
                         help=f"champ à corriger, répétable : {', '.join(SETTABLE)} ; null = inconnu ; "
@@ -53,7 +54,7 @@ def register(subparsers) -> None:
     accept.add_argument("--directory", help="dossier d'annuaire à modifier (défaut : l'annuaire embarqué)")
     accept.add_argument("--dry-run", action="store_true", help="montrer le diff sans rien écrire")
     reject = actions.add_parser("reject", help="rejeter, en gardant la raison")
-    reject.add_argument("id", type=int, metavar="ID")
+    reject.add_argument("id", type=int, metavar="ID", help=id_help)
     reject.add_argument("--by", required=True, help="qui a vérifié")
     reject.add_argument("--reason", required=True, help="pourquoi (ex. « horaires confirmés par téléphone »)")
     add = actions.add_parser("add", help="enregistrer un signalement (ce que fait la touche Signaler du comptoir)")

@@ -1,0 +1,156 @@
+"""Every command speaks French: help, usage and argparse's errors, exit codes unchanged.
+
+The command paths, required options and choices come from the parser itself, so a
+command added later (db, serve…) is checked without touching this file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+
+import pytest
+
+from orient.cli import build_parser
+from orient.commands.parser import FrenchArgumentParser, command_paths
+
+ENGLISH = ("error:", "usage:", "the following arguments", "invalid choice", "unrecognized arguments",
+           "expected one argument", "show this help", "positional arguments", "invalid int value",
+           "optional arguments", "choose from")
+
+PARSER = build_parser()
+PATHS = [()] + command_paths(PARSER)
+
+
+def parser_at(path: tuple[str, ...]) -> argparse.ArgumentParser:
+    parser = PARSER
+    for name in path:
+        parser = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[name]
+    return parser
+
+
+def has_subcommands(parser: argparse.ArgumentParser) -> bool:
+    return any(isinstance(a, argparse._SubParsersAction) for a in parser._actions)
+
+
+def orient(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}  # French whatever the machine's locale
+    return subprocess.run([sys.executable, "-m", "orient", *args], capture_output=True, text=True, env=env,
+                          timeout=120)
+
+
+def assert_no_english(text: str) -> None:
+    for phrase in ENGLISH:
+        assert phrase not in text, f"argparse English {phrase!r} in:\n{text}"
+
+
+def test_the_parser_lists_the_commands_of_the_contract():
+    names = {path[0] for path in PATHS if len(path) == 1}
+    assert {"ask", "check", "communes", "import", "bench", "stats", "rota", "export", "report",
+            "corrections"} <= names
+    assert {("import", "csv"), ("rota", "show"), ("corrections", "accept")} <= set(PATHS)
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: " ".join(p) or "orient")
+def test_help_is_french_and_exits_0(path):
+    done = orient(*path, "--help")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"utilisation : orient {' '.join(path)}".rstrip())
+    assert "options:" in done.stdout and "afficher cette aide et sortir" in done.stdout
+    assert_no_english(done.stdout + done.stderr)
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: " ".join(p) or "orient")
+def test_every_command_and_option_has_a_help_text(path):
+    parser = parser_at(path)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                assert choice.help, f"orient {' '.join(path)} {choice.dest}: no one-line help"
+        elif action.help != argparse.SUPPRESS:
+            assert action.help, f"orient {' '.join(path)} {action.option_strings or action.dest}: no help"
+
+
+def test_the_top_level_help_says_what_each_command_does():
+    done = orient("--help")
+    listed = " ".join(done.stdout.split())  # help lines are wrapped
+    subparsers = next(a for a in PARSER._actions if isinstance(a, argparse._SubParsersAction))
+    for choice in subparsers._choices_actions:
+        assert f"{choice.dest} {' '.join(choice.help.split())}" in listed
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: " ".join(p) or "orient")
+def test_an_unknown_option_exits_2_in_french(path):
+    done = orient(*path, "--pas-une-option")
+    assert done.returncode == 2
+    assert "orient" in done.stderr and ": erreur : " in done.stderr
+    assert done.stderr.startswith("utilisation : ")
+    if not has_subcommands(parser_at(path)) and not any(a.required for a in parser_at(path)._actions):
+        assert "arguments non reconnus : --pas-une-option" in done.stderr
+    assert_no_english(done.stdout + done.stderr)
+    assert "Traceback" not in done.stderr
+
+
+REQUIRED = [(path, action) for path in PATHS for action in parser_at(path)._actions
+            if action.required and not isinstance(action, argparse._SubParsersAction)]
+
+
+@pytest.mark.parametrize("path,action", REQUIRED,
+                         ids=lambda x: " ".join(x) if isinstance(x, tuple) else (x.option_strings or [x.dest])[0])
+def test_a_missing_required_argument_exits_2_naming_it(path, action):
+    done = orient(*path)
+    assert done.returncode == 2
+    missing = "/".join(action.option_strings) or action.metavar or action.dest
+    assert "arguments obligatoires manquants : " in done.stderr and missing in done.stderr
+    assert_no_english(done.stderr)
+
+
+CHOICES = [(path, action) for path in PATHS for action in parser_at(path)._actions
+           if action.choices and action.option_strings]
+
+
+@pytest.mark.parametrize("path,action", CHOICES,
+                         ids=lambda x: " ".join(x) if isinstance(x, tuple) else x.option_strings[0])
+def test_an_invalid_choice_exits_2_naming_the_option_and_the_valid_choices(path, action):
+    option = action.option_strings[-1]
+    done = orient(*path, option, "xyz-invalide")
+    assert done.returncode == 2
+    assert f"argument {'/'.join(action.option_strings)} : choix invalide : 'xyz-invalide'" in done.stderr
+    for choice in action.choices:
+        assert str(choice) in done.stderr.split("choix possibles : ", 1)[1]
+    assert_no_english(done.stderr)
+
+
+@pytest.mark.parametrize("path", [p for p in PATHS if has_subcommands(parser_at(p))],
+                         ids=lambda p: " ".join(p) or "orient")
+def test_an_unknown_subcommand_exits_2_listing_the_valid_ones(path):
+    done = orient(*path, "pas-une-commande")
+    assert done.returncode == 2
+    assert "choix invalide : 'pas-une-commande'" in done.stderr
+    subparsers = next(a for a in parser_at(path)._actions if isinstance(a, argparse._SubParsersAction))
+    for name in subparsers.choices:
+        assert f"'{name}'" in done.stderr
+    assert_no_english(done.stderr)
+
+
+def test_a_number_argument_that_is_not_a_number_says_so_in_french():
+    done = orient("corrections", "show", "abc")
+    assert done.returncode == 2
+    assert "argument ID : valeur invalide : 'abc' (attendu : un nombre entier)" in done.stderr
+    assert_no_english(done.stderr)
+
+
+def test_an_option_without_its_value_says_a_value_is_expected():
+    done = orient("ask", "--commune")
+    assert done.returncode == 2
+    assert "argument --commune : une valeur attendue" in done.stderr
+
+
+def test_other_parsers_in_the_same_process_keep_english():
+    FrenchArgumentParser(prog="orient-test").format_help()  # installs the French lookups
+    plain = argparse.ArgumentParser(prog="other")
+    assert plain.format_help().startswith("usage: other")
+    assert "show this help message and exit" in plain.format_help()
+    assert FrenchArgumentParser(prog="x").format_usage().startswith("utilisation : x")
