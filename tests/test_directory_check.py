@@ -75,7 +75,7 @@ def test_a_stale_entry_is_only_a_warning_and_the_folder_still_loads(gazetteer, t
 
 def test_a_missing_folder_is_one_problem(gazetteer, tmp_path):
     problems = check_directory(tmp_path / "absent", gazetteer)
-    assert [p.message for p in problems] == ["directory folder not found"]
+    assert [p.message for p in problems] == ["dossier d'annuaire introuvable"]
 
 
 def test_orient_check_prints_the_problems_and_fails(tmp_path, capsys):
@@ -85,5 +85,5 @@ def test_orient_check_prints_the_problems_and_fails(tmp_path, capsys):
     out = capsys.readouterr()
     assert code == 1
     printed = out.out + out.err
-    assert f"{tmp_path}/unknown_kind.yaml:5: unknown kind 'hospital'" in printed
+    assert f"{tmp_path}/unknown_kind.yaml:5: kind « hospital » inconnu" in printed
     assert f"{tmp_path}/bad_phone.yaml:8: phones[1]: '05 62 61 32' is not a valid phone number" in printed

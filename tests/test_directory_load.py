@@ -164,7 +164,7 @@ def test_a_folder_with_one_bad_file_is_refused_entirely(gazetteer, tmp_path):
     with pytest.raises(DataError) as caught:
         Directory.load(tmp_path, gazetteer)
     assert [str(p) for p in caught.value.problems] == [
-        f"{tmp_path}/zz_bad.yaml:5: unknown kind 'hospital'; valid kinds: " + ", ".join(
+        f"{tmp_path}/zz_bad.yaml:5: kind « hospital » inconnu ; kinds valides : " + ", ".join(
             ["emergency_15", "emergency_112", "sms_114", "suicide_3114", "pdsa_3966", "duty_doctor_116117", "sas",
              "gp", "centre_sante", "msp", "urgences", "pharmacie", "pharmacie_garde", "antipoison",
              "dentiste_garde", "cmp", "cpam", "teleconsultation", "hopital", "planning_familial", "sos_medecins",

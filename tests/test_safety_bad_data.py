@@ -116,7 +116,7 @@ def test_a_point_in_the_sea_without_its_commune_would_be_caught_through_the_comm
     # The same Atlantic point is refused as soon as the entry names its commune (see the
     # strict xfail in test_safety_hazards.py for an entry without one).
     folder = alone(BAD / "directory" / "sea_atlantic.yaml", tmp_path / "directory")
-    assert any("350.7 km from Auch" in p.message for p in check_directory(folder, gazetteer, today=TODAY))
+    assert any("350.7 km de Auch" in p.message for p in check_directory(folder, gazetteer, today=TODAY))
 
 
 # --- nothing half-applied ---------------------------------------------------------------------

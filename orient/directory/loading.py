@@ -107,7 +107,7 @@ def read_directory(folder: Path, gazetteer: GazetteerLike, today: Optional[date]
     folder = Path(folder)
     result = ReadResult()
     if not folder.is_dir():
-        result.problems.append(Problem(str(folder), None, "directory folder not found"))
+        result.problems.append(Problem(str(folder), None, "dossier d'annuaire introuvable"))
         return result
     reader = EntryReader(gazetteer, today or date.today())
     reader.problems.extend(skipped_file_problems(folder))
@@ -117,7 +117,7 @@ def read_directory(folder: Path, gazetteer: GazetteerLike, today: Optional[date]
         for service in reader.read_services_file(path, result):
             where = f"{service.path}:{service.line}"
             if service.id in seen_ids:
-                reader.error(service.path, service.line, f"duplicate id '{service.id}' (first defined at {seen_ids[service.id]})")
+                reader.error(service.path, service.line, f"id « {service.id} » en double (déjà défini en {seen_ids[service.id]})")
                 continue
             seen_ids[service.id] = where
             result.services.append(service)
@@ -159,7 +159,7 @@ class EntryReader:
         if data is None:
             return []
         if not isinstance(data, LineMap):
-            self.error(shown, getattr(data, "line", 1), "expected a mapping with a 'services' list at the top of the file")
+            self.error(shown, getattr(data, "line", 1), "le fichier doit être une table avec une liste « services » au premier niveau")
             return []
         for key in data:
             if key == "area":
@@ -167,12 +167,12 @@ class EntryReader:
                 if result is not None and area:
                     result.area = tuple(dict.fromkeys(result.area + area))
             elif key != "services":
-                self.error(shown, data.key_line(key), f"unknown top-level key '{key}'; expected 'services' or 'area'")
+                self.error(shown, data.key_line(key), f"clé de premier niveau « {key} » inconnue ; attendu : « services » ou « area »")
         entries = data.get("services")
         if entries is None:
             return []
         if not isinstance(entries, LineList):
-            self.error(shown, data.key_line("services"), "'services' must be a list of entries")
+            self.error(shown, data.key_line("services"), "« services » doit être une liste d'entrées")
             return []
         services = []
         for entry, line in zip(entries, entries.lines):
@@ -185,31 +185,31 @@ class EntryReader:
         from orient.yamlread import LineMap
 
         if not isinstance(entry, LineMap):
-            self.error(path, line, "a service entry must be a mapping (id, name, kind, ...)")
+            self.error(path, line, "une entrée de service doit être une table (id, name, kind…)")
             return None
         before = len(self.problems)
         for key in entry:
             if key not in FIELDS:
-                self.error(path, entry.key_line(key), f"unknown field '{key}'; known fields: {', '.join(FIELDS)}")
+                self.error(path, entry.key_line(key), f"champ « {key} » inconnu ; champs connus : {', '.join(FIELDS)}")
         for key in REQUIRED:
             if entry.get(key) is None:
-                self.error(path, entry.line, f"missing required field '{key}'")
+                self.error(path, entry.line, f"champ obligatoire « {key} » absent")
 
         def at(key: str) -> int:
             return entry.key_line(key)
 
         sid = self._text(entry, "id", path)
         if sid is not None and not ID_PATTERN.match(sid):
-            self.error(path, at("id"), f"id '{sid}' must be lower-case letters, digits and hyphens")
+            self.error(path, at("id"), f"id « {sid} » : seulement des minuscules sans accent, des chiffres et des tirets")
         name = self._text(entry, "name", path)
         kind = self._text(entry, "kind", path)
         if kind is not None and kind not in KINDS:
-            self.error(path, at("kind"), f"unknown kind '{kind}'; valid kinds: {', '.join(KINDS)}")
+            self.error(path, at("kind"), f"kind « {kind} » inconnu ; kinds valides : {', '.join(KINDS)}")
         address = self._text(entry, "address", path)
         note = self._text(entry, "note", path)
         url = self._text(entry, "url", path)
         if url is not None and not url.startswith(("https://", "http://")):
-            self.error(path, at("url"), f"url '{url}' must start with https:// or http://")
+            self.error(path, at("url"), f"url « {url} » : doit commencer par https:// ou http://")
 
         commune_code, commune = self._commune(entry, path)
         lat, lon, precision = self._location(entry, path, commune_code, commune)
@@ -218,7 +218,7 @@ class EntryReader:
         walk_in_hours = self._hours(entry, "walk_in_hours", path)
         capabilities = self._capabilities(entry, path)
         if "24_7" in capabilities and opening_hours is not None and opening_hours.strip() != "24/7":
-            self.error(path, at("capabilities"), f"capability '24_7' contradicts opening_hours '{opening_hours}'")
+            self.error(path, at("capabilities"), f"la capacité « 24_7 » contredit opening_hours « {opening_hours} »")
         sources = self._sources(entry, path)
         verified = self._verified(entry, path)
         source_date = self._date(entry, "source_date", path)
@@ -243,11 +243,11 @@ class EntryReader:
         if value is None:
             return None
         if not isinstance(value, str):
-            self.error(path, entry.key_line(key), f"{key} must be text, not {value!r}")
+            self.error(path, entry.key_line(key), f"{key} doit être un texte, pas {value!r}")
             return None
         value = value.strip()
         if not value:
-            self.error(path, entry.key_line(key), f"{key} is empty; write null when unknown")
+            self.error(path, entry.key_line(key), f"{key} est vide ; écrire null si la valeur est inconnue")
             return None
         return value
 
@@ -261,7 +261,7 @@ class EntryReader:
             return list(zip(value, value.lines))
         if isinstance(value, (str, int)) and not isinstance(value, bool):
             return [(value, entry.key_line(key))]
-        self.error(path, entry.key_line(key), f"{key} must be a list")
+        self.error(path, entry.key_line(key), f"{key} doit être une liste")
         return []
 
     def _commune(self, entry: LineMap, path: str) -> tuple[Optional[str], Optional[CommuneLike]]:
@@ -272,12 +272,12 @@ class EntryReader:
         if isinstance(raw, int) and not isinstance(raw, bool):
             raw = f"{raw:05d}"
         if not isinstance(raw, str) or not INSEE_PATTERN.match(raw.strip()):
-            self.error(path, line, f"commune must be an INSEE code such as \"32132\", not {raw!r}")
+            self.error(path, line, f"commune doit être un code INSEE comme \"32132\", pas {raw!r}")
             return None, None
         code = raw.strip()
         commune = self.gazetteer.get(code)
         if commune is None:
-            self.error(path, line, f"commune {code} is not a known INSEE code")
+            self.error(path, line, f"commune {code} : code INSEE inconnu")
             return code, None
         return code, commune
 
@@ -292,21 +292,21 @@ class EntryReader:
                 return commune.lat, commune.lon, "commune"
             return None, None, None
         if not isinstance(raw, LineMap):
-            self.error(path, line, "location must be a mapping {lat, lon, precision}")
+            self.error(path, line, "location doit être une table {lat, lon, precision}")
             return None, None, None
         for key in raw:
             if key not in LOCATION_FIELDS:
-                self.error(path, raw.key_line(key), f"unknown field 'location.{key}'; known: lat, lon, precision")
+                self.error(path, raw.key_line(key), f"champ « location.{key} » inconnu ; champs connus : lat, lon, precision")
         precision = raw.get("precision")
         if precision not in PRECISIONS:
             self.error(path, raw.key_line("precision"),
-                       f"location.precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
+                       f"location.precision doit valoir {' ou '.join(PRECISIONS)}, pas {precision!r}")
             return None, None, None
         lat, lon = raw.get("lat"), raw.get("lon")
         if lat is None and lon is None and precision == "commune":
             if commune is None:
                 if code is None:
-                    self.error(path, line, "location with precision commune needs a commune or lat/lon")
+                    self.error(path, line, "location de précision commune : il faut une commune ou lat/lon")
                 return None, None, None
             return commune.lat, commune.lon, "commune"
         problem = valid_lat_lon(lat, lon)
@@ -316,7 +316,7 @@ class EntryReader:
         lat, lon = float(lat), float(lon)
         if not in_france(lat, lon):
             self.error(path, raw.key_line("lat"),
-                       f"location ({lat}, {lon}) is outside France (metropolitan and overseas départements)")
+                       f"location ({lat}, {lon}) hors de France (métropole et départements d'outre-mer)")
             return None, None, None
         if commune is not None:
             distance = haversine_km(lat, lon, commune.lat, commune.lon)
@@ -326,8 +326,8 @@ class EntryReader:
                 return None, None, None
         elif not self._near_a_commune(lat, lon):
             self.error(path, raw.key_line("lat"),
-                       f"location ({lat}, {lon}) is more than {SEA_LIMIT_KM:g} km from every French commune "
-                       "(at sea?); give the entry its commune or correct the point")
+                       f"location ({lat}, {lon}) à plus de {SEA_LIMIT_KM:g} km de toute commune française "
+                       "(en mer ?) ; donner sa commune à l'entrée ou corriger le point")
             return None, None, None
         return lat, lon, precision
 
@@ -339,12 +339,12 @@ class EntryReader:
         return haversine_km(lat, lon, nearest.lat, nearest.lon) <= SEA_LIMIT_KM
 
     def _far_message(self, lat: float, lon: float, commune: CommuneLike, distance: float, limit: float) -> str:
-        message = (f"location ({lat}, {lon}) is {distance:.1f} km from {commune.name} ({commune.code}), "
-                   f"more than {limit:g} km")
+        message = (f"location ({lat}, {lon}) à {distance:.1f} km de {commune.name} ({commune.code}), "
+                   f"plus de {limit:g} km")
         nearest = self._nearest_commune(lat, lon)
         if nearest is not None and nearest.code != commune.code:
-            where = "" if nearest.dept == commune.dept else f", outside département {commune.dept}"
-            message += f"; nearest commune: {nearest.name} ({nearest.code}, département {nearest.dept}){where}"
+            where = "" if nearest.dept == commune.dept else f", hors du département {commune.dept}"
+            message += f" ; commune la plus proche : {nearest.name} ({nearest.code}, département {nearest.dept}){where}"
         return message
 
     def _nearest_commune(self, lat: float, lon: float) -> Optional[CommuneLike]:
@@ -374,7 +374,7 @@ class EntryReader:
             return None
         message = hours_error(text)
         if message is not None:
-            self.error(path, entry.key_line(key), f"{key} '{text}' does not parse: {message}")
+            self.error(path, entry.key_line(key), f"{key} « {text} » illisible : {message}")
             return None
         return text
 
@@ -384,7 +384,7 @@ class EntryReader:
             if not isinstance(raw, str):
                 raw = str(raw)
             if raw not in CAPABILITIES:
-                self.error(path, line, f"unknown capability '{raw}'; valid capabilities: {', '.join(CAPABILITIES)}")
+                self.error(path, line, f"capacité « {raw} » inconnue ; capacités valides : {', '.join(CAPABILITIES)}")
             else:
                 found.add(raw)
         return frozenset(found)
@@ -394,11 +394,11 @@ class EntryReader:
         items = self._list(entry, "sources", path)
         for i, (raw, line) in enumerate(items):
             if not isinstance(raw, str) or not raw.strip():
-                self.error(path, line, f"sources[{i}] must be a non-empty text")
+                self.error(path, line, f"sources[{i}] doit être un texte non vide")
             else:
                 sources.append(raw.strip())
         if "sources" in entry and entry["sources"] is not None and not items:
-            self.error(path, entry.key_line("sources"), "an entry needs at least one source")
+            self.error(path, entry.key_line("sources"), "une entrée doit avoir au moins une source")
         return tuple(sources)
 
     def _area(self, data: LineMap, path: str) -> tuple[str, ...]:
@@ -408,7 +408,7 @@ class EntryReader:
         depts = raw.get("departements") if hasattr(raw, "get") else None
         if not isinstance(depts, list) or not depts or not all(
                 isinstance(d, str) and re.fullmatch(r"\d{2,3}|2[AB]", d) for d in depts):
-            self.error(path, line, "area must be {departements: [\"32\", …]} (département codes as text)")
+            self.error(path, line, "area doit être {departements: [\"32\", …]} (codes de département en texte)")
             return ()
         return tuple(depts)
 
@@ -419,10 +419,10 @@ class EntryReader:
         try:
             value = date.fromisoformat(str(raw).strip())
         except ValueError:
-            self.error(path, entry.key_line(key), f"{key} must be a date YYYY-MM-DD, not {raw!r}")
+            self.error(path, entry.key_line(key), f"{key} doit être une date AAAA-MM-JJ, pas {raw!r}")
             return None
         if value > self.today:
-            self.error(path, entry.key_line(key), f"{key} {value.isoformat()} is in the future")
+            self.error(path, entry.key_line(key), f"{key} {value.isoformat()} est dans le futur")
             return None
         return value
 
@@ -434,12 +434,12 @@ class EntryReader:
         try:
             verified = date.fromisoformat(str(raw).strip())
         except ValueError:
-            self.error(path, line, f"verified must be a date YYYY-MM-DD, not {raw!r}")
+            self.error(path, line, f"verified doit être une date AAAA-MM-JJ, pas {raw!r}")
             return None
         if verified > self.today:
-            self.error(path, line, f"verified {verified.isoformat()} is in the future")
+            self.error(path, line, f"verified {verified.isoformat()} est dans le futur")
             return None
         age = (self.today - verified).days
         if age > STALE_AFTER_DAYS:
-            self.warn(path, line, f"verified {verified.isoformat()} is {age} days old (more than 12 months): check the entry again")
+            self.warn(path, line, f"verified {verified.isoformat()} date de {age} jours (plus de 12 mois) : revérifier l'entrée")
         return verified
