@@ -154,3 +154,18 @@ def test_other_parsers_in_the_same_process_keep_english():
     assert plain.format_help().startswith("usage: other")
     assert "show this help message and exit" in plain.format_help()
     assert FrenchArgumentParser(prog="x").format_usage().startswith("utilisation : x")
+
+
+def test_the_catalogue_has_every_message_of_this_pythons_argparse():
+    import ast
+
+    from orient.commands.parser import MESSAGES, PLURAL_MESSAGES
+
+    with open(argparse.__file__, encoding="utf-8") as source:
+        tree = ast.parse(source.read())
+    msgids = {(node.func.id, node.args[0].value) for node in ast.walk(tree)
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+              and node.func.id in ("_", "ngettext") and node.args and isinstance(node.args[0], ast.Constant)}
+    assert len(msgids) > 20  # the scan itself found argparse's messages
+    untranslated = [m for kind, m in msgids if m not in (MESSAGES if kind == "_" else PLURAL_MESSAGES)]
+    assert untranslated == []

@@ -14,6 +14,7 @@ import argparse
 import contextvars
 import functools
 import gettext
+import re
 from typing import Callable
 
 # argparse msgid → French. %-placeholders kept as they are in the msgid.
@@ -23,6 +24,8 @@ MESSAGES: dict[str, str] = {
     "optional arguments": "options",  # Python 3.9
     "positional arguments": "arguments",
     "subcommands": "sous-commandes",
+    "%(heading)s:": "%(heading)s:",  # Python 3.13
+    " (default: %(default)s)": " (défaut : %(default)s)",  # Python 3.13
     "show this help message and exit": "afficher cette aide et sortir",
     "show program's version number and exit": "afficher la version et sortir",
     "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
@@ -136,7 +139,11 @@ class FrenchArgumentParser(argparse.ArgumentParser):
     parse_known_intermixed_args = _in_french(argparse.ArgumentParser.parse_known_intermixed_args)
     format_usage = _in_french(argparse.ArgumentParser.format_usage)
     format_help = _in_french(argparse.ArgumentParser.format_help)
-    error = _in_french(argparse.ArgumentParser.error)
+
+    @_in_french
+    def error(self, message: str):
+        # Python 3.10 formats "argument X: message" without gettext: the French spacing here.
+        return super().error(re.sub(r"^argument (\S+): ", r"argument \1 : ", message))
 
 
 def command_paths(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
