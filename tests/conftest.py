@@ -1,12 +1,27 @@
-"""Shared test setup: no test writes to the user's real journal or load cache."""
+"""Shared test setup: no test writes to the user's real journal or load cache; one hypothesis
+profile for every run (the number of examples stays in each test's own `@settings`)."""
 
 import os
 import tempfile
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 # Set at import, before test modules load knowledge at collection time; subprocesses inherit it.
 os.environ["ORIENT_CACHE_DIR"] = tempfile.mkdtemp(prefix="orient-test-cache-")
+
+# "ci" (the default): no deadline nor speed health checks — the machine is shared by parallel workers
+# and other jobs, so time says nothing about correctness; no example database written into a clean
+# clone; a failure prints the blob that replays it. The example counts (≥ 10,000 situations through
+# orient(), tests/test_fuzz_orient.py) are the tests' own and are not lowered by any profile.
+settings.register_profile(
+    "ci",
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)
