@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 import os
 import random
@@ -123,6 +124,16 @@ def test_a_whole_orientation_is_the_same_with_the_fast_directory_and_a_full_scan
 # --- commune search: the index against an exhaustive scoring ---------------------------------
 
 
+def keys_starting(keys: list[str], v: str) -> range:
+    """The positions of the keys that start with v (or are v): one block, the keys being sorted
+    (test_the_gazetteer_keys_are_sorted), so the scan below skips only keys that cannot match."""
+    lo = bisect.bisect_left(keys, v)
+    hi = lo
+    while hi < len(keys) and keys[hi].startswith(v):
+        hi += 1
+    return range(lo, hi)
+
+
 def exhaustive(g, query: str, home: str = "32") -> tuple[list[tuple], bool]:
     """Every key of the gazetteer scored against the query the way the search documents it
     (exact 100, prefix PREFIX_BASE + PREFIX_SPAN × typed share, commune déléguée minus
@@ -133,18 +144,18 @@ def exhaustive(g, query: str, home: str = "32") -> tuple[list[tuple], bool]:
     bare = textnorm.without_article(words)
     if bare:
         variants.append("".join(bare))
+    keys, key_rows = g._column("key"), g._column("key_rows")
     text: dict[int, float] = {}
     found_exact = False
-    for k, refs in zip(g._column("key"), g._column("key_rows")):
-        for v in variants:
+    for v in variants:
+        for j in keys_starting(keys, v):
+            k = keys[j]
             if k == v:
                 score = EXACT
                 found_exact = True
-            elif k.startswith(v):
-                score = PREFIX_BASE + PREFIX_SPAN * len(v) / len(k)
             else:
-                continue
-            for ref in refs.split(","):
+                score = PREFIX_BASE + PREFIX_SPAN * len(v) / len(k)
+            for ref in key_rows[j].split(","):
                 how = {"~": "alias", "^": "local"}.get(ref[0], "own")
                 i = int(ref[1:]) if how != "own" else int(ref)
                 commune = g._commune(i)
@@ -163,7 +174,14 @@ def exhaustive(g, query: str, home: str = "32") -> tuple[list[tuple], bool]:
 
 
 def prefix_range(g, v: str) -> int:
-    return sum(1 for k in g._column("key") if k.startswith(v) and k != v)
+    keys = g._column("key")
+    return sum(1 for j in keys_starting(keys, v) if keys[j] != v)
+
+
+def test_the_gazetteer_keys_are_sorted_and_each_has_its_rows(g):
+    keys, key_rows = g._column("key"), g._column("key_rows")
+    assert len(keys) == len(key_rows) > len(g)
+    assert all(a <= b for a, b in zip(keys, keys[1:]))
 
 
 def test_an_exact_name_finds_first_the_commune_an_exhaustive_scan_ranks_first(g):
