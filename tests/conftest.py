@@ -7,8 +7,10 @@ import tempfile
 import pytest
 from hypothesis import HealthCheck, settings
 
-# Set at import, before test modules load knowledge at collection time; subprocesses inherit it.
-os.environ["ORIENT_CACHE_DIR"] = tempfile.mkdtemp(prefix="orient-test-cache-")
+# Set at import, before test modules load knowledge at collection time; subprocesses inherit it,
+# and so do the xdist workers, which share the run's cache instead of each rebuilding its own.
+_cache = os.environ.get("ORIENT_TEST_CACHE_DIR") or tempfile.mkdtemp(prefix="orient-test-cache-")
+os.environ["ORIENT_TEST_CACHE_DIR"] = os.environ["ORIENT_CACHE_DIR"] = _cache
 
 # "ci" (the default): no deadline nor speed health checks — the machine is shared by parallel workers
 # and other jobs, so time says nothing about correctness; no example database written into a clean
