@@ -53,17 +53,23 @@ def pilot_test(scenario):
     return test
 
 
-@functools.lru_cache(maxsize=1)
-def knowledge():
+# The snapshots' directory: a frozen copy, so a data edit in directory/ does not rewrite every SVG.
+SNAPSHOT_DIRECTORY = Path(__file__).parent / "fixtures" / "snapshot_directory"
+
+
+@functools.lru_cache(maxsize=2)
+def knowledge(directory: Optional[Path] = None):
+    """The real rules and gazetteer, with the embedded directory or the one of `directory`."""
     from orient.orientation import Knowledge
 
-    return Knowledge.load()
+    return Knowledge.load(None, directory)
 
 
-def make_app(at: datetime = SATURDAY_14H, handout_dir: Optional[Path] = None, **kwargs):
+def make_app(at: datetime = SATURDAY_14H, handout_dir: Optional[Path] = None, directory: Optional[Path] = None,
+             **kwargs):
     from orient.ui.app import OrientApp
 
-    return OrientApp(knowledge(), at=at, cursor_blink=False, handout_dir=handout_dir, **kwargs)
+    return OrientApp(knowledge(directory), at=at, cursor_blink=False, handout_dir=handout_dir, **kwargs)
 
 
 def commune_keys(text: str) -> list[str]:
