@@ -27,6 +27,7 @@ from geopy.distance import great_circle
 
 from orient import paths
 from orient.bench import measure, synth
+from orient.bench.measure import naive_select
 from orient.directory import textnorm
 from orient.directory.catalog import Directory
 from orient.directory.gazetteer import (
@@ -34,7 +35,7 @@ from orient.directory.gazetteer import (
     default_gazetteer,
 )
 from orient.directory.hours import hours_status
-from orient.directory.ranking import SMALL_KIND, naive_select
+from orient.directory.ranking import SMALL_KIND
 from orient.orientation import Knowledge, orient
 from orient.periods import PARIS
 

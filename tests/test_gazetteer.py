@@ -14,17 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from orient.bench.search import benchmark_queries, measure_search, naive_resolve
 from orient.directory import textnorm
-from orient.directory.gazetteer import (
-    Commune,
-    CommuneMatch,
-    Gazetteer,
-    benchmark_queries,
-    default_gazetteer,
-    measure_search,
-    naive_names,
-    naive_resolve,
-)
+from orient.directory.gazetteer import Commune, CommuneMatch, Gazetteer, default_gazetteer
 from orient.paths import gazetteer_file
 
 QUERIES = Path(__file__).parent / "data" / "commune_queries.tsv"
@@ -167,7 +159,7 @@ def test_search_finds_the_commune_meant_for_at_least_98_percent_of_the_query_set
 
 
 def test_search_does_better_than_the_naive_wratio_baseline_and_never_worse_on_a_query(g):
-    names = naive_names(g)
+    names = g.names()
     queries = load_queries()
     fast_right = naive_right = 0
     lost = []
@@ -368,3 +360,13 @@ def test_measure_search_reports_percentiles_for_the_fast_and_the_naive_search(g)
     assert {"p50_ms", "p95_ms", "naive_p50_ms", "naive_p95_ms", "speedup_p95"} <= figures.keys()
     assert 0 < figures["p50_ms"] <= figures["p95_ms"] <= figures["max_ms"]
     assert 0 < figures["naive_p50_ms"] <= figures["naive_p95_ms"]
+
+
+def test_names_indexing_and_of_dept_agree_with_iteration(g):
+    communes = list(g)
+    assert g.names() == [c.name for c in communes]
+    assert g[0] == communes[0] and g[-1] == communes[-1] and g[len(g) // 2] == communes[len(g) // 2]
+    assert g.of_dept("32") == [c for c in communes if c.dept == "32"] and len(g.of_dept("32")) > 400
+    assert g.of_dept("99") == []
+    with pytest.raises(IndexError):
+        g[len(g)]

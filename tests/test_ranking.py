@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from orient.directory import Directory, Service
 from orient.directory.hours import PARIS, hours_status
-from orient.directory.ranking import SMALL_KIND, naive_select
+from orient.bench.measure import naive_select
+from orient.directory.ranking import SMALL_KIND
 
 MONDAY_10H = datetime(2026, 11, 23, 10, 0, tzinfo=PARIS)
 AUCH = (43.6471, 0.58375)

@@ -6,7 +6,6 @@ query; percentiles are linear interpolations between the sorted values.
 
 from __future__ import annotations
 
-import math
 import os
 import platform
 import random
@@ -19,19 +18,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Optional, Sequence
 
+from orient.bench.percentiles import percentile
+from orient.directory.model import HoursStatus, Placed, Service
+from orient.directory.ranking import status_class
+
 # The question the counter UI asks first: its appearance means the first screen is drawn.
 TUI_MARKER = "Où est le patient"
 ASK_ARGS = ("ask", "--commune", "Auch", "--at", "2026-11-28T14:00", "--fact", "red_flag=none",
             "--fact", "need=medication", "--json", "--no-journal")
-
-
-def percentile(values: Sequence[float], p: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    k = (len(ordered) - 1) * p
-    lo, hi = math.floor(k), math.ceil(k)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def summary(values: Sequence[float]) -> dict:
@@ -84,7 +78,8 @@ def machine() -> dict:
 
 def commune_search(seed: int = 5, names: int = 60) -> dict:
     """Per keystroke: every prefix of real names and a typo of each, fast and naive."""
-    from orient.directory.gazetteer import benchmark_queries, default_gazetteer, measure_search
+    from orient.bench.search import benchmark_queries, measure_search
+    from orient.directory.gazetteer import default_gazetteer
 
     g = default_gazetteer()
     queries = benchmark_queries(g, names=names, seed=seed)
@@ -153,13 +148,29 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     return great_circle((lat1, lon1), (lat2, lon2)).km
 
 
+def naive_select(services: Iterable[Service], status_of: Callable[[Optional[str]], HoursStatus], *,
+                 kind: str, near: Optional[tuple[float, float]], capabilities: frozenset[str], limit: int,
+                 max_km: Optional[float], distance: Callable[[float, float, float, float], float]) -> list[Placed]:
+    """The reference: every service, exact distances, one sort. For tests and benchmarks."""
+    rows = []
+    for order, s in enumerate(x for x in services if x.kind == kind):
+        if not capabilities <= s.capabilities:
+            continue
+        st = status_of(s.opening_hours)
+        d = distance(near[0], near[1], s.lat, s.lon) if near is not None and s.located else None
+        if d is not None and max_km is not None and d > max_km:
+            continue
+        rows.append((status_class(st), d is None, d if d is not None else 0.0, order, s, st))
+    rows.sort(key=lambda r: r[:4])
+    return [Placed(s, round(d, 1) if not none else None, st) for _, none, d, _, s, st in rows[:limit]]
+
+
 def naive_knowledge(knowledge, distance: Callable[[float, float, float, float], float] = geodesic_km):
     """The same knowledge, its directory ranking every service of the kind by a full scan."""
     from dataclasses import replace
 
     from orient.directory.catalog import Directory
     from orient.directory.hours import hours_status
-    from orient.directory.ranking import naive_select
 
     class NaiveDirectory(Directory):
         def select(self, kind, *, near, at, capabilities=(), limit=3, max_km=None, bridge_days=True):

@@ -27,7 +27,6 @@ from __future__ import annotations
 import bisect
 import gzip
 import math
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, NamedTuple, Sequence
@@ -213,6 +212,18 @@ class Gazetteer:
 
     def __iter__(self) -> Iterator[Commune]:
         return (self._commune(i) for i in range(len(self._lines)))
+
+    def __getitem__(self, i: int) -> Commune:
+        """The i-th commune, in INSEE code order (the order of iteration and of `names()`)."""
+        return self._commune(range(len(self._lines))[i])
+
+    def names(self) -> list[str]:
+        """Every commune's name, in INSEE code order, without building the communes."""
+        return [line.split("\t", 2)[_NAME] for line in self._lines]
+
+    def of_dept(self, dept: str) -> list[Commune]:
+        """The communes of a département, in INSEE code order."""
+        return [self._commune(i) for i in self._dept_rows(dept)]
 
     def __len__(self) -> int:
         return len(self._lines)
@@ -492,103 +503,3 @@ def default_gazetteer() -> Gazetteer:
     if _DEFAULT is None:
         _DEFAULT = Gazetteer.load()
     return _DEFAULT
-
-
-# --- the naive baseline and the benchmark (issue 5) ------------------------------------
-
-
-def naive_names(gazetteer: Gazetteer) -> list[str]:
-    """The names the naive baseline searches, in the gazetteer's order."""
-    return [line.split("\t", 2)[1] for line in gazetteer._lines]
-
-
-def naive_search(names: Sequence[str], query: str):
-    """The baseline: rapidfuzz WRatio over every name. Returns (name, score, index) or None."""
-    from rapidfuzz import fuzz, process, utils
-
-    return process.extractOne(query, names, scorer=fuzz.WRatio, processor=utils.default_process)
-
-
-def naive_resolve(gazetteer: Gazetteer, names: Sequence[str], query: str) -> Commune | None:
-    found = naive_search(names, query)
-    return None if found is None else gazetteer._commune(found[2])
-
-
-def _typo(word: str, rng) -> str:
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    if len(word) < 4:
-        return word
-    p = rng.randrange(1, len(word) - 1)
-    kind = rng.randrange(4)
-    if kind == 0:  # deletion
-        return word[:p] + word[p + 1 :]
-    if kind == 1:  # transposition
-        return word[:p] + word[p + 1] + word[p] + word[p + 2 :]
-    if kind == 2:  # substitution
-        return word[:p] + rng.choice(letters) + word[p + 1 :]
-    return word[:p] + rng.choice(letters) + word[p:]  # insertion
-
-
-def benchmark_queries(gazetteer: Gazetteer | None = None, names: int = 60, seed: int = 5, home_dept: str = "32") -> list[str]:
-    """Queries as typed at a counter, deterministic: every keystroke prefix (from
-    two letters) of real commune names — half from the home département, half
-    from anywhere — in lower case without accents, plus one typo of each name."""
-    import random
-
-    g = gazetteer or default_gazetteer()
-    rng = random.Random(seed)
-    home = list(g._dept_rows(home_dept))
-    chosen = rng.sample(home, min(len(home), names // 2)) + rng.sample(range(len(g)), names - names // 2)
-    queries: list[str] = []
-    for i in chosen:
-        typed = textnorm.fold(g._row(i)[_NAME])
-        queries.extend(typed[:n] for n in range(2, len(typed) + 1))
-        queries.append(_typo(typed, rng))
-    return queries
-
-
-def measure_search(
-    queries: Sequence[str] | None = None,
-    gazetteer: Gazetteer | None = None,
-    naive: bool = True,
-    home_dept: str = "32",
-) -> dict:
-    """Per-query time of `search` and of the naive baseline on the same queries:
-    {"queries", "p50_ms", "p95_ms", "max_ms", "naive_p50_ms", "naive_p95_ms", "speedup_p95"}.
-    One warm-up query per path is not counted (it builds the lazy indexes)."""
-    from orient.bench.measure import percentile
-
-    g = gazetteer or default_gazetteer()
-    qs = list(queries) if queries is not None else benchmark_queries(g, home_dept=home_dept)
-    clock = time.perf_counter
-    g.search("warm up", home_dept=home_dept)
-    g.search("wram", home_dept=home_dept)
-    fast = []
-    for q in qs:
-        t = clock()
-        g.search(q, home_dept=home_dept)
-        fast.append((clock() - t) * 1000.0)
-    out = {
-        "queries": len(qs),
-        "p50_ms": round(percentile(fast, 0.50), 3),
-        "p95_ms": round(percentile(fast, 0.95), 3),
-        "max_ms": round(max(fast, default=0.0), 3),
-    }
-    if naive:
-        names = naive_names(g)
-        naive_search(names, "warm up")
-        slow = []
-        for q in qs:
-            t = clock()
-            naive_search(names, q)
-            slow.append((clock() - t) * 1000.0)
-        out["naive_p50_ms"] = round(percentile(slow, 0.50), 3)
-        out["naive_p95_ms"] = round(percentile(slow, 0.95), 3)
-        out["speedup_p95"] = round(out["naive_p95_ms"] / out["p95_ms"], 1) if out["p95_ms"] else None
-    return out
-
-
-if __name__ == "__main__":  # python -m orient.directory.gazetteer: the figures
-    import json
-
-    print(json.dumps(measure_search(), indent=2))

@@ -13,7 +13,8 @@ is reached:
   than the next block or cell can be. Near or far, it reads few cells.
 
 Services without a location come after the located ones of their class.
-`naive_select` is the reference full scan the tests compare with.
+The reference full scan the tests and `orient bench` compare with is
+`orient.bench.measure.naive_select`.
 """
 
 from __future__ import annotations
@@ -238,20 +239,3 @@ def _select_unplaced(index: KindIndex, groups: Groups, statuses, classes, limit:
             s = index.services[i]
             out.append(Placed(s, None, statuses[s.opening_hours]))
     return out[:limit]
-
-
-def naive_select(services: Iterable[Service], status_of: Callable[[Optional[str]], HoursStatus], *,
-                 kind: str, near: Optional[tuple[float, float]], capabilities: frozenset[str], limit: int,
-                 max_km: Optional[float], distance: Callable[[float, float, float, float], float]) -> list[Placed]:
-    """The reference: every service, exact distances, one sort. For tests and benchmarks."""
-    rows = []
-    for order, s in enumerate(x for x in services if x.kind == kind):
-        if not capabilities <= s.capabilities:
-            continue
-        st = status_of(s.opening_hours)
-        d = distance(near[0], near[1], s.lat, s.lon) if near is not None and s.located else None
-        if d is not None and max_km is not None and d > max_km:
-            continue
-        rows.append((status_class(st), d is None, d if d is not None else 0.0, order, s, st))
-    rows.sort(key=lambda r: r[:4])
-    return [Placed(s, round(d, 1) if not none else None, st) for _, none, d, _, s, st in rows[:limit]]
