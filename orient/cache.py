@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
 from orient.userdirs import orient_dir, private_dir, safe_private_file, unsafe_reason
+from orient.vocabulary import OFF_VALUES
 
 if TYPE_CHECKING:
     from orient.directory.catalog import Directory
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
 
 CACHE_ENV = "ORIENT_CACHE"
 CACHE_DIR_ENV = "ORIENT_CACHE_DIR"
-OFF_VALUES = frozenset({"off", "0", "no", "false", "non", "none", "disabled"})
 FORMAT = 1
 MAGIC = b"orient-knowledge-cache\n"
 # Parsers whose version can change what the loaders build or accept.

@@ -27,17 +27,11 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping, MutableMapping, Optional
-from zoneinfo import ZoneInfo
 
 from orient.answer import Answer
 from orient.facts import FACTS, FactError, parse_fact_value
 from orient.userdirs import orient_dir
-
-PARIS = ZoneInfo("Europe/Paris")
-
-# The contract's periods (also orient.periods.PERIODS; repeated here so the
-# journal does not depend on the calendar code to validate a string).
-PERIODS = ("weekday_day", "saturday_morning", "pdsa_evening", "pdsa_night", "pdsa_weekend", "pdsa_holiday")
+from orient.vocabulary import OFF_VALUES, PERIODS, to_paris
 
 # Age bands: (lowest age, label). Wide on purpose: an exact age, next to a
 # small commune and an hour, could point to one person.
@@ -45,7 +39,6 @@ AGE_BANDS = ((0, "0-5"), (6, "6-15"), (16, "16-64"), (65, "65+"))
 AGE_BAND_LABELS = tuple(label for _, label in AGE_BANDS)
 
 JOURNAL_ENV = "ORIENT_JOURNAL"
-OFF_VALUES = frozenset({"off", "0", "no", "false", "non", "none", "disabled"})
 JOURNAL_FILENAME = "journal.sqlite3"
 
 SCHEMA_VERSION = 1
@@ -90,7 +83,7 @@ def age_band(age: int) -> str:
 
 def hour_of(at: datetime) -> str:
     """The moment in Paris time, rounded down to the hour, as ISO text with its offset."""
-    local = at.replace(tzinfo=PARIS) if at.tzinfo is None else at.astimezone(PARIS)
+    local = to_paris(at)
     return local.replace(minute=0, second=0, microsecond=0).isoformat(timespec="minutes")
 
 

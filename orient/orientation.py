@@ -20,7 +20,8 @@ from orient.directory.geo import haversine_km
 from orient.directory.phones import format_phone
 from orient.engine.evaluate import evaluate
 from orient.engine.model import Evaluation, Outcome
-from orient.periods import PARIS, classify
+from orient.periods import classify
+from orient.vocabulary import KIND_NAMES, STALE_AFTER_DAYS, to_paris
 
 if TYPE_CHECKING:  # the loaders (YAML) are imported only when the cache cannot answer
     from orient.directory import Directory
@@ -78,7 +79,6 @@ AFTER_CLOSING = {
     "msp": "le 3966 le soir, ou le 15",
 }
 DO_NOT_GO = "Ne vous y rendez pas par vos propres moyens : le 15 décide."
-STALE_AFTER_DAYS = 365
 CALL_15_FIRST = "Appelez le 15 avant de vous déplacer."
 # A line to call that the directory says is closed at this moment (the rules and the hours
 # disagree, e.g. the 3966 on a bridge day): never the only way out.
@@ -108,10 +108,6 @@ class Knowledge:
             gazetteer,
         )
         return cls(rules=rules, directory=directory, gazetteer=gazetteer, bridge_days=bridge_days)
-
-
-def to_paris(at: datetime) -> datetime:
-    return at.replace(tzinfo=PARIS) if at.tzinfo is None else at.astimezone(PARIS)
 
 
 def orient(knowledge: Knowledge, facts: Mapping[str, object], at: datetime,
@@ -144,6 +140,7 @@ def orient(knowledge: Knowledge, facts: Mapping[str, object], at: datetime,
         recommendations=recommendations,
         warnings=warnings,
         trace=list(evaluation.trace),
+        emergency=evaluation.emergency,
     )
 
 
@@ -371,20 +368,6 @@ def _closing_soon(kind: str, placed: Placed, at: datetime) -> Optional[str]:
 def _to_verify(service: Service, placed: Placed, today: date) -> bool:
     stale = service.verified is None or (today - service.verified).days > STALE_AFTER_DAYS
     return stale or placed.status.open is None or not service.phones
-
-
-KIND_NAMES = {
-    "gp": "Votre médecin traitant",
-    "sas": "Service d'accès aux soins (SAS) par le 15",
-    "pharmacie": "Une pharmacie ouverte",
-    "pharmacie_garde": "La pharmacie de garde",
-    "centre_sante": "Un centre de santé",
-    "msp": "Une maison de santé",
-    "cmp": "Un centre médico-psychologique (CMP)",
-    "dentiste": "Votre dentiste habituel",
-    "dentiste_garde": "Pas de garde dentaire connue",
-    "teleconsultation": "Une téléconsultation",
-}
 
 
 def _kind_name(kind: str) -> str:

@@ -13,12 +13,13 @@ Alsace-Moselle days unless asked), never typed in.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
-PERIODS = ("weekday_day", "saturday_morning", "pdsa_evening", "pdsa_night", "pdsa_weekend", "pdsa_holiday")
-PARIS = ZoneInfo("Europe/Paris")
+from orient.vocabulary import PARIS, PERIOD_MOMENTS, PERIODS, to_paris
+
+__all__ = ["PARIS", "PERIODS", "classify", "is_bridge_day", "moment_label", "parse_moment", "public_holiday",
+           "to_paris"]
 
 DAY_START = time(8, 0)
 SATURDAY_NOON = time(12, 0)
@@ -64,21 +65,6 @@ def is_bridge_day(d: date) -> bool:
     return False
 
 
-def to_paris(at: datetime) -> datetime:
-    """An aware moment in Paris time; a naive one is read as Paris local time.
-
-    A naive time in the spring-forward gap (02:30 on the last Sunday of March) is
-    shifted forward (03:30); an ambiguous one (02:30 on the last Sunday of October)
-    takes its first occurrence (summer time)."""
-    try:
-        if at.tzinfo is None or at.tzinfo.utcoffset(at) is None:
-            local = at.replace(tzinfo=PARIS, fold=0)
-            return local.astimezone(timezone.utc).astimezone(PARIS)
-        return at.astimezone(PARIS)
-    except OverflowError:  # the first or last representable moments: keep the wall time
-        return at.replace(tzinfo=PARIS)
-
-
 # Moments orient can classify: public holidays are computed up to 2100, and a year like
 # 0026 is a typo (it would give "fermé, ouvre le 31 décembre 1899").
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -122,16 +108,6 @@ def classify(at: datetime, *, bridge_days: bool = True) -> str:
     return "weekday_day"
 
 
-PERIOD_LABELS = {
-    "weekday_day": "En semaine, en journée",
-    "saturday_morning": "Samedi matin",
-    "pdsa_evening": "Ce soir",
-    "pdsa_night": "Cette nuit",
-    "pdsa_weekend": "Ce week-end",
-    "pdsa_holiday": "Jour férié",
-}
-
-
 def moment_label(period: str, at: datetime) -> str:
     """A short French label for the moment, used in the rules' texts:
     "Samedi après-midi", "Dimanche", "Ce soir", "Lundi de Pâques", "Jour de pont"…"""
@@ -148,4 +124,4 @@ def moment_label(period: str, at: datetime) -> str:
             return f"{name[0].upper()}{name[1:]} (jour férié)"
         if is_bridge_day(local.date()):
             return "Jour de pont"
-    return PERIOD_LABELS.get(period, "Maintenant")
+    return PERIOD_MOMENTS.get(period, "Maintenant")

@@ -22,39 +22,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from orient.textsafe import printable
-
-# The contract's periods, in the order of a week.
-PERIODS = ("weekday_day", "saturday_morning", "pdsa_evening", "pdsa_night", "pdsa_weekend", "pdsa_holiday")
-
-PERIOD_LABELS = {
-    "weekday_day": "semaine, journée (8h-20h)",
-    "saturday_morning": "samedi matin (8h-12h)",
-    "pdsa_evening": "soirée (20h-24h)",
-    "pdsa_night": "nuit (0h-8h)",
-    "pdsa_weekend": "week-end (samedi 12h-20h, dimanche 8h-20h)",
-    "pdsa_holiday": "jour férié ou pont (8h-20h)",
-}
-
-KIND_LABELS = {
-    "emergency_15": "SAMU - Centre 15",
-    "emergency_112": "112, numéro d'urgence européen",
-    "sms_114": "114, urgence par SMS ou visio",
-    "suicide_3114": "3114, prévention du suicide",
-    "pdsa_3966": "3966, médecin de garde (Allô docteur)",
-    "duty_doctor_116117": "116 117, médecin de garde",
-    "sas": "service d'accès aux soins (SAS)",
-    "gp": "médecin traitant",
-    "centre_sante": "centre de santé",
-    "msp": "maison de santé (MSP)",
-    "urgences": "service d'urgences",
-    "pharmacie": "pharmacie",
-    "pharmacie_garde": "pharmacie de garde",
-    "antipoison": "centre antipoison",
-    "dentiste_garde": "dentiste de garde",
-    "cmp": "centre médico-psychologique (CMP)",
-    "cpam": "Assurance Maladie (CPAM)",
-    "teleconsultation": "téléconsultation",
-}
+from orient.vocabulary import KIND_LABELS, PERIOD_HOURS, PERIODS
 
 HAS_GP_ROWS = (
     ("no", "sans médecin traitant"),
@@ -185,7 +153,7 @@ def summarise(conn: Optional[sqlite3.Connection], since: Optional[date] = None, 
     rows.append(Row("total", "orientations", "orientations", total))
 
     for period in PERIODS:
-        rows.append(Row("period", period, PERIOD_LABELS[period], by_period.pop(period, 0)))
+        rows.append(Row("period", period, PERIOD_HOURS[period], by_period.pop(period, 0)))
     for period, n in sorted(by_period.items(), key=lambda item: str(item[0])):  # none expected
         rows.append(Row("period", str(period), str(period), n))
 

@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from orient.directory.geo import haversine_km
-from orient.directory.hours import PARIS, WEEKDAYS, format_hour, hours_status, open_checker
+from orient.directory.hours import WEEKDAYS, format_hour, hours_status, open_checker
 from orient.directory.loading import GazetteerLike, fingerprint, read_directory
 from orient.directory.model import CAPABILITIES, KINDS, HoursStatus, Placed, Service
 from orient.directory.ranking import KindIndex, select as _select
 from orient.directory.rota import Rota, Sector
 from orient.problems import DataError
+from orient.vocabulary import PARIS
 
 # Loaded directories by (content hash, gazetteer): loading twice the same files is free.
 _LOADED: dict[tuple[str, int], tuple["Directory", object]] = {}

@@ -11,11 +11,9 @@ import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Callable, Optional
-from zoneinfo import ZoneInfo
 
 from orient.directory.model import HoursStatus
-
-PARIS = ZoneInfo("Europe/Paris")
+from orient.vocabulary import PARIS
 
 UNKNOWN_LABEL = "horaires à vérifier"
 ALWAYS_OPEN_LABEL = "ouvert 24h/24"

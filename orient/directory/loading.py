@@ -21,6 +21,7 @@ from orient.directory.model import CAPABILITIES, KINDS, PRECISIONS, Service
 from orient.directory.phones import PhoneError, normalize_phone
 from orient.directory.rota import Sector, cross_check_sectors, parse_rota_file
 from orient.problems import Problem
+from orient.vocabulary import STALE_AFTER_DAYS
 
 # A located entry without a commune farther than this from every commune is at sea (hazard H15b).
 SEA_LIMIT_KM = 20.0
@@ -36,7 +37,6 @@ LOCATION_FIELDS = ("lat", "lon", "precision")
 REQUIRED = ("id", "name", "kind", "sources")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 INSEE_PATTERN = re.compile(r"^(\d{5}|2[AB]\d{3})$")
-STALE_AFTER_DAYS = 365
 
 
 def far_limit_km(dept: str) -> float:

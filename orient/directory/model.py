@@ -10,56 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Optional
 
-# The contract's service kinds (../shared/docs/contract.md), in its order.
-CONTRACT_KINDS: dict[str, str] = {
-    "emergency_15": "SAMU – Centre 15",
-    "emergency_112": "numéro d'urgence européen",
-    "sms_114": "urgence par SMS, visio ou tchat (personnes sourdes ou ne pouvant pas parler)",
-    "suicide_3114": "numéro national de prévention du suicide",
-    "pdsa_3966": "permanence des soins Occitanie (Allô docteur)",
-    "duty_doctor_116117": "numéro national du médecin de garde",
-    "sas": "service d'accès aux soins",
-    "gp": "médecin traitant",
-    "centre_sante": "centre de santé, centre territorial de santé et ses antennes",
-    "msp": "maison de santé pluriprofessionnelle",
-    "urgences": "service d'urgences d'un hôpital",
-    "pharmacie": "pharmacie aux heures d'ouverture",
-    "pharmacie_garde": "pharmacie de garde, ou le 3237 quand le tour de garde est inconnu",
-    "antipoison": "centre antipoison",
-    "dentiste_garde": "urgences dentaires",
-    "cmp": "centre médico-psychologique",
-    "cpam": "Assurance Maladie",
-    "teleconsultation": "téléconsultation",
-}
-
-# Kinds added by the directory (a compatible extension of the contract): places a
-# counter agent must be able to find by name, which no rule selects by kind.
-EXTRA_KINDS: dict[str, str] = {
-    "hopital": "hôpital sans service d'urgences (ex-hôpital local, hôpital psychiatrique)",
-    "planning_familial": "centre de planification et d'éducation familiale",
-    "sos_medecins": "SOS Médecins",
-    "cpts": "communauté professionnelle territoriale de santé (organisation, pas un lieu de soins)",
-}
-
-KINDS: dict[str, str] = {**CONTRACT_KINDS, **EXTRA_KINDS}
-
-# What a service offers, beyond its kind. Closed list; French text for screens.
-CAPABILITIES: dict[str, str] = {
-    "no_gp_priority": "reçoit en priorité les patients sans médecin traitant",
-    "regulated_by_15": "accès régulé : appelez le 15 avant de vous déplacer",
-    "walk_in": "sans rendez-vous",
-    "unscheduled_slots": "créneaux de soins non programmés",
-    "home_visits": "visites à domicile",
-    "teleconsultation": "téléconsultation",
-    "24_7": "24h/24, 7j/7",
-    "sms": "joignable par SMS",
-    "video_call": "joignable en visio",
-    "chat": "joignable par tchat",
-    "premium_rate": "appel payant (surtaxé)",
-    "smur": "SMUR (équipe mobile d'urgence)",
-    "psychiatry": "psychiatrie",
-    "new_patients": "peut devenir médecin traitant",
-}
+# The kinds and capabilities are the contract's words; the directory's loader and check use
+# them as closed lists and import them from here.
+from orient.vocabulary import CAPABILITIES, CONTRACT_KINDS, EXTRA_KINDS, KINDS  # noqa: F401
 
 PRECISIONS = ("address", "commune")
 

@@ -22,14 +22,13 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional
-from zoneinfo import ZoneInfo
 
 from orient.problems import Problem
+from orient.vocabulary import PARIS, to_paris
 
 if TYPE_CHECKING:  # the YAML parser is imported when a rota file is read, not to use a cached rota
     from orient.yamlread import LineMap
 
-PARIS = ZoneInfo("Europe/Paris")
 SECTOR_FIELDS = ("id", "name", "communes", "sources", "duties", "note")
 DUTY_FIELDS = ("pharmacy", "start", "end", "note")
 PHARMACY_KINDS = ("pharmacie", "pharmacie_garde")
@@ -69,15 +68,11 @@ def parse_moment_paris(raw: object) -> datetime:
 
     if not MIN_YEAR <= value.year <= MAX_YEAR:
         raise ValueError(f"year {value.year} is outside {MIN_YEAR}-{MAX_YEAR}: a typo? (got {raw!r})")
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=PARIS)
-    return value.astimezone(timezone.utc)
+    return to_paris(value).astimezone(timezone.utc)
 
 
 def to_utc(at: datetime) -> datetime:
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=PARIS)
-    return at.astimezone(timezone.utc)
+    return to_paris(at).astimezone(timezone.utc)
 
 
 def parse_rota_file(data: Any, path: str, services: Mapping[str, Any], gazetteer: Any) -> tuple[list[Sector], list[Problem]]:

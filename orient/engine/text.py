@@ -1,8 +1,8 @@
 """Placeholders in the French texts of the rules, filled at evaluation time.
 
 - `{moment}`: "Samedi après-midi", "Dimanche", "Ce soir", "Cette nuit", "Lundi de Pâques (jour férié)", "Jour de pont"…
-- `{fee}`: the pharmacy duty fee per prescription at that moment (arrêté du 5 juillet 2024):
-  "10 €" 20h–24h and 6h–8h, "20 €" 0h–6h, "6 €" Sundays and public holidays 8h–20h, "2 €" otherwise.
+- `{fee}`: the pharmacy duty fee per prescription at that moment (`orient.vocabulary.DUTY_FEES`, with
+  its reference): "10 €" 20h–24h and 6h–8h, "20 €" 0h–6h, "6 €" Sundays and public holidays 8h–20h, "2 €" otherwise.
 - `{next_working_day}`: when a practice can be called: "aujourd'hui", "ce matin dès l'ouverture",
   "demain", "lundi 30 novembre".
 - `{problem}`: the pharmacist-level problem, "Mal de gorge", "Cystite"… ("Ce petit problème" when unknown).
@@ -16,7 +16,8 @@ from datetime import date, datetime, timedelta
 from typing import Mapping
 
 from orient.engine.model import Text
-from orient.periods import moment_label, public_holiday, to_paris
+from orient.periods import moment_label, public_holiday
+from orient.vocabulary import DUTY_FEES, to_paris
 
 _FIELD = re.compile(r"\{([^{}]*)\}")
 
@@ -62,12 +63,12 @@ def duty_fee(at: datetime) -> str:
     local = to_paris(at)
     hour = local.hour
     if hour >= 20 or 6 <= hour < 8:
-        return "10 €"
+        return DUTY_FEES.evening_and_early
     if hour < 6:
-        return "20 €"
+        return DUTY_FEES.night
     if local.weekday() == 6 or public_holiday(local.date()) is not None:
-        return "6 €"
-    return "2 €"
+        return DUTY_FEES.sunday_and_holiday
+    return DUTY_FEES.other
 
 
 def next_working_day(period: str, at: datetime) -> str:

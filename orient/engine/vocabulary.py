@@ -4,10 +4,9 @@ seed files, text placeholders, and the order in which facts are asked."""
 from __future__ import annotations
 
 from orient.answer import ACTIONS
-from orient.directory.model import CAPABILITIES as DIRECTORY_CAPABILITIES
-from orient.directory.model import CONTRACT_KINDS
 from orient.facts import FACTS
-from orient.periods import PERIODS
+from orient.vocabulary import CAPABILITIES as DIRECTORY_CAPABILITIES
+from orient.vocabulary import CONTRACT_KINDS, PERIODS
 
 # The contract's service kinds (one list, the directory's), plus one extension: "dentiste"
 # (the patient's usual dentist, like "gp" for the médecin traitant: no directory entry).

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-PERIOD_LABELS = {
-    "weekday_day": "en semaine, en journée (cabinets ouverts)",
-    "saturday_morning": "samedi matin",
-    "pdsa_evening": "en soirée (permanence des soins)",
-    "pdsa_night": "en nuit profonde (après minuit)",
-    "pdsa_weekend": "le week-end (permanence des soins)",
-    "pdsa_holiday": "jour férié ou pont (permanence des soins)",
-}
+from orient.vocabulary import PERIOD_LABELS  # noqa: F401 (the heading wording, re-exported)
 
 ACTION_VERBS = {"call": "Appeler", "sms": "Écrire (SMS, visio, tchat)", "go": "Aller à", "info": "À savoir"}
 

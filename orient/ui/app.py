@@ -17,7 +17,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from orient.facts import FactValue
-from orient.periods import PARIS, classify
+from orient.periods import PARIS, classify, to_paris
 from orient.render.handout import PRINTER_ENV, build_handout, default_handout_dir, save_handout, send_to_printer
 from orient.ui.case import Case
 from orient.ui.keymap import default_keymap_path, load_keymap
@@ -84,8 +84,7 @@ class OrientApp(App[int]):
     # --- time, places ----------------------------------------------------------------------
 
     def now(self) -> datetime:
-        now = self.clock()
-        return now.replace(tzinfo=PARIS) if now.tzinfo is None else now.astimezone(PARIS)
+        return to_paris(self.clock())
 
     def moment(self) -> datetime:
         """The moment of this orientation: the one typed, else now."""

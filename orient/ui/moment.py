@@ -17,9 +17,8 @@ import re
 import unicodedata
 from datetime import date, datetime, time, timedelta
 from typing import Optional
-from zoneinfo import ZoneInfo
 
-PARIS = ZoneInfo("Europe/Paris")
+from orient.vocabulary import to_paris
 
 WEEKDAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 HELP = "écrivez par exemple 22h, demain 8h, samedi 14h, 28/11 14h ou laissez vide pour maintenant"
@@ -36,12 +35,8 @@ def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("’", "'"))
 
 
-def _paris(now: datetime) -> datetime:
-    return now.replace(tzinfo=PARIS) if now.tzinfo is None else now.astimezone(PARIS)
-
-
 def _at(day: date, t: time) -> datetime:
-    return datetime.combine(day, t).replace(tzinfo=PARIS)
+    return to_paris(datetime.combine(day, t))
 
 
 def _parse_time(text: str) -> Optional[time]:
@@ -63,7 +58,7 @@ def _parse_time(text: str) -> Optional[time]:
 
 def parse_when(text: str, now: datetime) -> Optional[datetime]:
     """The moment typed, in Paris time; None means now. Raises ValueError with a French message."""
-    now = _paris(now)
+    now = to_paris(now)
     raw = text.strip()
     folded = _fold(raw)
     if folded in ("", "maintenant", "now", "tout de suite"):
@@ -72,7 +67,7 @@ def parse_when(text: str, now: datetime) -> Optional[datetime]:
         from orient.periods import parse_moment  # the CLI's own ISO parsing
 
         try:
-            return _paris(parse_moment(raw))
+            return parse_moment(raw)
         except ValueError:
             raise ValueError(f"date non comprise : « {raw} » ; {HELP}") from None
     if folded == "ce soir":
