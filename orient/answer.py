@@ -116,6 +116,9 @@ class Answer:
     recommendations: list[Recommendation]
     warnings: list[str] = field(default_factory=list)
     trace: list[TraceStep] = field(default_factory=list)
+    # A vital emergency: the engine fired an exclusive rule (the 15, or the 114, first). Read by the
+    # UI and the CLI; not in to_json(), which stays the contract's answer.
+    emergency: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -33,6 +33,7 @@ def check_answer(facts, period, at):
     outcomes = evaluation.outcomes
     assert outcomes, "an answer is never empty"
     red_flag = facts.get("red_flag")
+    assert evaluation.emergency == (red_flag is not None and red_flag != "none")
     if red_flag is not None and red_flag != "none":
         if facts.get("deaf") == "yes":
             assert outcomes[0].kind == "sms_114"

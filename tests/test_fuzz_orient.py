@@ -95,6 +95,8 @@ def check_answer(facts, at, commune, *, render: bool = False):
         assert answer.at.timestamp() == at.timestamp(), "the moment is the same instant, seen from Paris"
 
     red_flag = facts.get("red_flag")
+    # The flag the UI and the CLI read (Answer.emergency) is exactly "a vital sign was reported".
+    assert answer.emergency == (red_flag not in (None, "none"))
     if red_flag not in (None, "none"):
         first = recs[0]
         if facts.get("deaf") == "yes":

@@ -49,7 +49,8 @@ def evaluate(rules: RuleSet, facts: Mapping, period: str, at: datetime) -> Evalu
         elif value is None:
             undecided.append(rule)
 
-    if any(rule.exclusive for rule in fired):
+    emergency = any(rule.exclusive for rule in fired)
+    if emergency:
         fired = [rule for rule in fired if rule.exclusive]
         # In an emergency only what could change rank 1 is worth asking (deaf: 114 or 15);
         # the rest would delay the call.
@@ -68,7 +69,8 @@ def evaluate(rules: RuleSet, facts: Mapping, period: str, at: datetime) -> Evalu
         )
         for rule in contributors
     ]
-    return Evaluation(outcomes=outcomes, missing=_missing(undecided, known, period), trace=trace)
+    return Evaluation(outcomes=outcomes, missing=_missing(undecided, known, period), trace=trace,
+                      emergency=emergency)
 
 
 def _top_priority(rule: Rule) -> int:

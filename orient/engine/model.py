@@ -42,6 +42,7 @@ class Evaluation:
     outcomes: list[Outcome]  # ordered, rank 1 first
     missing: list[str]  # facts to ask, red_flag first
     trace: list[TraceStep]
+    emergency: bool = False  # an exclusive rule fired: a vital emergency, rank 1 is the 15 (or the 114)
 
 
 @dataclass(frozen=True)

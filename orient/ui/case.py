@@ -46,7 +46,10 @@ class Case:
 
     @property
     def emergency(self) -> bool:
-        """A vital emergency sign was reported."""
+        """A vital emergency sign was reported: the engine says so once it has answered; before
+        its first answer, the fact itself (nothing may hide an emergency)."""
+        if self.answer is not None:
+            return self.answer.emergency
         return self.facts.get("red_flag") not in (None, "none")
 
     def give(self, name: str, value: FactValue) -> None:
