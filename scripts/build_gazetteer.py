@@ -59,9 +59,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from orient.directory.communes import FORMAT_VERSION  # noqa: E402
 from orient.directory.textnorm import KEY_VERSION, compact, key, name_keys  # noqa: E402
 
-FORMAT_VERSION = "3"
 MAJOR_POPULATION = 3000
 EXPECTED_COMMUNES = 34875
 EXPECTED_GERS = 458

@@ -25,15 +25,16 @@ a département or postcode typed with the name ("plaisance 31") comes before all
 from __future__ import annotations
 
 import bisect
-import gzip
 import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, NamedTuple, Sequence
 
 from orient.directory import textnorm
+from orient.directory.communes import (  # noqa: F401 (Commune, CommuneMatch: the gazetteer's public types)
+    COL_DEPT, COL_KEYS, COL_NAME, COL_POP, COL_POSTCODES, Commune, CommuneMatch, commune_of_row, read_communes_file,
+)
 
-FORMAT_VERSION = "3"
 MAX_QUERY_CHARS = 200
 
 EXACT = 100.0
@@ -51,30 +52,6 @@ LARGE_RANGE = 100  # prefix ranges above this are sampled (home, hinted, larger 
 FUZZY_POOL = 1500  # typos are looked for among about this many keys (plus the home département's)
 
 
-@dataclass(frozen=True, slots=True)
-class Commune:
-    code: str  # INSEE code, "32132"
-    name: str  # with its article: "Le Houga", "L'Isle-Jourdain"
-    postcodes: tuple[str, ...]
-    dept: str  # "32", "2A", "971"
-    population: int
-    lat: float
-    lon: float
-    coord_source: str  # "mairie" (mairie point inside the commune) or "centroid"
-
-
-@dataclass(frozen=True, slots=True)
-class CommuneMatch:
-    commune: Commune
-    score: float  # 0..100
-
-
-_SOURCES = {"m": "mairie", "c": "centroid"}
-_ROW_COLUMNS = ("code", "name", "postcodes", "dept", "population", "lat", "lon", "coord_source", "keys")
-_CODE, _NAME, _POSTCODES, _DEPT, _POP, _LAT, _LON, _SOURCE, _KEYS = range(9)
-_INDEX = (
-    "key", "key_rows", "major", "postcode", "postcode_rows", "alias_code", "alias_row", "dept_code", "dept_name",
-)
 _OWN, _ALIAS, _LOCAL = 0, 1, 2  # how a key names a commune: its name, a commune déléguée's, its local name
 _MARKS = {"~": _ALIAS, "^": _LOCAL}
 _DEPT_LINKS = ("du", "de", "des", "d", "en", "dans", "l", "le", "la", "les")
@@ -132,30 +109,7 @@ class Gazetteer:
         """Load a gazetteer file (default: the shipped one). Raises ValueError when
         it is not one, or was keyed by another version of the normaliser."""
         path = Path(path) if path is not None else _default_path()
-        data = path.read_bytes()
-        if data[:2] == b"\x1f\x8b":
-            data = gzip.decompress(data)
-        lines = data.decode("utf-8").split("\n")
-        head = lines[0].split("\t")
-        if head[:2] != ["#orient-gazetteer", FORMAT_VERSION] or len(lines) < 2:
-            raise ValueError(f"{path}: not an orient gazetteer file (format {FORMAT_VERSION})")
-        if f"key={textnorm.KEY_VERSION}" not in head:
-            raise ValueError(f"{path}: keyed by another normaliser; rebuild it with scripts/build_gazetteer.py")
-        if lines[1].split("\t")[1:] != list(_ROW_COLUMNS):
-            raise ValueError(f"{path}: unexpected columns {lines[1]!r}")
-        counts = [f[9:] for f in head if f.startswith("communes=")]
-        if not counts or not counts[0].isdigit():
-            raise ValueError(f"{path}: no commune count in the header")
-        n = int(counts[0])
-        rows = lines[2 : 2 + n]
-        index = {}
-        for line in lines[2 + n :]:
-            if line:
-                name, _, values = line.partition("\t")
-                index[name[1:]] = values
-        missing = [c for c in _INDEX if c not in index]
-        if missing or len(rows) != n or any(r.startswith("#") for r in (rows[0], rows[-1])):
-            raise ValueError(f"{path}: truncated gazetteer file")
+        rows, index = read_communes_file(path)
         return cls(rows, index, str(path))
 
     def _column(self, name: str) -> list[str]:
@@ -176,17 +130,7 @@ class Gazetteer:
     def _commune(self, i: int) -> Commune:
         obj = self._objects[i]
         if obj is None:
-            r = self._row(i)
-            obj = Commune(
-                code=r[_CODE],
-                name=r[_NAME],
-                postcodes=tuple(r[_POSTCODES].split("|")) if r[_POSTCODES] else (),
-                dept=r[_DEPT],
-                population=int(r[_POP]),
-                lat=float(r[_LAT]),
-                lon=float(r[_LON]),
-                coord_source=_SOURCES[r[_SOURCE]],
-            )
+            obj = commune_of_row(self._row(i))
             self._objects[i] = obj
         return obj
 
@@ -219,7 +163,7 @@ class Gazetteer:
 
     def names(self) -> list[str]:
         """Every commune's name, in INSEE code order, without building the communes."""
-        return [line.split("\t", 2)[_NAME] for line in self._lines]
+        return [line.split("\t", 2)[COL_NAME] for line in self._lines]
 
     def of_dept(self, dept: str) -> list[Commune]:
         """The communes of a département, in INSEE code order."""
@@ -239,7 +183,7 @@ class Gazetteer:
 
     def _known_dept(self, dept: str) -> bool:
         rows = self._dept_rows(dept)
-        return bool(rows) and self._row(rows[0])[_DEPT] == dept
+        return bool(rows) and self._row(rows[0])[COL_DEPT] == dept
 
     # --- search ----------------------------------------------------------------------
 
@@ -296,12 +240,12 @@ class Gazetteer:
         ranked = []
         for i, score in text.items():
             row = self._row(i)
-            bonus = POP_BONUS_MAX * min(1.0, math.log10(1 + int(row[_POP])) / 6.0)
+            bonus = POP_BONUS_MAX * min(1.0, math.log10(1 + int(row[COL_POP])) / 6.0)
             in_hint = False
             if hinted:
-                in_hint = row[_DEPT] in q.depts or any(p in row[_POSTCODES] for p in q.postcodes)
+                in_hint = row[COL_DEPT] in q.depts or any(p in row[COL_POSTCODES] for p in q.postcodes)
                 bonus += HINT_BONUS if in_hint else 0.0
-            elif row[_DEPT] == home:
+            elif row[COL_DEPT] == home:
                 bonus += HOME_BONUS
             exact = score >= CODE_SCORE
             rank = score + bonus
@@ -361,7 +305,7 @@ class Gazetteer:
     def _match_name(self, q: _Query, text: dict[int, float], limit: int, home: str) -> None:
         def put(k: str, score: float) -> None:
             for i, how in self._rows_of_key(k):
-                if how == _LOCAL and self._row(i)[_DEPT] not in (q.depts or [home]):
+                if how == _LOCAL and self._row(i)[COL_DEPT] not in (q.depts or [home]):
                     continue  # "barcelonne" is Barcelonne-du-Gers in the Gers only
                 s = score
                 if how != _OWN and s < EXACT:
@@ -483,7 +427,7 @@ class Gazetteer:
         if keys is None:
             found: set[str] = set()
             for i in self._dept_rows(dept):
-                found.update(self._row(i)[_KEYS].split("|"))
+                found.update(self._row(i)[COL_KEYS].split("|"))
             keys = self._dept_keys[dept] = sorted(found)
         return keys
 
