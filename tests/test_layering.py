@@ -110,6 +110,17 @@ def test_orient_has_no_import_loop():
     assert found == []
 
 
+# Modules still over the limit, each being split on its own branch of issue 11: the rules loader
+# (after the one YAML reader lands) and the counter screens (the UI controller). Remove when done.
+LONG_FOR_NOW = {"orient.engine.loader", "orient.ui.screens"}
+
+
+def test_no_module_is_over_450_lines():
+    long = {name: n for name, path in MODULES.items()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > 450}
+    assert set(long) <= LONG_FOR_NOW, long
+
+
 def test_the_loop_finder_finds_a_loop():
     assert loops({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) != []
     assert loops({"a": {"b"}, "b": set()}) == []
