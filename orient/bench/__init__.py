@@ -29,6 +29,12 @@ import time
 from pathlib import Path
 from typing import Callable, Optional
 
+from orient import paths
+from orient.bench import measure, synth
+from orient.cache import load_knowledge_parts
+from orient.directory.gazetteer import default_gazetteer
+from orient.orientation import Knowledge
+
 # (key in the result, limit, unit): a figure meets its target when at most the limit.
 TARGETS = {
     "commune_search_p95_ms": 5.0,
@@ -46,8 +52,6 @@ WARMUP = 20  # orientations run before the timed ones (the first is reported apa
 def run_bench(services: int = 100_000, seed: int = 0, *, situations: int = 600, naive_sample: int = 5,
               search_names: int = 60, ask_runs: int = 10, tui_runs: int = 3,
               progress: Optional[Callable[[str], None]] = None, workdir: Optional[Path] = None) -> dict:
-    from orient.bench import measure, synth
-
     say = progress or (lambda message: None)
     started = time.perf_counter()
     own = workdir is None
@@ -74,10 +78,6 @@ def run_bench(services: int = 100_000, seed: int = 0, *, situations: int = 600, 
         data = synth.generate(root / "directory", services, seed)
         generated = time.perf_counter() - t
         say("chargement par le vrai chargeur YAML (et mise en cache)…")
-        from orient.cache import load_knowledge_parts
-        from orient.directory.gazetteer import default_gazetteer
-        from orient import paths
-
         t = time.perf_counter()
         _, directory = load_knowledge_parts(paths.rules_dir(), data.folder, default_gazetteer())
         load_yaml_s = time.perf_counter() - t
@@ -93,8 +93,6 @@ def run_bench(services: int = 100_000, seed: int = 0, *, situations: int = 600, 
         }
 
         say(f"orientations sur {total_services:,} services (processus séparé)…".replace(",", " "))
-        from orient.orientation import Knowledge
-
         specs = root / "situations.json"
         specs.write_text(json.dumps(measure.situation_specs(Knowledge.load(), situations + WARMUP, seed)),
                          encoding="utf-8")

@@ -14,13 +14,21 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Optional, Sequence
 
+from orient import cache
 from orient.bench.percentiles import percentile
+from orient.bench.search import benchmark_queries, measure_search
+from orient.bench.synth import moments
+from orient.directory.catalog import Directory
+from orient.directory.gazetteer import default_gazetteer
+from orient.directory.hours import hours_status
 from orient.directory.model import HoursStatus, Placed, Service
 from orient.directory.ranking import status_class
+from orient.orientation import Knowledge, orient
 
 # The question the counter UI asks first: its appearance means the first screen is drawn.
 TUI_MARKER = "Où est le patient"
@@ -49,7 +57,7 @@ def peak_rss_mb() -> float:
                     return round(int(line.split()[1]) / 1024, 1)
     except (OSError, ValueError, IndexError):
         pass
-    import resource
+    import resource  # here: only where /proc is missing (not Linux)
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024, 1)
@@ -78,9 +86,6 @@ def machine() -> dict:
 
 def commune_search(seed: int = 5, names: int = 60) -> dict:
     """Per keystroke: every prefix of real names and a typo of each, fast and naive."""
-    from orient.bench.search import benchmark_queries, measure_search
-    from orient.directory.gazetteer import default_gazetteer
-
     g = default_gazetteer()
     queries = benchmark_queries(g, names=names, seed=seed)
     out = measure_search(queries, g)
@@ -94,8 +99,6 @@ def commune_search(seed: int = 5, names: int = 60) -> dict:
 def situations(knowledge, count: int, seed: int) -> list[tuple[dict, datetime, object]]:
     """Varied situations: the facts of the rules' examples × moments over a year × communes
     (a third in the Gers, the rest drawn by population over France)."""
-    from orient.bench.synth import moments
-
     rng = random.Random(seed)
     facts = [dict(e.facts) for rule in knowledge.rules for e in rule.examples]
     facts.append({})  # nothing known yet: the first screen's answer
@@ -124,8 +127,6 @@ def from_specs(knowledge, specs: Iterable[Mapping]) -> list[tuple[dict, datetime
 
 
 def time_orientations(knowledge, cases: Iterable[tuple[Mapping, datetime, object]]) -> tuple[list[float], list]:
-    from orient.orientation import orient
-
     clock = time.perf_counter
     times, answers = [], []
     for facts, at, commune in cases:
@@ -137,13 +138,13 @@ def time_orientations(knowledge, cases: Iterable[tuple[Mapping, datetime, object
 
 
 def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    from geopy.distance import geodesic
+    from geopy.distance import geodesic  # here: the worker's peak memory is read before the naive scan
 
     return geodesic((lat1, lon1), (lat2, lon2)).km
 
 
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    from geopy.distance import great_circle
+    from geopy.distance import great_circle  # here: as geodesic_km
 
     return great_circle((lat1, lon1), (lat2, lon2)).km
 
@@ -167,11 +168,6 @@ def naive_select(services: Iterable[Service], status_of: Callable[[Optional[str]
 
 def naive_knowledge(knowledge, distance: Callable[[float, float, float, float], float] = geodesic_km):
     """The same knowledge, its directory ranking every service of the kind by a full scan."""
-    from dataclasses import replace
-
-    from orient.directory.catalog import Directory
-    from orient.directory.hours import hours_status
-
     class NaiveDirectory(Directory):
         def select(self, kind, *, near, at, capabilities=(), limit=3, max_km=None, bridge_days=True):
             return naive_select(self.services, lambda hours: hours_status(hours, at, bridge_days=bridge_days),
@@ -256,7 +252,7 @@ def tui_first_screen(runs: int = 3, env: Optional[Mapping[str, str]] = None, mar
                      timeout: float = 30.0, size: tuple[int, int] = (30, 100)) -> dict:
     """`python -m orient` in a pseudo-terminal: time from spawn until the first screen's
     question is drawn; then Ctrl+Q. Linux and macOS only (pty)."""
-    import fcntl
+    import fcntl  # here and below: Unix only (a pseudo-terminal)
     import select
     import struct
     import termios
@@ -318,14 +314,10 @@ def tui_first_screen(runs: int = 3, env: Optional[Mapping[str, str]] = None, mar
 
 def worker(directory: Path, specs: Sequence[Mapping], naive_sample: int) -> dict:
     """In a fresh process: load the knowledge (from the cache when built) and orient."""
-    from orient.orientation import Knowledge
-
     t = time.perf_counter()
     knowledge = Knowledge.load(None, directory)
     load_ms = (time.perf_counter() - t) * 1000.0
     out = orientation(knowledge, from_specs(knowledge, specs), naive_sample=naive_sample, rss=peak_rss_mb)
-    from orient import cache
-
     out["services"] = len(knowledge.directory)
     out["load_ms"] = round(load_ms, 1)
     out["cache"] = cache.last_status
