@@ -28,11 +28,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Optional
-from zoneinfo import ZoneInfo
 
 from orient.userdirs import orient_dir
+from orient.vocabulary import to_paris
 
-PARIS = ZoneInfo("Europe/Paris")
 CORRECTIONS_ENV = "ORIENT_CORRECTIONS"
 DESK_ENV = "ORIENT_DESK"
 FILENAME = "corrections.sqlite3"
@@ -106,7 +105,7 @@ def desk_id(environ: Optional[dict[str, str]] = None) -> str:
 
 
 def minute_of(at: datetime) -> str:
-    local = at.replace(tzinfo=PARIS) if at.tzinfo is None else at.astimezone(PARIS)
+    local = to_paris(at)
     return local.replace(second=0, microsecond=0).isoformat(timespec="minutes")
 
 

@@ -6,8 +6,8 @@ imported "lazily" still counts. Layers, lowest first (docs/architecture.md):
 
     base      orient.vocabulary, periods, facts, answer, problems, paths, … (any other top-level module)
     domain    orient.engine, orient.directory
-    assembly  orient.orientation, cache, journal, render
-    front     orient.bench, orient.commands, orient.ui, orient.cli
+    assembly  orient.orientation, cache, journal, corrections, render, export
+    front     orient.bench, orient.commands, orient.report, orient.ui, orient.cli
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ LAYERS = {"base": 0, "domain": 1, "assembly": 2, "front": 3}
 PLACED = {
     "orient.engine": "domain", "orient.directory": "domain",
     "orient.orientation": "assembly", "orient.cache": "assembly", "orient.journal": "assembly",
-    "orient.render": "assembly",
-    "orient.bench": "front", "orient.commands": "front", "orient.ui": "front", "orient.cli": "front",
-    "orient.__main__": "front",
+    "orient.corrections": "assembly", "orient.render": "assembly", "orient.export": "assembly",
+    "orient.bench": "front", "orient.commands": "front", "orient.report": "front", "orient.ui": "front",
+    "orient.cli": "front", "orient.__main__": "front",
 }
 
 

@@ -7,11 +7,12 @@ from datetime import date
 from html import escape
 from typing import Callable, Optional, Sequence
 
-from orient.commands.stats import PERIOD_LABELS, french_int
+from orient.commands.stats import french_int
 from orient.facts import QUESTIONS
 from orient.report import SMALL_COUNT
 from orient.report.gers_map import Outlines, map_svg
 from orient.report.summary import MISSING_SERVICE, JournalSummary, ToVerify
+from orient.vocabulary import PERIOD_HOURS, PERIODS
 
 NEED_LABELS = dict(QUESTIONS["need"].choices)
 OFFICE_HOURS = range(8, 20)  # weekdays 8h-20h: the rest is the permanence des soins
@@ -79,7 +80,7 @@ def render(*, summary: JournalSummary, span: str, outlines: Outlines, name_of: C
              "(petites communes) ; le journal ne garde rien qui identifie une personne.</p>"]
 
     parts.append("<h2>Quand : par période de soins</h2>")
-    periods = [(PERIOD_LABELS[p], summary.by_period.get(p, 0)) for p in PERIOD_LABELS]
+    periods = [(PERIOD_HOURS[p], summary.by_period.get(p, 0)) for p in PERIODS]
     parts.append(table(periods, ("période", "orientations")))
     out_of_hours = sum(n for p, n in summary.by_period.items() if p.startswith("pdsa_"))
     parts.append(f"<p>En dehors des heures ouvrées (permanence des soins) : {shown(out_of_hours)}.</p>")

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Optional
 
-from orient.commands.stats import PERIODS, _range
-from orient.directory.loading import STALE_AFTER_DAYS
+from orient.commands.stats import _range
+from orient.vocabulary import PERIODS, STALE_AFTER_DAYS
 
 # Needs a local place answers; for the others (poisoning) a phone line is the right answer.
 LOCAL_NEEDS = ("consult", "find_gp", "dental", "mental_health", "medication", "minor_care")
