@@ -6,7 +6,7 @@ and checks that the loaders accept exactly these fields).
 For a directory entry, `hsds` and `data_inclusion` name the matching field of Open Referral HSDS 3
 (openreferral/specification, schema/simple/schema.csv) and of the data·inclusion schema for a
 structure (gip-inclusion/data-inclusion-schema, docs/structure.md); None where there is no
-matching field, never a guess.
+matching field, never a guess. `orient export` writes these fields (tests/test_schema.py checks it).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ SERVICE_FIELDS = (
           "(`116117`), shown as `05 61 77 74 47`", hsds="phone.number", data_inclusion="telephone"),
     Field("opening_hours", "text", "OpenStreetMap `opening_hours` syntax (`Mo-Fr 08:00-12:00,14:00-18:00; PH "
           "off`), evaluated with the French public holidays (`PH`). `null` = unknown. Must parse: the check shows "
-          "the parser's message", data_inclusion="horaires_accueil"),
+          "the parser's message", hsds="schedule.description", data_inclusion="horaires_accueil"),
     Field("walk_in_hours", "text", "the same syntax: when walking in is possible (not used for ranking)"),
     Field("capabilities", "list", "from the closed list below", allowed=tuple(CAPABILITIES)),
     Field("sources", "list", "at least one: where each fact comes from (`\"facts.md: Numbers — service-public.fr "
@@ -59,7 +59,8 @@ SERVICE_FIELDS = (
     Field("verified", "date", "the day the entry was last checked **with the service itself** (a call, its own "
           "page); `null` when nothing current confirms its contact details. Copying facts.md is not a check. Older "
           "than 12 months: a warning. In the future: an error", hsds="service.assured_date", data_inclusion="date_maj"),
-    Field("note", "text", "French, for the agent and the patient", hsds="service.description"),
+    Field("note", "text", "French, for the agent and the patient", hsds="service.description",
+          data_inclusion="description"),
     Field("url", "text", "`https://…`", hsds="service.url", data_inclusion="site_web"),
     Field("source_date", "date", "the date of the source the entry was taken from (first day of the month when only "
           "the month is known: otoulouse.net, February 2026 → `2026-02-01`); shown as \"source du 01/02/2026\" "

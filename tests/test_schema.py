@@ -49,3 +49,32 @@ def test_a_table_shows_required_fields_and_the_interchange_columns():
     assert table[0] == "| field | type | rule | HSDS 3 | data·inclusion |"
     assert table[2].startswith("| `id` | text | required; ")
     assert len(table) == 2 + len(schema.SERVICE_FIELDS)
+
+
+def test_the_interchange_names_are_those_orient_export_writes():
+    """Each HSDS 3 / data·inclusion name the schema declares is written by `orient export` (whose output
+    is validated against both standards) for an entry with every field filled in."""
+    from dataclasses import replace
+    from datetime import date
+
+    from orient.export import datainclusion, hsds
+    from orient.orientation import Knowledge
+
+    knowledge = Knowledge.load()
+    placed = next(s for s in knowledge.directory if s.commune and s.address and s.phones and s.lat is not None)
+    full = replace(placed, opening_hours="Mo-Fr 08:00-18:00", url="https://example.org/centre", precision="address",
+                   note="Sur rendez-vous, sauf urgence.", verified=date(2026, 11, 2))
+    structures, _ = datainclusion.structures_and_services([full], knowledge.gazetteer)
+    written_di = set(structures[0])
+    [record] = hsds.services([full], knowledge.gazetteer)
+    location = record["service_at_locations"][0]["location"]
+    written_hsds = ({f"service.{key}" for key in record}
+                    | {f"phone.{key}" for key in record["phones"][0]}
+                    | {f"schedule.{key}" for key in record["schedules"][0]}
+                    | {f"location.{key}" for key in location}
+                    | {f"address.{key}" for key in location["addresses"][0]})
+    fields = schema.SERVICE_FIELDS + schema.LOCATION_FIELDS
+    declared_di = {name for f in fields if f.data_inclusion for name in f.data_inclusion.split(", ")}
+    declared_hsds = {name for f in fields if f.hsds for name in f.hsds.split(", ")}
+    assert declared_di - written_di == set()
+    assert declared_hsds - written_hsds == set()
