@@ -160,7 +160,8 @@ def _evaluate(knowledge: Knowledge, facts: Mapping[str, object], period: str, at
     outcomes.sort(key=lambda o: -o.priority)  # stable: rule order kept within a priority
     missing = list(dict.fromkeys(evaluation.missing + calendar.missing))
     trace = [t for t in evaluation.trace if pdsa([t.rule])] + [t for t in calendar.trace if not pdsa([t.rule])]
-    return Evaluation(outcomes=outcomes, missing=missing, trace=trace)
+    return Evaluation(outcomes=outcomes, missing=missing, trace=trace,
+                      emergency=evaluation.emergency or calendar.emergency)
 
 
 class _AreaView:

@@ -185,3 +185,13 @@ def test_every_twenty_minutes_of_the_four_clock_change_nights_every_vital_sign_g
                 check_answer({"red_flag": red_flag, "deaf": deaf}, at, auch if count % 2 else None)
                 count += 1
     assert count == 4 * 48 * 4 * 9 * 2
+
+
+def test_a_vital_sign_on_a_bridge_day_is_flagged_as_an_emergency_for_the_screens():
+    """On a bridge day orient() merges two evaluations (doctors' duty on the holiday reading, the rest
+    on the calendar's): the emergency flag the UI and the CLI read must survive the merge."""
+    bridge_friday = datetime(2025, 12, 26, 8, 0)  # the day after Christmas, a Friday
+    for red_flag, deaf in itertools.product(FACTS["red_flag"][1:], ("yes", "no")):
+        answer = check_answer({"red_flag": red_flag, "deaf": deaf}, bridge_friday, None)
+        assert answer.period == "pdsa_holiday" and answer.emergency
+    assert not orient(KNOWLEDGE, {"red_flag": "none"}, bridge_friday, None).emergency

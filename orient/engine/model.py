@@ -42,7 +42,9 @@ class Evaluation:
     outcomes: list[Outcome]  # ordered, rank 1 first
     missing: list[str]  # facts to ask, red_flag first
     trace: list[TraceStep]
-    emergency: bool = False  # an exclusive rule fired: a vital emergency, rank 1 is the 15 (or the 114)
+    # An exclusive rule fired: a vital emergency, rank 1 is the 15 (or the 114). No default: whoever
+    # builds an Evaluation must say it (a forgotten flag would hide an emergency from the screens).
+    emergency: bool
 
 
 @dataclass(frozen=True)
