@@ -2,16 +2,58 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Union
 
+# What a target that is not a regular file would be replaced by the rename (a device node, a FIFO…).
+_KINDS = (
+    (stat.S_ISDIR, "un dossier"),
+    (stat.S_ISCHR, "un périphérique"),
+    (stat.S_ISBLK, "un périphérique"),
+    (stat.S_ISFIFO, "un tube (FIFO)"),
+    (stat.S_ISSOCK, "une socket"),
+)
+
+
+class NotARegularFile(OSError):
+    """The target exists and is not a regular file: writing would replace it. `strerror` is French."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        super().__init__(errno.EINVAL, f"{path} est {kind}, pas un fichier ordinaire : rien n'est écrit "
+                                       "(donnez le chemin d'un fichier)")
+        self.path = path
+
+    def __str__(self) -> str:
+        return self.strerror
+
+
+def refusal(path: Union[str, Path]) -> "NotARegularFile | None":
+    """Why `path` must not be written (it exists and is not a regular file), or None.
+    Follows symlinks: a link to a regular file is fine, a link to a device is not."""
+    path = Path(path)
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:  # missing (it will be created) or unreachable (the write itself will say why)
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((label for test, label in _KINDS if test(mode)), "un fichier spécial")
+    return NotARegularFile(path, kind)
+
 
 def write_atomic(path: Union[str, Path], data: Union[str, bytes]) -> None:
     """Write `data` (text as UTF-8 with \\n line ends, or bytes) to `path` atomically;
-    a crash leaves the old file or the new one, never half of it."""
+    a crash leaves the old file or the new one, never half of it. Raises NotARegularFile
+    (an OSError) when `path` is a folder, a device, a FIFO or a socket: the rename would
+    replace it (as root, `--out /dev/full` would have turned the device into a file)."""
     path = Path(path)
+    refused = refusal(path)
+    if refused is not None:
+        raise refused
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -20,6 +62,9 @@ def write_atomic(path: Union[str, Path], data: Union[str, bytes]) -> None:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
+        refused = refusal(path)  # swapped for a device while we wrote
+        if refused is not None:
+            raise refused
         os.replace(tmp, path)
     except BaseException:
         try:
