@@ -12,6 +12,9 @@ import importlib
 import sys
 
 COMMANDS = ("ask", "check", "communes", "import_data", "bench", "stats", "rota", "export", "report", "corrections")
+# Commands that echo data from files, spreadsheets or the desks: everything they print goes
+# through orient.textsafe (ask, check and stats strip their own output already).
+STRIPPED = frozenset({"corrections", "export", "report", "rota", "import"})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
         from orient.commands import home_dept
 
         return run_app(home_dept=home_dept(args))
+    if args.command in STRIPPED:
+        from orient.textsafe import PrintableStream
+
+        sys.stdout, sys.stderr = PrintableStream(sys.stdout), PrintableStream(sys.stderr)
     try:
         return args.run(args)
     except BrokenPipeError:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from orient.userdirs import orient_dir
+from orient.textsafe import printable
 from orient.vocabulary import to_paris
 
 CORRECTIONS_ENV = "ORIENT_CORRECTIONS"
@@ -152,7 +153,8 @@ class CorrectionStore:
             raise CorrectionError(f"identifiant d'entrée invalide : {entry_id!r}")
         if kind not in KINDS:
             raise CorrectionError(f"type de signalement inconnu : {kind!r} ; valeurs : {', '.join(KINDS)}")
-        text = " ".join((text or "").split())[:TEXT_LIMIT] or None
+        # No escape sequence from a desk's text reaches the coordinator's terminal or the report.
+        text = " ".join(printable(text or "").split())[:TEXT_LIMIT] or None
         cursor = self._conn.execute(
             "INSERT INTO correction (desk, entry_id, kind, text, reported_at) VALUES (?, ?, ?, ?, ?)",
             (desk, entry_id, kind, text, minute_of(at)),

@@ -51,3 +51,22 @@ def printable_json(value):
     if isinstance(value, (list, tuple)):
         return [printable_json(item) for item in value]
     return value
+
+
+class PrintableStream:
+    """A text stream that strips control characters from whatever is written to it: the
+    second line of defence for commands that echo data (names, cells, notes) to a terminal."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(printable(text))
+        return len(text)
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str):  # flush, fileno, encoding, isatty…
+        return getattr(self._stream, name)

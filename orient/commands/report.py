@@ -28,6 +28,7 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from orient.atomic import write_atomic
+    from orient.textsafe import printable
     from orient.commands import load_directory
     from orient.commands.stats import NotAJournal, _span_text, open_for_reading, parse_day
     from orient.corrections import pending
@@ -87,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         pending=[PendingLine(c.id, c.reported_at, c.desk, c.entry_id, c.kind_label, c.text) for c in waiting],
     )
     try:
-        write_atomic(Path(args.out), html)
+        write_atomic(Path(args.out), printable(html))  # desks' notes and names: no control characters
     except OSError as exc:
         print(f"orient report : impossible d'écrire {args.out} : {exc.strerror or exc}", file=sys.stderr)
         return 2

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from orient.atomic import write_atomic
+from orient.textsafe import printable_json
 from orient.directory.model import CAPABILITIES, KINDS, Service
 
 POSTCODE_AND_TOWN = re.compile(r"^(?P<street>.*?),?\s*(?P<postcode>\d{5})\s+(?P<town>[^,]+)$")
@@ -89,5 +90,6 @@ def description(service: Service) -> str:
 
 def write_json(folder: Path, name: str, data: Any) -> Path:
     path = folder / name
-    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    # Loaded data holds no control character; stripping again keeps a bad import out of the platforms.
+    write_atomic(path, json.dumps(printable_json(data), ensure_ascii=False, indent=2) + "\n")
     return path

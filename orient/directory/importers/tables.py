@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from orient.directory.importers.common import ImportFailed
+from orient.textsafe import printable
 
 Row = tuple[int, list[str]]  # (line, cells)
 
@@ -56,12 +57,6 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
-
-
-def printable(cell: str) -> str:
-    """A cell as it can be stored and echoed in a message: no control characters (an escape
-    sequence in a spreadsheet must not drive the terminal), line breaks kept."""
-    return "".join(c if c.isprintable() or c == "\n" else " " for c in cell)
 
 
 def _keep(rows: list[Row]) -> list[Row]:
