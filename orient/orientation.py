@@ -17,6 +17,7 @@ from orient.answer import Answer, CommuneRef, Recommendation
 from orient.directory import Placed, Service
 from orient.directory.gazetteer import Commune, Gazetteer, default_gazetteer
 from orient.directory.geo import haversine_km
+from orient.directory.fixed import checked_at_load
 from orient.directory.phones import format_phone
 from orient.engine.evaluate import evaluate
 from orient.engine.model import Evaluation, Outcome
@@ -66,6 +67,7 @@ NATIONAL_WHY = {
 # period; every other rule (pharmacies, dentists, centres) follows the calendar.
 PDSA_RULE_PREFIXES = ("out_of_hours.", "gp.", "pharmacy.prescription_")
 # ... and the doctors' duty lines read their hours the same way (a bridge day is a holiday for them).
+NATIONAL_116117_ID = "garde-116117"
 PDSA_KINDS = frozenset({"pdsa_3966", "duty_doctor_116117", "sos_medecins"})
 # The patient's own practitioner: the number is the patient's, not the directory's.
 OWN_PRACTITIONER = ("gp", "dentiste")
@@ -122,7 +124,7 @@ def orient(knowledge: Knowledge, facts: Mapping[str, object], at: datetime,
     recommendations: list[Recommendation] = []
     seen: set[tuple[str, str]] = set()
     for outcome in evaluation.outcomes:
-        for rec in area.adapt(_resolve(knowledge, outcome, at, commune, warnings)):
+        for rec in area.adapt(_resolve(knowledge, outcome, at, commune, warnings), at):
             # The same service from two rules (or a selector and its fallback): keep the first, higher ranked.
             key = ("service", rec.service_id) if rec.service_id else (rec.kind, rec.name)
             if key in seen:
@@ -169,6 +171,7 @@ class _AreaView:
 
     def __init__(self, knowledge: Knowledge, commune: Optional[Commune]):
         area = knowledge.directory.area
+        self.knowledge = knowledge
         self.commune = commune
         self.area = area
         self.outside = bool(area) and commune is not None and commune.dept not in area
@@ -180,7 +183,7 @@ class _AreaView:
                 f"le département {known}. Vérifiez le lieu. Les services locaux n'y sont pas connus : "
                 f"seuls les numéros nationaux et les services à moins de {LOCAL_REACH_KM:.0f} km sont donnés.")
 
-    def adapt(self, recs: list[Recommendation]) -> list[Recommendation]:
+    def adapt(self, recs: list[Recommendation], at: datetime) -> list[Recommendation]:
         if not self.outside:
             return recs
         out = []
@@ -194,7 +197,7 @@ class _AreaView:
             rec.advice = [a for a in rec.advice if not _GERS.search(a)]
             if rec.kind == "pdsa_3966":
                 if self.commune.dept not in PDSA_3966_DEPTS:
-                    rec = _national_116117(rec)
+                    rec = _national_116117(self.knowledge, rec, at)
                 else:
                     rec.advice.insert(0, OUT_OF_AREA_3966)
             out.append(rec)
@@ -210,12 +213,25 @@ def _without_gers(text: str) -> str:
     return " ".join(part for part in _SENTENCE.split(text) if not _GERS.search(part)).strip()
 
 
-def _national_116117(rec: Recommendation) -> Recommendation:
-    """Outside the 3966's départements, the national duty-doctor line instead."""
-    return replace(rec, kind="duty_doctor_116117", name="116 117 – médecin de garde (numéro national)",
-                   phone="116 117", service_id="garde-116117", why=NATIONAL_WHY["duty_doctor_116117"],
-                   hours="ouvert 24h/24", open_now=True,
-                   advice=[a for a in rec.advice if "3966" not in a and a != CLOSED_NOW_CALL_15])
+def _national_116117(knowledge: Knowledge, rec: Recommendation, at: datetime) -> Recommendation:
+    """Outside the 3966's départements, the national duty-doctor line instead: the 116 117's own
+    entry (its hours, sources and freshness), never the 3966's carried over."""
+    advice = [a for a in rec.advice if "3966" not in a and a != CLOSED_NOW_CALL_15]
+    service = knowledge.directory.get(NATIONAL_116117_ID)
+    if service is None or not service.phones:  # a directory without it: the number, "à vérifier"
+        return replace(rec, kind="duty_doctor_116117", name="116 117 – médecin de garde (numéro national)",
+                       phone="116 117", service_id=None, why=NATIONAL_WHY["duty_doctor_116117"],
+                       hours="horaires à vérifier", open_now=None, advice=advice, service_sources=[],
+                       verified=None, to_verify=True, source_date=None)
+    placed = _unplaced(knowledge, service, at)
+    if placed.status.open is False:
+        advice.insert(0, CLOSED_NOW_CALL_15)
+    return replace(rec, kind="duty_doctor_116117", name=service.name, phone=format_phone(service.phones[0]),
+                   service_id=service.id, why=NATIONAL_WHY["duty_doctor_116117"], hours=placed.status.label,
+                   open_now=placed.status.open, advice=advice, service_sources=list(service.sources),
+                   verified=service.verified.isoformat() if service.verified else None,
+                   to_verify=_to_verify(service, placed, at.date()),
+                   source_date=service.source_date.isoformat() if service.source_date else None)
 
 
 def actionable(rec: Recommendation) -> bool:
@@ -367,7 +383,12 @@ def _closing_soon(kind: str, placed: Placed, at: datetime) -> Optional[str]:
 
 
 def _to_verify(service: Service, placed: Placed, today: date) -> bool:
-    stale = service.verified is None or (today - service.verified).days > STALE_AFTER_DAYS
+    if service.verified is None:
+        # Never checked with the service; but a fixed number's phone and hours are checked against
+        # facts.md at every load (orient/directory/fixed.py): the 15 is not "à vérifier".
+        stale = not checked_at_load(service.id)
+    else:  # a recorded check ages, fixed number or not
+        stale = (today - service.verified).days > STALE_AFTER_DAYS
     return stale or placed.status.open is None or not service.phones
 
 

@@ -2,8 +2,10 @@
 moment of the orientation, or never verified, is marked "à vérifier" in every output — JSON
 (`to_verify: true`), text, the patient's sheet (text and HTML) — and never presented as certain.
 
-The data is a copy of the embedded directory in which the 3966 was last verified long ago and
-the 15 never; the other fixed numbers stay verified a few days before the moment.
+The data is a copy of the embedded directory in which the 3966 was last verified long ago, the
+116 117 a few days before the moment (or, in a second copy, never, without a source date) and
+the 15 never. The 15's phone and hours are checked against facts.md at every load
+(orient/directory/fixed.py): never verified with the service, it is still not "à vérifier" (H50).
 """
 
 from __future__ import annotations
@@ -29,25 +31,26 @@ from orient.render.text import render_answer
 AT = "2026-11-28T14:00"  # a Saturday afternoon: a consultation goes to the 3966 first
 AT_DAY = date(2026, 11, 28)
 STALE = AT_DAY - timedelta(days=366)  # 27/11/2025: more than 12 months before
-JUST_FRESH = AT_DAY - timedelta(days=365)  # 28/11/2025: exactly 12 months, still fresh
+JUST_FRESH = AT_DAY - timedelta(days=365)
+FRESH = AT_DAY - timedelta(days=3)  # 28/11/2025: exactly 12 months, still fresh
 CONSULT = ("--fact", "red_flag=none", "--fact", "need=consult")
 CHEST_PAIN = ("--fact", "red_flag=chest_pain", "--fact", "deaf=no")
 
 
-def set_verified(folder: Path, service_id: str, value: str) -> None:
-    """Rewrite the `verified:` line of one entry of numbers.yaml."""
+def set_verified(folder: Path, service_id: str, value: str, field: str = "verified") -> None:
+    """Rewrite the `verified:` (or another field's) line of one entry of numbers.yaml."""
     path = folder / "numbers.yaml"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     start = next(i for i, line in enumerate(lines) if line.strip() == f"- id: {service_id}")
     for i in range(start + 1, len(lines)):
         if lines[i].lstrip().startswith("- id: "):
             break
-        if lines[i].strip().startswith("verified:"):
+        if lines[i].strip().startswith(f"{field}:"):
             indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
-            lines[i] = f"{indent}verified: {value}\n"
+            lines[i] = f"{indent}{field}: {value}\n"
             path.write_text("".join(lines), encoding="utf-8")
             return
-    raise AssertionError(f"no verified line for {service_id}")
+    raise AssertionError(f"no {field} line for {service_id}")
 
 
 @pytest.fixture(scope="module")
@@ -56,12 +59,28 @@ def stale_directory(tmp_path_factory) -> Path:
     shutil.copytree(paths.directory_dir(), folder)
     set_verified(folder, "pdsa-3966", STALE.isoformat())
     set_verified(folder, "samu-15", "null")
+    set_verified(folder, "garde-116117", FRESH.isoformat())
+    return folder
+
+
+@pytest.fixture(scope="module")
+def never_directory(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("never") / "directory"
+    shutil.copytree(paths.directory_dir(), folder)
+    set_verified(folder, "pdsa-3966", FRESH.isoformat())
+    set_verified(folder, "garde-116117", "null")
+    set_verified(folder, "garde-116117", "null", field="source_date")
     return folder
 
 
 @pytest.fixture(scope="module")
 def stale_knowledge(stale_directory) -> Knowledge:
     return Knowledge.load(directory_dir=stale_directory)
+
+
+@pytest.fixture(scope="module")
+def never_knowledge(never_directory) -> Knowledge:
+    return Knowledge.load(directory_dir=never_directory)
 
 
 def run_ask(directory: Path, *args: str) -> subprocess.CompletedProcess:
@@ -114,15 +133,22 @@ class ListItems(HTMLParser):
             self.items[-1] += data
 
 
-def test_a_stale_or_never_verified_entry_is_to_verify_in_the_json_and_a_fresh_one_is_not(stale_directory):
+def test_a_stale_or_never_verified_entry_is_to_verify_in_the_json_and_a_fresh_one_is_not(stale_directory,
+                                                                                        never_directory):
     consult = ask_json(stale_directory, *CONSULT)
     assert consult["pdsa-3966"]["rank"] == 1
     assert (consult["pdsa-3966"]["to_verify"], consult["pdsa-3966"]["verified"]) == (True, STALE.isoformat())
     assert consult["garde-116117"]["to_verify"] is False
 
+    never = ask_json(never_directory, *CONSULT)
+    assert (never["garde-116117"]["to_verify"], never["garde-116117"]["verified"]) == (True, None)
+    assert never["pdsa-3966"]["to_verify"] is False
+
+
+def test_the_15_checked_against_the_facts_is_not_to_verify_though_never_verified(stale_directory):
     emergency = ask_json(stale_directory, *CHEST_PAIN)
     assert emergency["samu-15"]["rank"] == 1
-    assert (emergency["samu-15"]["to_verify"], emergency["samu-15"]["verified"]) == (True, None)
+    assert (emergency["samu-15"]["to_verify"], emergency["samu-15"]["verified"]) == (False, None)
     assert emergency["urgence-112"]["to_verify"] is False
 
 
@@ -143,31 +169,30 @@ def test_the_text_output_marks_stale_and_never_verified_entries_a_verifier_and_o
 
     result = run_ask(stale_directory, *CHEST_PAIN)
     steps = text_steps(result.stdout)
-    assert "Appeler le 15" in steps["1"]
-    assert "Informations à vérifier (jamais vérifié)" in steps["1"]
+    assert "Appeler le 15" in steps["1"] and "à vérifier" not in steps["1"]
     assert "112" in steps["2"] and "à vérifier" not in steps["2"]
 
 
-@pytest.mark.parametrize("facts, stale_first, checked", [
-    ({"red_flag": "none", "need": "consult"}, "Appeler le 3966", f"vérifié le {STALE:%d/%m/%Y}"),
-    ({"red_flag": "chest_pain", "deaf": "no"}, "Appeler le 15", "jamais vérifié"),
+@pytest.mark.parametrize("knowledge, flagged, headline, checked", [
+    ("stale_knowledge", 0, "Appeler le 3966", f"vérifié le {STALE:%d/%m/%Y}"),
+    ("never_knowledge", 1, "À savoir : 116 117", "jamais vérifié"),
 ], ids=["stale", "never-verified"])
-def test_the_patients_sheet_in_text_and_html_marks_the_entry_a_verifier(stale_knowledge, facts, stale_first,
+def test_the_patients_sheet_in_text_and_html_marks_the_entry_a_verifier(request, knowledge, flagged, headline,
                                                                          checked):
-    answer = orient(stale_knowledge, facts, parse_moment(AT), None)
+    answer = orient(request.getfixturevalue(knowledge), {"red_flag": "none", "need": "consult"}, parse_moment(AT), None)
     handout = build_handout(answer)
-    first, second = handout.steps[0], handout.steps[1]
-    assert first[0].startswith(stale_first)
-    assert f"Informations à vérifier ({checked})" in first[1]
-    assert not any("à vérifier" in line for line in second[1])
+    other = 1 - flagged
+    assert handout.steps[flagged][0].startswith(headline)
+    assert f"Informations à vérifier ({checked})" in handout.steps[flagged][1]
+    assert not any("à vérifier" in line for line in handout.steps[other][1])
 
     sheet = handout.to_text()
     assert f"Informations à vérifier ({checked})" in sheet
     items = ListItems()
     items.feed(handout.to_html())
-    assert items.items[0].startswith(stale_first)
-    assert f"Informations à vérifier ({checked})" in items.items[0]
-    assert "à vérifier" not in items.items[1]
+    assert items.items[flagged].startswith(headline)
+    assert f"Informations à vérifier ({checked})" in items.items[flagged]
+    assert "à vérifier" not in items.items[other]
 
 
 def test_every_output_of_one_answer_agrees_on_what_is_to_verify(stale_knowledge):

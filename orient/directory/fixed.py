@@ -21,6 +21,11 @@ class FixedNumber:
     kind: str
     phone: str                # as the directory stores it (orient.directory.phones.normalize_phone)
     always_open: bool         # facts.md says 24/7
+    hours: Optional[str] = None  # the hours facts.md gives, when they are not 24/7 (checked too)
+
+    @property
+    def hours_fixed(self) -> bool:
+        return self.always_open or self.hours is not None
 
 
 # facts.md, "Numbers (all free unless said)". The 3966 and the 116 117 have hours that
@@ -30,11 +35,14 @@ FIXED_NUMBERS: dict[str, FixedNumber] = {
     "urgence-112": FixedNumber("emergency_112", "112", True),
     "urgence-114": FixedNumber("sms_114", "114", True),
     "suicide-3114": FixedNumber("suicide_3114", "3114", True),
-    "pdsa-3966": FixedNumber("pdsa_3966", "3966", False),
+    # Gers: nights 20h–24h, weekends from Saturday 12h, Sundays and public holidays (CH Auch 2022).
+    "pdsa-3966": FixedNumber("pdsa_3966", "3966", False, "Mo-Fr 20:00-24:00; Sa 12:00-24:00; Su,PH 08:00-24:00"),
     "garde-116117": FixedNumber("duty_doctor_116117", "116117", False),
     "resogardes-3237": FixedNumber("pharmacie_garde", "3237", True),
     "sos-medecins-3624": FixedNumber("sos_medecins", "3624", True),
     "antipoison-toulouse": FixedNumber("antipoison", "+33561777447", True),
+    # facts.md, SAS: reached through the 15; in the Gers the Centre 15 and the SAS run 24/7 (ARS, May 2025).
+    "sas-gers": FixedNumber("sas", "15", True),
 }
 # Needed whatever the rules say: the emergency answer and the duty-pharmacy fallback.
 ALWAYS_NEEDED = ("samu-15", "urgence-114", "resogardes-3237")
@@ -57,7 +65,17 @@ def fixed_entry_problems(service_id: str, kind: Optional[str], phones: tuple[str
     if fixed.always_open and (opening_hours or "").strip() != ALWAYS_OPEN:
         problems.append(f"fixed number '{service_id}' is open 24/7 ({FACTS_NUMBERS}): opening_hours must be "
                         f"\"{ALWAYS_OPEN}\", not {opening_hours!r}")
+    if fixed.hours is not None and (opening_hours or "").strip() != fixed.hours:
+        problems.append(f"fixed number '{service_id}' has the hours of the facts ({FACTS_NUMBERS}): opening_hours "
+                        f"must be \"{fixed.hours}\", not {opening_hours!r}")
     return problems
+
+
+def checked_at_load(service_id: Optional[str]) -> bool:
+    """True for a fixed number whose phone and hours are both checked against facts.md at every
+    load: an entry that differs is refused, so what the answer shows is the facts' own."""
+    fixed = FIXED_NUMBERS.get(service_id or "")
+    return fixed is not None and fixed.hours_fixed
 
 
 def missing_fixed_problems(ruleset, has_service: Callable[[str], bool], directory_folder: str) -> list[Problem]:
