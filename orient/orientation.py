@@ -63,10 +63,8 @@ NATIONAL_WHY = {
     "dentiste_garde": "Aucune garde dentaire n'est connue ici : si cela ne peut pas attendre (gonflement, fièvre, "
                       "choc, saignement), le 15 vous oriente.",
 }
-# Rules about doctors' duty (PDSA): on a bridge day (R6315-1 setting) they follow the holiday
-# period; every other rule (pharmacies, dentists, centres) follows the calendar.
-PDSA_RULE_PREFIXES = ("out_of_hours.", "gp.", "pharmacy.prescription_")
-# ... and the doctors' duty lines read their hours the same way (a bridge day is a holiday for them).
+# The doctors' duty lines read their hours as the doctors' duty rules (`pdsa: true` in rules/)
+# see the period: a bridge day is a holiday for them.
 NATIONAL_116117_ID = "garde-116117"
 PDSA_KINDS = frozenset({"pdsa_3966", "duty_doctor_116117", "sos_medecins"})
 # The patient's own practitioner: the number is the patient's, not the directory's.
@@ -155,8 +153,10 @@ def _evaluate(knowledge: Knowledge, facts: Mapping[str, object], period: str, at
         return evaluation
     calendar = evaluate(knowledge.rules, facts, calendar_period, at)
 
+    duty = {rule.id for rule in knowledge.rules.rules if rule.pdsa}
+
     def pdsa(rule_ids: list[str]) -> bool:
-        return any(r.startswith(PDSA_RULE_PREFIXES) for r in rule_ids)
+        return any(r in duty for r in rule_ids)
 
     outcomes = [o for o in evaluation.outcomes if pdsa(o.rules)] + [o for o in calendar.outcomes if not pdsa(o.rules)]
     outcomes.sort(key=lambda o: -o.priority)  # stable: rule order kept within a priority

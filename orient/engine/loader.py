@@ -26,7 +26,8 @@ from orient.problems import Problem
 from orient.yamlread import LineList, LineMap, data_files, load_yaml
 
 TOP_KEYS = ("rules", "definitions")
-RULE_KEYS = ("id", "title", "when", "recommendations", "priority", "sources", "note", "ask", "exclusive", "examples")
+RULE_KEYS = ("id", "title", "when", "recommendations", "priority", "sources", "note", "ask", "exclusive", "pdsa",
+             "examples")
 REC_KEYS = ("kind", "action", "why", "service", "select", "advice", "priority")
 SELECT_KEYS = ("kind", "capabilities", "limit", "open_now")
 EXAMPLE_KEYS = ("name", "facts", "at", "period", "expect", "missing", "fires")
@@ -515,6 +516,11 @@ class _Parser:
         if not isinstance(exclusive, bool):
             self.error(_line_of(node, "exclusive", line), f"{where}: 'exclusive' takes true or false")
             ok = False
+        pdsa = node.get("pdsa", False)
+        if not isinstance(pdsa, bool):
+            self.error(_line_of(node, "pdsa", line), f"{where}: 'pdsa' takes true or false (true: a doctors' duty "
+                                                      f"rule, which sees bridge days as holidays)")
+            ok = False
         examples: list[Example] = []
         raw_examples = node.get("examples")
         examples_line = _line_of(node, "examples", line)
@@ -539,7 +545,7 @@ class _Parser:
             return None
         return Rule(id=rule_id, title=title.strip(), when=when, recommendations=tuple(recommendations),
                     priority=priority, sources=sources, note=note.strip() if note else None, ask=tuple(ask),
-                    exclusive=exclusive, examples=tuple(examples), path=self.path, line=line,
+                    exclusive=exclusive, pdsa=pdsa, examples=tuple(examples), path=self.path, line=line,
                     ask_rank={fact: position for position, fact in enumerate(ask)})
 
 

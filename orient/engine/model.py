@@ -107,6 +107,9 @@ class Rule:
     # facts the rule depends on (through references too), in asking order
     facts: tuple[str, ...] = ()
     ask_rank: dict = field(default_factory=dict)
+    # A doctors' duty (PDSA) rule: on a bridge day (R6315-1 setting) it sees the holiday period;
+    # every other rule (pharmacies, dentists, centres) sees the calendar.
+    pdsa: bool = False
 
 
 @dataclass
