@@ -48,6 +48,8 @@ class Recommendation:
     verified: Optional[str] = None  # ISO date the entry was last checked
     to_verify: bool = False  # unknown or stale data: shown as "à vérifier"
     source_date: Optional[str] = None  # ISO date of the source an entry was taken from ("source du …")
+    # Internal, not in the JSON: the why shown outside the directory's area (rules' `why_outside_area`).
+    why_outside_area: Optional[str] = None
 
     def __post_init__(self) -> None:
         _strip_controls(self)

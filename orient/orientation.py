@@ -6,7 +6,6 @@ and the benchmark. It never imports Textual.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -54,14 +53,15 @@ LOCAL_REACH_KM = 30.0
 PDSA_3966_DEPTS = frozenset({"09", "12", "31", "32", "46", "65", "81", "82"})
 OUT_OF_AREA_3966 = ("Les horaires du 3966 ne sont connus que pour le Gers : s'il ne répond pas, "
                     "appelez le 116 117 ou le 15.")
-# What replaces a Gers-only text outside the area, by kind (rules' texts naming the Gers are Gers-specific).
+# The national duty-doctor line's why where it replaces the 3966 (outside its départements).
 NATIONAL_WHY = {
     "duty_doctor_116117": "Hors des heures des cabinets, le 116 117 (numéro national de la garde médicale) "
                           "vous oriente vers le médecin de garde ; en cas de doute, le 15.",
+}
+# NO_PLACE_TEXT outside the directory's area, where it names the area's own services.
+NO_PLACE_TEXT_OUTSIDE_AREA = {
     "cmp": "Aucun CMP n'est répertorié ici : le médecin traitant indique le centre médico-psychologique "
            "(CMP) de votre secteur.",
-    "dentiste_garde": "Aucune garde dentaire n'est connue ici : si cela ne peut pas attendre (gonflement, fièvre, "
-                      "choc, saignement), le 15 vous oriente.",
 }
 # The doctors' duty lines read their hours as the doctors' duty rules (`pdsa: true` in rules/)
 # see the period: a bridge day is a holiday for them.
@@ -193,8 +193,8 @@ class _AreaView:
                     continue  # a place the patient cannot reasonably reach
                 out.append(rec)  # a Gers service within reach: its Gers texts are right
                 continue
-            rec.why = _without_gers(rec.why) or NATIONAL_WHY.get(rec.kind) or rec.why
-            rec.advice = [a for a in rec.advice if not _GERS.search(a)]
+            if rec.why_outside_area is not None:  # the rules say what holds outside the area
+                rec.why = rec.why_outside_area
             if rec.kind == "pdsa_3966":
                 if self.commune.dept not in PDSA_3966_DEPTS:
                     rec = _national_116117(self.knowledge, rec, at)
@@ -202,15 +202,6 @@ class _AreaView:
                     rec.advice.insert(0, OUT_OF_AREA_3966)
             out.append(rec)
         return out
-
-
-_GERS = re.compile(r"\bGers\b|du Département")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
-
-
-def _without_gers(text: str) -> str:
-    """The text without its sentences about the Gers organisation."""
-    return " ".join(part for part in _SENTENCE.split(text) if not _GERS.search(part)).strip()
 
 
 def _national_116117(knowledge: Knowledge, rec: Recommendation, at: datetime) -> Recommendation:
@@ -305,6 +296,7 @@ def _resolve(knowledge: Knowledge, outcome: Outcome, at: datetime, commune: Opti
         bare = _bare(outcome)
         bare.action = "info"
         bare.why = NO_PLACE_TEXT[selector.kind]
+        bare.why_outside_area = NO_PLACE_TEXT_OUTSIDE_AREA.get(selector.kind)
         return [bare]
     return []
 
@@ -328,6 +320,7 @@ def _bare(outcome: Outcome) -> Recommendation:
     return Recommendation(
         rank=0, kind=outcome.kind, action=outcome.action, name=_kind_name(outcome.kind), rule=outcome.rule,
         why=outcome.why, sources=list(outcome.sources), advice=list(outcome.advice),
+        why_outside_area=outcome.why_outside_area,
     )
 
 
@@ -367,6 +360,7 @@ def _from_service(knowledge: Knowledge, outcome: Outcome, placed: Placed, at: da
         verified=service.verified.isoformat() if service.verified else None,
         to_verify=_to_verify(service, placed, at.date()),
         source_date=service.source_date.isoformat() if service.source_date else None,
+        why_outside_area=outcome.why_outside_area,
     )
 
 

@@ -53,3 +53,39 @@ def test_a_pdsa_value_that_is_not_a_boolean_is_refused_with_its_line(data_copy):
     assert any(l.startswith(f"{path}:{line}:") and "'pdsa' takes true or false" in l for l in done.stdout.splitlines())
     asked = run("ask", "--rules", str(rules), "--directory", str(directory), *CONSULT)
     assert asked.returncode == 1 and "Traceback" not in asked.stderr
+
+
+# --- Texts about the Gers: the rules say what holds outside the directory's area ----------------
+
+NIGHT = ("--at", "2026-03-11T02:00", "--fact", "red_flag=none", "--fact", "need=consult")
+
+
+def whys(rules, directory, commune):
+    done = run("ask", "--json", "--no-journal", "--rules", str(rules), "--directory", str(directory),
+               "--commune", commune, *NIGHT)
+    assert done.returncode == 0, done.stderr
+    return " ".join(r["why"] for r in json.loads(done.stdout)["recommendations"])
+
+
+def test_outside_the_area_the_rules_why_outside_area_replaces_the_gers_text(data_copy):
+    rules, directory = data_copy
+    assert "ne répond plus dans le Gers" in whys(rules, directory, "auch")
+    away = whys(rules, directory, "bordeaux")
+    assert "Gers" not in away and "Le 15 répond à toute heure" in away
+    # The data decides, not a pattern on the words: a changed text is what the patient sees…
+    edit(rules / "out_of_hours.yaml", 'why_outside_area: "Le 15 répond à toute heure',
+         'why_outside_area: "Ailleurs : le 15 répond à toute heure')
+    assert "Ailleurs : le 15 répond" in whys(rules, directory, "bordeaux")
+    assert "Ailleurs" not in whys(rules, directory, "auch")
+
+
+def test_a_why_outside_area_that_is_not_text_is_refused_with_its_line(data_copy):
+    rules, directory = data_copy
+    path = rules / "out_of_hours.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    line = next(i for i, l in enumerate(lines, 1) if "why_outside_area: \"Le 15 répond" in l)
+    lines[line - 1] = lines[line - 1].split("why_outside_area:")[0] + "why_outside_area: 42\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    done = run("check", "--rules", str(rules), "--directory", str(directory))
+    assert done.returncode == 1, done.stdout
+    assert any(l.startswith(f"{path}:{line}:") and "why_outside_area" in l for l in done.stdout.splitlines()), done.stdout

@@ -91,6 +91,7 @@ def _outcomes(fired: list[Rule], known: Mapping, period: str, at: datetime) -> t
     for _, _, _, rule, rec in candidates:
         contributors.setdefault(rule.id, rule)
         why = texts.render(rec.why)
+        outside = texts.render(rec.why_outside_area) if rec.why_outside_area is not None else None
         advice = [texts.render(line) for line in rec.advice]
         existing = merged.get(rec.key)
         if existing is None:
@@ -105,11 +106,16 @@ def _outcomes(fired: list[Rule], known: Mapping, period: str, at: datetime) -> t
                 select=rec.select,
                 advice=advice,
                 rules=[rule.id],
+                why_outside_area=outside,
             )
             merged[rec.key] = outcome
             outcomes.append(outcome)
             continue
         if why and why not in existing.why:
+            if outside is not None or existing.why_outside_area is not None:  # both texts grow alike
+                before = existing.why if existing.why_outside_area is None else existing.why_outside_area
+                added = why if outside is None else outside
+                existing.why_outside_area = f"{before} {added}".strip()
             existing.why = f"{existing.why} {why}" if existing.why else why
         for line in advice:
             if line not in existing.advice:

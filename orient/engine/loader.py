@@ -28,7 +28,7 @@ from orient.yamlread import LineList, LineMap, data_files, load_yaml
 TOP_KEYS = ("rules", "definitions")
 RULE_KEYS = ("id", "title", "when", "recommendations", "priority", "sources", "note", "ask", "exclusive", "pdsa",
              "examples")
-REC_KEYS = ("kind", "action", "why", "service", "select", "advice", "priority")
+REC_KEYS = ("kind", "action", "why", "why_outside_area", "service", "select", "advice", "priority")
 SELECT_KEYS = ("kind", "capabilities", "limit", "open_now")
 EXAMPLE_KEYS = ("name", "facts", "at", "period", "expect", "missing", "fires")
 COMBINATORS = ("all", "any", "not", "undecided", "ref")
@@ -252,6 +252,12 @@ class _Parser:
         else:
             why = self.text(node["why"], _line_of(node, "why", line), where, "why")
             ok = ok and why is not None
+        # The why outside the directory's area, when `why` speaks of the area's own organisation.
+        why_outside = None
+        if "why_outside_area" in node:
+            why_outside = self.text(node["why_outside_area"], _line_of(node, "why_outside_area", line), where,
+                                    "why_outside_area")
+            ok = ok and why_outside is not None
         advice: list[Text] = []
         if "advice" in node:
             raw = node["advice"]
@@ -302,7 +308,7 @@ class _Parser:
         if not ok or priority is None or why is None:
             return None
         return Recommendation(kind=kind, action=action, why=why, priority=priority, service_id=service_id,
-                              select=selector, advice=tuple(advice), line=line)
+                              select=selector, advice=tuple(advice), line=line, why_outside_area=why_outside)
 
     def selector(self, node: Any, line: int, where: str, kind: Any) -> Optional[Selector]:
         if not isinstance(node, dict):

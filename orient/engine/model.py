@@ -35,6 +35,8 @@ class Outcome:
     # Every rule that asked for this recommendation (the first is `rule`); duplicates
     # from several rules are merged into one outcome.
     rules: list[str] = field(default_factory=list)
+    # `why` outside the directory's area (rules' `why_outside_area`); None: `why` holds everywhere.
+    why_outside_area: Optional[str] = None
 
 
 @dataclass
@@ -65,6 +67,7 @@ class Recommendation:
     select: Optional[Selector]
     advice: tuple[Text, ...]
     line: int
+    why_outside_area: Optional[Text] = None  # replaces `why` outside the directory's area
 
     @property
     def key(self) -> tuple:
