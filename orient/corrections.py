@@ -29,8 +29,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Optional
 
-from orient.userdirs import orient_dir
 from orient.textsafe import printable
+from orient.userdirs import orient_dir
 from orient.vocabulary import to_paris
 
 CORRECTIONS_ENV = "ORIENT_CORRECTIONS"
