@@ -380,7 +380,7 @@ def _to_verify(service: Service, placed: Placed, today: date) -> bool:
     if service.verified is None:
         # Never checked with the service; but a fixed number's phone and hours are checked against
         # facts.md at every load (orient/directory/fixed.py): the 15 is not "à vérifier".
-        stale = not checked_at_load(service.id)
+        stale = not checked_at_load(service.id, service.opening_hours)
     else:  # a recorded check ages, fixed number or not
         stale = (today - service.verified).days > STALE_AFTER_DAYS
     return stale or placed.status.open is None or not service.phones

@@ -128,7 +128,7 @@ def check_answer(facts, at, commune, *, render: bool = False):
             if "regulated_by_15" in service.capabilities:
                 assert CALL_15_FIRST in rec.advice
             local_day = paris_wall_clock(at).date()
-            never = service.verified is None and not checked_at_load(service.id)  # fixed: checked at load
+            never = service.verified is None and not checked_at_load(service.id, service.opening_hours)  # fixed: checked at load
             if never or (service.verified and (local_day - service.verified).days > STALE_AFTER_DAYS):
                 assert rec.to_verify, "stale or never-verified data is never shown as certain"
     json.dumps(answer.to_json(), ensure_ascii=False)

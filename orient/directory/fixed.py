@@ -21,11 +21,7 @@ class FixedNumber:
     kind: str
     phone: str                # as the directory stores it (orient.directory.phones.normalize_phone)
     always_open: bool         # facts.md says 24/7
-    hours: Optional[str] = None  # the hours facts.md gives, when they are not 24/7 (checked too)
-
-    @property
-    def hours_fixed(self) -> bool:
-        return self.always_open or self.hours is not None
+    hours: Optional[str] = None  # the hours facts.md gives, when they are not 24/7 (see checked_at_load)
 
 
 # facts.md, "Numbers (all free unless said)". The 3966 and the 116 117 have hours that
@@ -65,17 +61,18 @@ def fixed_entry_problems(service_id: str, kind: Optional[str], phones: tuple[str
     if fixed.always_open and (opening_hours or "").strip() != ALWAYS_OPEN:
         problems.append(f"fixed number '{service_id}' is open 24/7 ({FACTS_NUMBERS}): opening_hours must be "
                         f"\"{ALWAYS_OPEN}\", not {opening_hours!r}")
-    if fixed.hours is not None and (opening_hours or "").strip() != fixed.hours:
-        problems.append(f"fixed number '{service_id}' has the hours of the facts ({FACTS_NUMBERS}): opening_hours "
-                        f"must be \"{fixed.hours}\", not {opening_hours!r}")
     return problems
 
 
-def checked_at_load(service_id: Optional[str]) -> bool:
-    """True for a fixed number whose phone and hours are both checked against facts.md at every
-    load: an entry that differs is refused, so what the answer shows is the facts' own."""
+def checked_at_load(service_id: Optional[str], opening_hours: Optional[str]) -> bool:
+    """True for a fixed number whose phone is checked against facts.md at every load (an entry
+    that differs is refused) and whose hours are the facts' own (24/7 checked at load; the
+    3966's Gers hours compared here): what the answer shows is what the facts say. Hours
+    edited away from the facts (a local change) are not: they need a `verified` date."""
     fixed = FIXED_NUMBERS.get(service_id or "")
-    return fixed is not None and fixed.hours_fixed
+    if fixed is None:
+        return False
+    return fixed.always_open or (fixed.hours is not None and (opening_hours or "").strip() == fixed.hours)
 
 
 def missing_fixed_problems(ruleset, has_service: Callable[[str], bool], directory_folder: str) -> list[Problem]:
