@@ -100,6 +100,7 @@ RULE_FIELDS = (
     Field("note", "text", "French, shown in \"pourquoi ?\": where sources disagree, the reading chosen"),
     Field("ask", "list", "the order to ask this rule's facts"),
     Field("exclusive", "boolean", "true for vital emergencies (see \"Hit policy\")"),
+    Field("pdsa", "boolean", "true for a doctors' duty rule: on a bridge day it sees the holiday period (see \"Bridge days\")"),
     Field("examples", "list", "at least one; each runs as a test (see \"Examples\")", required=True),
 )
 
