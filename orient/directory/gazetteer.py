@@ -17,9 +17,16 @@ a commune's line is split when first used. Search, per keystroke:
 - codes: postcodes and INSEE codes (also those of communes déléguées) by bisect.
 
 Scores are 0–100: 100 for an exact name, code or postcode; a truncated name
-scores by how much of it was typed; a typo by its edit similarity. Exact
-matches come first, homonyms in the home département (32 unless told) first;
-a département or postcode typed with the name ("plaisance 31") comes before all.
+scores by how much of it was typed; a typo by its edit similarity. The order
+knows where the counter is: a département or postcode typed with the name
+("plaisance 31") comes before all; then exact names and prefixes in the home
+département (32 unless told) and its neighbours ("vic" is Vic-Fezensac, "lect"
+Lectoure, not Lect in the Jura) — with the exact names of large cities
+("paris"); then the other exact names; then the rest. Within each group the
+home département first, then by distance from the home area and population.
+Neighbours are derived from the communes' own coordinates: the départements
+with a commune within NEIGHBOUR_KM of a commune of the home département (for
+the Gers: 31, 40, 47, 64, 65, 82, all under 4 km; the next, 09, is at 30 km).
 """
 
 from __future__ import annotations
@@ -32,8 +39,10 @@ from typing import Iterator, NamedTuple, Sequence
 
 from orient.directory import textnorm
 from orient.directory.communes import (  # noqa: F401 (Commune, CommuneMatch: the gazetteer's public types)
-    COL_DEPT, COL_KEYS, COL_NAME, COL_POP, COL_POSTCODES, Commune, CommuneMatch, commune_of_row, read_communes_file,
+    COL_DEPT, COL_KEYS, COL_LAT, COL_LON, COL_NAME, COL_POP, COL_POSTCODES, Commune, CommuneMatch, commune_of_row,
+    read_communes_file,
 )
+from orient.directory.geo import haversine_km
 
 MAX_QUERY_CHARS = 200
 
@@ -45,6 +54,12 @@ FUZZY_CUTOFF = 60.0  # below this similarity, a typo is no match at all
 RESOLVE_MIN = 80.0  # resolve(): the best text score must reach this...
 RESOLVE_MARGIN = 2.0  # ...and, unless exact, beat the next commune by this much
 HOME_BONUS = 8.0
+NEIGHBOUR_BONUS = 4.0  # a commune of a neighbouring département (after the home one)
+NEIGHBOUR_KM = 15.0  # a département with a commune this close to one of the home département's is a neighbour
+DISTANCE_PENALTY_MAX = 4.0  # taken from the rank at DISTANCE_SCALE_KM from the home area, and beyond
+DISTANCE_SCALE_KM = 800.0
+LARGE_CITY = 100_000  # a city this large is meant when its full name is typed, however far
+_GRID_DEG = 0.25  # home-area grid cell (about 28 × 20 km in France): wider than NEIGHBOUR_KM
 ALIAS_PENALTY = 3.0  # a commune déléguée's name, when not typed in full
 HINT_BONUS = 20.0
 POP_BONUS_MAX = 2.0
@@ -54,6 +69,7 @@ FUZZY_POOL = 1500  # typos are looked for among about this many keys (plus the h
 
 _OWN, _ALIAS, _LOCAL = 0, 1, 2  # how a key names a commune: its name, a commune déléguée's, its local name
 _MARKS = {"~": _ALIAS, "^": _LOCAL}
+_NEAR, _FAR_EXACT, _OTHER = 0, 1, 2
 _DEPT_LINKS = ("du", "de", "des", "d", "en", "dans", "l", "le", "la", "les")
 
 
@@ -68,11 +84,13 @@ class _Query:
 
 class _Ranked(NamedTuple):
     in_hint: bool  # in the département or postcode typed with the name
+    group: int  # _NEAR (home area, or a large city named in full), _FAR_EXACT, _OTHER
     exact: bool  # an exact name, code or postcode
     rank: float  # text score + bonuses
     shown: float  # the score returned, 0..100
     text: float  # text score alone
     row: int
+    home: bool  # in the home département
 
 
 def _between(keys: Sequence[str], prefix: str, lo: int = 0) -> tuple[int, int]:
@@ -101,6 +119,7 @@ class Gazetteer:
         self._by_key: dict[str, list[tuple[int, int]]] = {}
         self._dept_keys: dict[str, list[str]] = {}
         self._dept_by_name: dict[str, str] | None = None
+        self._areas: dict[str, _HomeArea] = {}
 
     # --- loading ---------------------------------------------------------------------
 
@@ -212,18 +231,24 @@ class Gazetteer:
 
     def _ranked(self, query: str, limit: int, home_dept: str | None) -> list["_Ranked"]:
         """Candidates, best first. Those in a département or postcode typed with
-        the name come first; then exact names, codes or postcodes before any
-        guess; then by text score plus bonuses: population (up to
-        POP_BONUS_MAX) and the home département (HOME_BONUS) or the hint
-        (HINT_BONUS). The score shown is that sum, at most 100 — 99.9 for a guess.
-        A postcode comes before the commune whose INSEE code is written the same."""
+        the name come first; then, for a name, the group: exact names and
+        prefixes in the home area (home département and neighbours) or the exact
+        name of a large city, then the other exact names, then the rest (far
+        prefixes, typos); within a group exact before guesses, in the home
+        area the home département first; then by text score plus bonuses: population (up to
+        POP_BONUS_MAX), home département (HOME_BONUS) or neighbour
+        (NEIGHBOUR_BONUS) or the hint (HINT_BONUS), minus the distance from the
+        home area (up to DISTANCE_PENALTY_MAX). The score shown is that sum, at
+        most 100 — 99.9 for a guess. A postcode comes before the commune whose
+        INSEE code is written the same."""
         if not isinstance(query, str) or not isinstance(limit, int) or limit <= 0:
             return []
         home = (home_dept or "32").strip().upper()
         q = self._parse(query[:MAX_QUERY_CHARS])
         text: dict[int, float] = {}
+        typos: set[int] = set()
         if q.words:
-            self._match_name(q, text, limit, home)
+            self._match_name(q, text, typos, limit, home)
         else:
             for pc in q.postcodes:
                 for i in self._rows_of_postcode(pc):
@@ -237,22 +262,39 @@ class Gazetteer:
             elif not text and q.depts and not q.postcodes:  # "32": the département's communes
                 self._match_partial_postcode(q.depts[0], text)
         hinted = bool(q.depts or (q.words and q.postcodes))
+        area = self._home_area(home)
         ranked = []
         for i, score in text.items():
             row = self._row(i)
-            bonus = POP_BONUS_MAX * min(1.0, math.log10(1 + int(row[COL_POP])) / 6.0)
-            in_hint = False
-            if hinted:
-                in_hint = row[COL_DEPT] in q.depts or any(p in row[COL_POSTCODES] for p in q.postcodes)
-                bonus += HINT_BONUS if in_hint else 0.0
-            elif row[COL_DEPT] == home:
-                bonus += HOME_BONUS
+            population = int(row[COL_POP])
+            bonus = POP_BONUS_MAX * min(1.0, math.log10(1 + population) / 6.0)
             exact = score >= CODE_SCORE
+            in_hint = False
+            dept = row[COL_DEPT]
+            near = dept == home or self._is_neighbour(dept, area)
+            if hinted:
+                in_hint = dept in q.depts or any(p in row[COL_POSTCODES] for p in q.postcodes)
+                bonus += HINT_BONUS if in_hint else 0.0
+            elif dept == home:
+                bonus += HOME_BONUS
+            elif near:
+                bonus += NEIGHBOUR_BONUS
+            if area is not None and dept != home:
+                away = area.distance_km(float(row[COL_LAT]), float(row[COL_LON]))
+                bonus -= DISTANCE_PENALTY_MAX * min(1.0, away / DISTANCE_SCALE_KM)
+            if not q.words:
+                group = _NEAR  # codes and postcodes: exact is exact, wherever
+            elif (near and i not in typos) or (exact and population >= LARGE_CITY):
+                group = _NEAR
+            else:
+                group = _FAR_EXACT if exact else _OTHER
             rank = score + bonus
-            shown = round(min(EXACT if exact else EXACT - 0.1, rank), 1)
-            ranked.append(_Ranked(in_hint, exact, rank, shown, score, i))
+            shown = EXACT if exact else round(min(EXACT - 0.1, rank), 1)
+            ranked.append(_Ranked(in_hint, group, exact, rank, shown, score, i, dept == home))
         lines = self._lines
-        ranked.sort(key=lambda r: (not r.in_hint, -r.text if r.exact else -CODE_SCORE, -r.rank, lines[r.row][:5]))
+        ranked.sort(key=lambda r: (
+            not r.in_hint, r.group, -r.text if r.exact else -CODE_SCORE, r.group == _NEAR and not r.home, -r.rank, lines[r.row][:5],
+        ))
         return ranked
 
     def _parse(self, query: str) -> _Query:
@@ -302,8 +344,8 @@ class Gazetteer:
             self._by_key[k] = rows
         return rows
 
-    def _match_name(self, q: _Query, text: dict[int, float], limit: int, home: str) -> None:
-        def put(k: str, score: float) -> None:
+    def _match_name(self, q: _Query, text: dict[int, float], typos: set[int], limit: int, home: str) -> None:
+        def put(k: str, score: float, typo: bool = False) -> None:
             for i, how in self._rows_of_key(k):
                 if how == _LOCAL and self._row(i)[COL_DEPT] not in (q.depts or [home]):
                     continue  # "barcelonne" is Barcelonne-du-Gers in the Gers only
@@ -312,6 +354,10 @@ class Gazetteer:
                     s -= ALIAS_PENALTY
                 if text.get(i, -1.0) < s:
                     text[i] = s
+                    if typo:
+                        typos.add(i)
+                    else:
+                        typos.discard(i)
 
         found_exact = self._match_words(q.words, q.depts or [home], put, limit, fuzzy=False)
         if not found_exact:
@@ -402,7 +448,7 @@ class Gazetteer:
             v, pool, scorer=OSA.normalized_similarity, score_cutoff=FUZZY_CUTOFF / 100.0, limit=40
         ):
             best = max(best, 100.0 * sim)
-            put(k, 100.0 * sim)
+            put(k, 100.0 * sim, True)
         lv = len(v)
         if not heads or lv < 4:
             return best
@@ -417,10 +463,36 @@ class Gazetteer:
                     sim = sim * 100.0 if scorer is not fuzz.ratio else sim
                     s = sim * (PREFIX_BASE + PREFIX_SPAN * lv / len(k)) / 100.0
                     best = max(best, s)
-                    put(k, s)
+                    put(k, s, True)
         return best
 
     # --- lazily built indexes --------------------------------------------------------
+
+    def _home_area(self, home: str) -> "_HomeArea | None":
+        """The home département's communes on a grid (None for an unknown département)."""
+        area = self._areas.get(home)
+        if area is None and home not in self._areas:
+            points = [(float(self._row(i)[COL_LAT]), float(self._row(i)[COL_LON])) for i in self._dept_rows(home)]
+            area = self._areas[home] = _HomeArea(points) if points and self._known_dept(home) else None
+        return area
+
+    def neighbours(self, home_dept: str = "32") -> list[str]:
+        """The départements next to the home one (NEIGHBOUR_KM between communes), sorted."""
+        area = self._home_area(home_dept.strip().upper())
+        depts = set(self._column("dept_code"))
+        return sorted(d for d in depts if d != home_dept and self._is_neighbour(d, area))
+
+    def _is_neighbour(self, dept: str, area: "_HomeArea | None") -> bool:
+        """True when one of the département's communes lies within NEIGHBOUR_KM of the home area's."""
+        if area is None:
+            return False
+        near = area.neighbours.get(dept)
+        if near is None:
+            near = area.neighbours[dept] = any(
+                area.within(float(self._row(i)[COL_LAT]), float(self._row(i)[COL_LON]), NEIGHBOUR_KM)
+                for i in self._dept_rows(dept)
+            )
+        return near
 
     def _keys_of_dept(self, dept: str) -> list[str]:
         keys = self._dept_keys.get(dept)
@@ -430,6 +502,38 @@ class Gazetteer:
                 found.update(self._row(i)[COL_KEYS].split("|"))
             keys = self._dept_keys[dept] = sorted(found)
         return keys
+
+
+class _HomeArea:
+    """The communes of the home département as points on a coarse grid: how far
+    a place is from the nearest of them, and which départements are neighbours."""
+
+    def __init__(self, points: list[tuple[float, float]]) -> None:
+        self.cells: dict[tuple[int, int], list[tuple[float, float]]] = {}
+        for lat, lon in points:
+            self.cells.setdefault(_cell(lat, lon), []).append((lat, lon))
+        self.lat = sum(p[0] for p in points) / len(points)
+        self.lon = sum(p[1] for p in points) / len(points)
+        self.radius_km = max(haversine_km(self.lat, self.lon, a, b) for a, b in points)
+        self.neighbours: dict[str, bool] = {}
+
+    def within(self, lat: float, lon: float, km: float) -> bool:
+        """A home commune lies within `km` (at most one grid cell) of the point."""
+        if haversine_km(self.lat, self.lon, lat, lon) > self.radius_km + km:
+            return False
+        a, b = _cell(lat, lon)
+        return any(
+            haversine_km(lat, lon, p, q) <= km
+            for da in (-1, 0, 1) for db in (-1, 0, 1) for p, q in self.cells.get((a + da, b + db), ())
+        )
+
+    def distance_km(self, lat: float, lon: float) -> float:
+        """About how far the point is from the home area: from its centre, less its radius."""
+        return max(0.0, haversine_km(self.lat, self.lon, lat, lon) - self.radius_km)
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return math.floor(lat / _GRID_DEG), math.floor(lon / _GRID_DEG)
 
 
 def _default_path() -> Path:

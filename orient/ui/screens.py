@@ -225,7 +225,8 @@ class QuestionScreen(Screen):
         answer = case.answer
         at = answer.at if answer else self.app.moment()
         period = answer.period if answer else self.app.period_of(at)
-        self.query_one("#situation", Static).update(views.situation(case.commune, at, period, case.commune_not_found))
+        self.query_one("#situation", Static).update(views.situation(case.commune, at, period, case.commune_not_found,
+                                                                          self.app.home_dept))
         self.draw_question()
         live_box = self.query_one("#live-box")
         live_box.border_title = "Réponse (provisoire)" if not case.complete else "Réponse"
@@ -377,7 +378,7 @@ class AnswerScreen(Screen):
         if answer is None:
             return
         self.query_one("#situation", Static).update(views.situation(case.commune, answer.at, answer.period,
-                                                                          case.commune_not_found))
+                                                                          case.commune_not_found, self.app.home_dept))
         warnings = self.query_one("#warnings", Static)
         warnings.display = bool(answer.warnings)
         warnings.update(Text("\n".join(f"⚠ {w}" for w in answer.warnings), style="bold"))

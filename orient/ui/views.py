@@ -31,20 +31,24 @@ def period_label(period: str) -> str:
     return PERIOD_LABELS.get(period, period)
 
 
-def commune_label(commune: Optional["Commune"]) -> str:
+def commune_label(commune: Optional["Commune"], home_dept: str = "32") -> str:
+    """'Lectoure (32700)'; a place outside the home département says which: 'Lect (39170, dép. 39)'."""
     if commune is None:
         return "commune non précisée"
     postcode = commune.postcodes[0] if commune.postcodes else ""
+    if commune.dept != home_dept:
+        return f"{commune.name} ({postcode + ', ' if postcode else ''}dép. {commune.dept})"
     return f"{commune.name} ({postcode or commune.dept})"
 
 
-def situation(commune: Optional["Commune"], at: datetime, period: str, not_found: str = "") -> Text:
+def situation(commune: Optional["Commune"], at: datetime, period: str, not_found: str = "",
+              home_dept: str = "32") -> Text:
     text = Text()
     if commune is None and not_found:
         shown = "".join(c for c in not_found if c.isprintable())[:30]
         text.append(f"« {shown} » introuvable : sans distances (Échap pour corriger)", style="bold reverse")
     else:
-        text.append(commune_label(commune), style="bold")
+        text.append(commune_label(commune, home_dept), style="bold")
     text.append("  ·  ")
     text.append(short_moment(at), style="bold")
     text.append(f" — {period_label(period)}")
