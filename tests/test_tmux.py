@@ -56,9 +56,8 @@ class Tmux:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=20)
 
 
-def test_an_emergency_shows_the_15_in_a_real_terminal(tmp_path):
-    tmux = Tmux(tmp_path)
-    env = {
+def counter_env(tmp_path) -> dict[str, str]:
+    return {
         "ORIENT_JOURNAL": "off",
         "ORIENT_AT": "2026-11-28T14:00",
         "ORIENT_HANDOUT_DIR": str(tmp_path / "fiches"),
@@ -67,6 +66,11 @@ def test_an_emergency_shows_the_15_in_a_real_terminal(tmp_path):
         "HOME": str(tmp_path),
         "TERM": "xterm-256color",
     }
+
+
+def test_an_emergency_shows_the_15_in_a_real_terminal(tmp_path):
+    tmux = Tmux(tmp_path)
+    env = counter_env(tmp_path)
     try:
         tmux.start([sys.executable, "-m", "orient"], env)
         tmux.wait_for("Où est le patient")
@@ -77,6 +81,26 @@ def test_an_emergency_shows_the_15_in_a_real_terminal(tmp_path):
         tmux.send("2")  # Douleur dans la poitrine
         screen = tmux.wait_for("Appeler le 15")
         assert "URGENCE" in screen
+        tmux.send("C-q")
+    finally:
+        tmux.kill()
+
+
+def test_keys_typed_in_one_burst_are_never_dropped(tmp_path):
+    """Issue 13: "lectoure⏎" pasted in one burst gave "commune non précisée"; Tab then typing
+    at once sent the hour into the place field."""
+    tmux = Tmux(tmp_path)
+    try:
+        tmux.start([sys.executable, "-m", "orient"], counter_env(tmp_path))
+        tmux.wait_for("Où est le patient")
+        tmux.send("lectoure", "Enter")  # one send-keys: the keys arrive together
+        screen = tmux.wait_for("URGENCE VITALE")
+        assert "Lectoure (32700)" in screen and "non précisée" not in screen
+        tmux.send("F2")
+        tmux.wait_for("Où est le patient")
+        tmux.send("vic", "Tab", "22h", "Enter")  # place, Tab, hour, Enter: all at once
+        screen = tmux.wait_for("URGENCE VITALE")
+        assert "Vic-Fezensac (32190)" in screen and "samedi 28/11 22h00" in screen
         tmux.send("C-q")
     finally:
         tmux.kill()

@@ -1,4 +1,4 @@
-"""SVG snapshots of each screen at 80×24 and 120×40 (pytest-textual-snapshot).
+"""SVG snapshots of each screen at 60×20, 80×24 and 120×40 (pytest-textual-snapshot).
 
 Update with `pytest tests/test_ui_snapshots.py --snapshot-update`, then look at
 the SVGs before committing them. The app runs on the real rules and gazetteer and on the
@@ -27,7 +27,7 @@ def snapshot_app(at):
     return make_app(at, directory=SNAPSHOT_DIRECTORY)
 
 
-SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+SIZES = pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 40)], ids=["60x20", "80x24", "120x40"])
 
 
 def flow(commune: str, facts: dict, then: tuple[str, ...] = ()):
@@ -92,3 +92,18 @@ def test_the_help_on_the_question_screen(snap_compare, size):
 @SIZES
 def test_the_note_for_the_sheet(snap_compare, size):
     assert snap_compare(snapshot_app(SATURDAY_14H), run_before=flow("fleuranc", FEVER, ("n",)), terminal_size=size)
+
+
+@SIZES
+def test_the_answer_when_the_vital_sign_is_in_doubt(snap_compare, size):
+    async def run_before(pilot) -> None:
+        await start(pilot, "fleuranc")
+        await pilot.press("question_mark", *keys_for("deaf", "no"))
+        await pilot.pause()
+
+    assert snap_compare(snapshot_app(SATURDAY_14H), run_before=run_before, terminal_size=size)
+
+
+@SIZES
+def test_changing_one_answer_from_the_answer(snap_compare, size):
+    assert snap_compare(snapshot_app(SATURDAY_14H), run_before=flow("fleuranc", FEVER, ("c",)), terminal_size=size)

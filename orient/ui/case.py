@@ -30,6 +30,9 @@ class Case:
     skipped: set[str] = field(default_factory=set)  # "ne sait pas": left unknown, not asked again
     note: str = ""  # free note for the patient's sheet, typed by the agent
     answer: Optional[Answer] = None
+    vital_doubt: bool = False  # "?" on the vital sign: in doubt, the 15 first
+    quietly_skipped: set[str] = field(default_factory=set)  # skipped by the controller: cannot change rank 1
+    asked_again: str = ""  # the answer being changed from the answer screen: always asked
 
     def next_question(self) -> Optional[str]:
         """The first fact the rules still need that was neither given nor skipped."""
@@ -46,11 +49,18 @@ class Case:
 
     @property
     def emergency(self) -> bool:
-        """A vital emergency sign was reported: the engine says so once it has answered; before
-        its first answer, the fact itself (nothing may hide an emergency)."""
+        """A vital emergency sign was reported (the engine says so once it has answered; before its
+        first answer, the fact itself), or the agent does not know ("?": the 15 first)."""
+        if self.vital_doubt:
+            return True
         if self.answer is not None:
             return self.answer.emergency
         return self.facts.get("red_flag") not in (None, "none")
+
+    @property
+    def vital_asked(self) -> bool:
+        """The vital-sign question was answered, "?" included: an answer can be read out."""
+        return self.vital_doubt or "red_flag" in self.facts
 
     def give(self, name: str, value: FactValue) -> None:
         self.skipped.discard(name)
@@ -73,4 +83,5 @@ class Case:
         name = self.steps.pop()
         self.facts.pop(name, None)
         self.skipped.discard(name)
+        self.quietly_skipped.discard(name)
         return name

@@ -58,3 +58,25 @@ def load_keymap(path: Path, known_ids: Iterable[str]) -> tuple[dict[str, str], l
         else:
             keymap[binding_id] = keys.strip()
     return keymap, problems
+
+
+KEY_NAMES = {
+    "escape": "Échap", "enter": "Entrée", "backspace": "⌫", "question_mark": "?", "tab": "Tab",
+    "up": "↑", "down": "↓", "left": "←", "right": "→", "space": "Espace", "delete": "Suppr",
+    "pageup": "PgPréc", "pagedown": "PgSuiv", "home": "Début", "end": "Fin",
+}
+
+
+def key_name(key: str) -> str:
+    """French display of one Textual key name: 'escape' → 'Échap', 'ctrl+q' → 'Ctrl+Q'."""
+    *modifiers, last = key.split("+")
+    shown = KEY_NAMES.get(last, last.upper() if len(last) > 1 or modifiers else last)
+    return "+".join([m.capitalize() for m in modifiers] + [shown])
+
+
+def key_label(keymap: Mapping[str, str], binding_id: str, default: str) -> str:
+    """How to name, in a sentence, the key currently bound to binding_id."""
+    keys = keymap.get(binding_id)
+    if not keys:
+        return default
+    return key_name(keys.split(",")[0].strip())

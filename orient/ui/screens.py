@@ -1,16 +1,20 @@
-"""The screens of the counter: where and when, one question at a time, the answer; help and note modals.
+"""The screens of the counter: where and when, one question at a time, the answer; help, note and change modals.
 
-Screens read the app's single `Case` and ask the app to change it (`give`,
-`skip`, `go_back`…); the app re-runs `orient()` and tells the screens to redraw.
+Screens only compose, read the case (`app.counter.case`) and post messages
+(orient.ui.messages); the app hands them to the controller and tells the screens
+to redraw. Keys typed in a burst are never lost: the fields of the first screen
+pass on keys that reach them after the focus moved, and the question screen
+holds the keys pressed while an answer is being taken into account.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Callable, Mapping, Optional, Protocol
 
 from rich import box
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -18,12 +22,24 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Digits, Footer, Input, Static
 
 from orient.facts import AGE_MAX, FactError, parse_fact_value
-from orient.ui import views
+from orient.ui import messages, views
 from orient.ui.moment import parse_when
 
 if TYPE_CHECKING:
     from orient.directory.gazetteer import CommuneMatch
-    from orient.ui.app import OrientApp
+    from orient.ui.case import Case
+    from orient.ui.controller import Counter
+
+
+class Host(Protocol):
+    """What screens read from the app (they post messages for everything else)."""
+
+    counter: "Counter"
+    keymap: Mapping[str, str]
+    cursor_blink: bool
+    live_clock: bool
+    home_dept: str
+    key_label: Callable[[str, str], str]
 
 SUGGESTIONS = 5
 AGE_DIGITS = 3
@@ -49,10 +65,12 @@ class Suggestions(Static):
         super().__init__(**kwargs)
         self.matches: list["CommuneMatch"] = []
         self.index = 0
+        self.typed = ""  # the text these matches are for
 
     def show(self, matches: list["CommuneMatch"], typed: str) -> None:
         self.matches = matches
         self.index = 0
+        self.typed = typed
         self.redraw(typed)
 
     def move(self, step: int) -> None:
@@ -86,57 +104,120 @@ class Suggestions(Static):
         self.update(text)
 
 
+class Field(Input):
+    """A field of the first screen that never drops a key typed in a burst (a paste, a fast typist).
+
+    Keys reach a widget through its own queue: those typed right after Tab or Enter
+    were routed here before the focus moved. Such a key is passed on, in order, to
+    the field (or screen) that has the focus now. Tab and shift+Tab move the focus
+    here, at once, in the order of the keys."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Textual calls Input's own handler after this one, unless the default is prevented.
+        focused = self.app.focused
+        if focused is not self:
+            event.stop()
+            event.prevent_default()
+            target = focused if isinstance(focused, Field) else self.app.screen
+            target.post_message(events.Key(event.key, event.character))
+        elif event.key in ("tab", "shift+tab"):
+            event.stop()
+            event.prevent_default()
+            fields = list(self.screen.query(Field))
+            step = 1 if event.key == "tab" else -1
+            # At once (focus() waits for the next turn), so that the keys after Tab follow it.
+            self.screen.set_focus(fields[(fields.index(self) + step) % len(fields)], scroll_visible=False)
+
+
 class WhereScreen(Screen):
-    """First screen: where is the patient, and when (now unless told otherwise)."""
+    """First screen: where is the patient, and when (now unless told otherwise).
+
+    Opened again from the answer (`case` given), it shows the place and hour of the
+    case and puts the cursor on the one to change ("where" or "when")."""
 
     BINDINGS = [
-        Binding("enter", "validate", "Valider", priority=True, id="where.validate"),
-        # Priority: the Input would take ↑/↓ to scroll its single line.
-        Binding("down", "suggestion(1)", "Choisir", key_display="↑↓", priority=True,
-                id="where.next_suggestion"),
-        Binding("up", "suggestion(-1)", "Choisir (remonter)", show=False, priority=True,
-                id="where.previous_suggestion"),
-        Binding("tab", "app.focus_next", "Commune/heure", id="where.switch_field"),
+        Binding("enter", "validate", "Valider", id="where.validate"),
+        Binding("down", "suggestion(1)", "Choisir", key_display="↑↓", id="where.next_suggestion"),
+        Binding("up", "suggestion(-1)", "Choisir (remonter)", show=False, id="where.previous_suggestion"),
+        # Tab itself is handled by the fields (in the order of the keys); listed for F1 and the keymap.
+        Binding("tab", "switch_field", "Commune/heure", show=False, id="where.switch_field"),
+        Binding("escape", "cancel", "Garder le lieu et l'heure", show=False, id="where.cancel"),
     ]
-    app: "OrientApp"
+    app: "Host"
+
+    def __init__(self, case: Optional["Case"] = None, focus: str = "where") -> None:
+        super().__init__()
+        self.case = case
+        self.focus_on = focus
 
     def compose(self) -> ComposeResult:
-        blink = self.app.cursor_blink
-        yield TitleBar("nouveau patient")
+        yield TitleBar("nouveau patient" if self.case is None else "changer le lieu ou l'heure")
         with Vertical(id="where-box", classes="panel"):
-            yield Input(placeholder="Commune, code postal ou code INSEE (facultatif)", id="commune",
+            yield Field(placeholder="Commune, code postal ou code INSEE (facultatif)", id="commune",
                         select_on_focus=False)
             yield Suggestions(id="suggestions")
         with Vertical(id="when-box", classes="panel"):
-            yield Input(placeholder="maintenant — ou 22h, demain 8h, samedi 14h", id="when", select_on_focus=False)
+            yield Field(placeholder="maintenant — ou 22h, demain 8h, dimanche matin, noël 14h", id="when",
+                        select_on_focus=False)
             yield Static(id="when-label")
         yield Static(Text("Entrée : valider (la commune marquée ▸) · Tab : changer l'heure · F1 : aide",
                           style="italic"), id="where-hint")
         yield Footer()
-        for field in self.query(Input):
-            field.cursor_blink = blink
 
     def on_mount(self) -> None:
+        for field in self.query(Field):  # once mounted: set before, the setting did not apply
+            field.cursor_blink = self.app.cursor_blink
         self.query_one("#where-box").border_title = "Où est le patient ?"
         self.query_one("#when-box").border_title = "Quand ?"
         self.query_one(Suggestions).show([], "")
+        if self.case is not None:
+            self.prefill(self.case)
         self.update_when()
-        self.query_one("#commune", Input).focus()
+        self.query_one("#when" if self.focus_on == "when" else "#commune", Field).focus()
         if self.app.live_clock:
             self.set_interval(30, self.update_when)
 
+    def prefill(self, case: "Case") -> None:
+        commune_field = self.query_one("#commune", Field)
+        with commune_field.prevent(Input.Changed):
+            commune_field.value = case.commune.name if case.commune else case.commune_not_found
+        if case.commune is not None:  # the place already chosen stays chosen, even a far homonym
+            self.query_one(Suggestions).show([views.chosen_match(case.commune)], commune_field.value)
+        if case.at is not None:
+            when_field = self.query_one("#when", Field)
+            with when_field.prevent(Input.Changed):
+                when_field.value = views.typed_moment(case.at)
+
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "commune":
-            typed = event.value.strip()
-            matches = self.app.search_communes(typed, SUGGESTIONS) if typed else []
-            self.query_one(Suggestions).show(matches, typed)
+            self.suggest(event.value.strip())
         elif event.input.id == "when":
             self.update_when()
+
+    def suggest(self, typed: str) -> None:
+        matches = self.app.counter.search_communes(typed, SUGGESTIONS) if typed else []
+        self.query_one(Suggestions).show(matches, typed)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_validate()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.case is not None if action == "cancel" else True
+
+    def action_cancel(self) -> None:
+        """Opened from the answer: back to it, place and hour unchanged."""
+        case = self.case
+        if case is not None:
+            self.post_message(messages.Start(case.commune, case.at, case.commune_not_found))
+
+    def action_switch_field(self) -> None:
+        self.focus_next(Field)
 
     def update_when(self) -> None:
         label = self.query_one("#when-label", Static)
         raw = self.query_one("#when", Input).value
-        now = self.app.now()
+        now = self.app.counter.now()
         try:
             at = parse_when(raw, now)
         except ValueError as exc:
@@ -147,7 +228,7 @@ class WhereScreen(Screen):
         moment = at or now
         prefix = "maintenant : " if at is None else "→ "
         label.update(Text.assemble(prefix, (views.short_moment(moment), "bold"), " — ",
-                                   views.period_label(self.app.period_of(moment))))
+                                   views.period_label(self.app.counter.period_of(moment))))
 
     def action_suggestion(self, step: int) -> None:
         self.query_one(Suggestions).move(step)
@@ -157,18 +238,21 @@ class WhereScreen(Screen):
         when_field = self.query_one("#when", Input)
         commune = None
         typed = commune_field.value.strip()
-        match = self.query_one(Suggestions).selected if typed else None
+        suggestions = self.query_one(Suggestions)
+        if suggestions.typed != typed:  # typed faster than the suggestions followed: search now
+            self.suggest(typed)
+        match = suggestions.selected if typed else None
         if match is not None:
             commune = match.commune
         try:
-            at = parse_when(when_field.value, self.app.now())
+            at = parse_when(when_field.value, self.app.counter.now())
         except ValueError as exc:
             self.app.notify(str(exc), severity="error")
             when_field.focus()
             return
         # A place the gazetteer does not know never holds up the emergency question: the
         # questions start without distances, and the situation line says so.
-        self.app.start_case(commune, at, not_found=typed if typed and match is None else "")
+        self.post_message(messages.Start(commune, at, not_found=typed if typed and match is None else ""))
 
 
 class QuestionScreen(Screen):
@@ -181,15 +265,18 @@ class QuestionScreen(Screen):
         Binding("n", "slot('no')", "Répondre non", show=False, id="question.no"),
         *[Binding(d, f"slot('{d}')", "Réponse numérotée, ou chiffre de l'âge", show=False,
                   id=f"question.choice_{d}") for d in views.DIGIT_SLOTS],
-        Binding("question_mark", "skip", "Ne sait pas : passer la question", show=False, id="question.skip"),
+        Binding("question_mark", "skip", "Ne sait pas (au signe vital : le 15 d'abord)", show=False,
+                id="question.skip"),
         Binding("enter", "confirm", "Valider l'âge tapé", show=False, id="question.confirm"),
         Binding("backspace", "erase", "Effacer le dernier chiffre", show=False, id="question.erase"),
     ]
-    app: "OrientApp"
+    app: "Host"
 
     def __init__(self) -> None:
         super().__init__()
         self.age_digits = ""
+        self.waiting = False  # an answer was posted and not yet taken into account
+        self.held: list[tuple[str, tuple]] = []  # actions of keys pressed meanwhile, replayed in order
 
     def compose(self) -> ComposeResult:
         yield Static(id="situation", classes="situation")
@@ -206,25 +293,25 @@ class QuestionScreen(Screen):
 
     @property
     def current(self) -> Optional[str]:
-        return self.app.case.next_question()
+        return self.app.counter.case.next_question()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         name = self.current
         if action in ("confirm", "erase"):
             return name == "age"
         if action == "skip":
-            return name not in (None, "red_flag")
+            return name is not None
         if action == "show_answer":  # no answer to read out before the emergency question
-            return "red_flag" in self.app.case.facts
+            return self.app.counter.case.vital_asked
         if action == "slot" and parameters and parameters[0] in ("yes", "no"):
             return any(slot == parameters[0] for slot, _, _ in views.fact_choices(name)) if name else False
         return True
 
     def redraw(self) -> None:
-        case = self.app.case
+        case = self.app.counter.case
         answer = case.answer
-        at = answer.at if answer else self.app.moment()
-        period = answer.period if answer else self.app.period_of(at)
+        at = answer.at if answer else self.app.counter.moment()
+        period = answer.period if answer else self.app.counter.period_of(at)
         self.query_one("#situation", Static).update(views.situation(case.commune, at, period, case.commune_not_found,
                                                                           self.app.home_dept))
         self.draw_question()
@@ -233,17 +320,34 @@ class QuestionScreen(Screen):
         live_box.set_class(case.emergency, "urgent")
         self.draw_live()
         self.refresh_bindings()
+        self.waiting = False
+        while self.held and not self.waiting:
+            action, args = self.held.pop(0)
+            getattr(self, action)(*args)
+
+    def hold(self, action: str, *args) -> bool:
+        """While an answer is being taken into account, keep the key's action for after."""
+        if self.waiting:
+            self.held.append((action, args))
+        return self.waiting
+
+    def post_answer(self, message) -> None:
+        self.waiting = True
+        self.post_message(message)
 
     def draw_live(self) -> None:
         """The answer so far; a vital emergency's number in large digits at once."""
-        case = self.app.case
+        case = self.app.counter.case
         answer = case.answer
-        if "red_flag" not in case.facts:
+        if not case.vital_asked:
             # Nothing to read out before the emergency question has been asked.
             answer = None
         first = answer.recommendations[0] if answer and answer.recommendations else None
         big = first is not None and views.is_urgent(first, case.emergency) and large_phone(first)
-        self.query_one("#live-first", Static).update(views.live_answer(answer, case.emergency, limit=1, more_hint=False))
+        first_text = views.live_answer(answer, case.emergency, limit=1, more_hint=False)
+        if case.vital_doubt and answer is not None:
+            first_text = Text.assemble((answer.warnings[0] + "\n", "bold"), first_text)
+        self.query_one("#live-first", Static).update(first_text)
         digits = self.query_one("#live-digits", Digits)
         digits.display = bool(big)
         digits.update(first.phone if big else "")
@@ -252,7 +356,7 @@ class QuestionScreen(Screen):
         rest.update(views.live_answer(answer, case.emergency, start=1) if rest.display else "")
 
     def draw_question(self) -> None:
-        case = self.app.case
+        case = self.app.counter.case
         panel = self.query_one("#question", Static)
         name = self.current
         number = len(case.steps) + 1
@@ -282,7 +386,9 @@ class QuestionScreen(Screen):
             text.append(f" {self.slot_key(slot)} ", style="bold reverse")
             text.append(f" {label}")
         hints = []
-        if name != "red_flag":
+        if name == "red_flag":
+            hints.append(f"{self.app.key_label('question.skip', '?')} : ne sait pas → le 15 d'abord")
+        else:
             hints.append(f"{self.app.key_label('question.skip', '?')} : ne sait pas")
         hints.append(f"{self.app.key_label('question.back', 'Échap')} : question précédente")
         text.append("\n" + " · ".join(hints), style="italic")
@@ -295,6 +401,8 @@ class QuestionScreen(Screen):
     # --- actions ---------------------------------------------------------------------------
 
     def action_slot(self, slot: str) -> None:
+        if self.hold("action_slot", slot):
+            return
         name = self.current
         if name is None:
             return
@@ -310,9 +418,11 @@ class QuestionScreen(Screen):
         if not chosen:
             self.app.bell()
             return
-        self.app.give(name, chosen[0])
+        self.post_answer(messages.Give(name, chosen[0]))
 
     def action_confirm(self) -> None:
+        if self.hold("action_confirm"):
+            return
         if self.current != "age" or not self.age_digits:
             return
         try:
@@ -323,24 +433,32 @@ class QuestionScreen(Screen):
             self.draw_question()
             return
         self.age_digits = ""
-        self.app.give("age", age)
+        self.post_answer(messages.Give("age", age))
 
     def action_erase(self) -> None:
+        if self.hold("action_erase"):
+            return
         self.age_digits = self.age_digits[:-1]
         self.draw_question()
 
     def action_skip(self) -> None:
+        if self.hold("action_skip"):
+            return
         name = self.current
-        if name is not None and name != "red_flag":
+        if name is not None:
             self.age_digits = ""
-            self.app.skip(name)
+            self.post_answer(messages.Skip(name))
 
     def action_back(self) -> None:
+        if self.hold("action_back"):
+            return
         self.age_digits = ""
-        self.app.go_back()
+        self.post_answer(messages.Back())
 
     def action_show_answer(self) -> None:
-        self.app.show_answer()
+        if self.hold("action_show_answer"):
+            return
+        self.post_message(messages.ShowAnswer())
 
 
 class AnswerScreen(Screen):
@@ -349,10 +467,13 @@ class AnswerScreen(Screen):
     BINDINGS = [
         Binding("p", "toggle_why", "Pourquoi ?", id="answer.why"),
         Binding("f", "handout", "Fiche patient", id="answer.handout"),
-        Binding("escape", "back", "Retour", id="answer.back"),
+        Binding("escape", "back", "Retour", show=False, id="answer.back"),
         Binding("n", "note", "Ajouter une note à la fiche", show=False, id="answer.note"),
+        Binding("h", "change('when')", "Changer l'heure", show=False, id="answer.change_when"),
+        Binding("l", "change('where')", "Changer le lieu", show=False, id="answer.change_where"),
+        Binding("c", "choose_change", "Changer une réponse", show=False, id="answer.change_answer"),
     ]
-    app: "OrientApp"
+    app: "Host"
 
     def compose(self) -> ComposeResult:
         yield Static(id="situation", classes="situation")
@@ -373,7 +494,7 @@ class AnswerScreen(Screen):
         self.query_one("#answer-scroll").focus()
 
     def redraw(self) -> None:
-        case = self.app.case
+        case = self.app.counter.case
         answer = case.answer
         if answer is None:
             return
@@ -430,8 +551,9 @@ class AnswerScreen(Screen):
         self.query_one("#why", Static).update(views.why_text(answer))
         keys = self.app.key_label
         self.query_one("#answer-hint", Static).update(Text(
-            f"{keys('answer.why', 'p')} pourquoi ? · {keys('answer.handout', 'f')} fiche patient · "
-            f"{keys('answer.note', 'n')} note sur la fiche · "
+            f"{keys('answer.change_when', 'h')} changer l'heure · {keys('answer.change_where', 'l')} le lieu · "
+            f"{keys('answer.change_answer', 'c')} une réponse · {keys('answer.why', 'p')} pourquoi ? · "
+            f"{keys('answer.handout', 'f')} fiche patient · {keys('answer.note', 'n')} note sur la fiche · "
             f"{keys('app.next_patient', 'F2')} patient suivant", style="italic"))
 
     def action_toggle_why(self) -> None:
@@ -441,13 +563,19 @@ class AnswerScreen(Screen):
             self.call_after_refresh(why.scroll_visible, top=True, animate=False)
 
     def action_handout(self) -> None:
-        self.app.produce_handout()
+        self.post_message(messages.Handout())
 
     def action_note(self) -> None:
-        self.app.edit_note()
+        self.post_message(messages.EditNote())
 
     def action_back(self) -> None:
-        self.app.leave_answer()
+        self.post_message(messages.LeaveAnswer())
+
+    def action_change(self, what: str) -> None:
+        self.post_message(messages.Change(what))
+
+    def action_choose_change(self) -> None:
+        self.post_message(messages.ChooseAnswerToChange())
 
 
 class HelpScreen(ModalScreen[None]):
@@ -485,7 +613,7 @@ class NoteScreen(ModalScreen[Optional[str]]):
     """A free note for the patient's sheet; Enter saves it and produces the sheet."""
 
     BINDINGS = [Binding("escape", "cancel", "Annuler la note", id="note.cancel")]
-    app: "OrientApp"
+    app: "Host"
 
     def __init__(self, note: str) -> None:
         super().__init__()
@@ -495,19 +623,57 @@ class NoteScreen(ModalScreen[Optional[str]]):
         with Vertical(id="note-box", classes="panel"):
             yield Static(Text("Note imprimée sur la fiche (facultative). N'y mettez de données personnelles "
                               "que si le patient le souhaite.", style="italic"))
-            note = Input(value=self.note, placeholder="ex. : rappeler si la fièvre dure plus de 3 jours",
-                         id="note", max_length=300)
-            note.cursor_blink = self.app.cursor_blink
-            yield note
+            yield Input(value=self.note, placeholder="ex. : rappeler si la fièvre dure plus de 3 jours",
+                        id="note", max_length=300)
             yield Static(Text("Entrée : enregistrer et produire la fiche · Échap : annuler", style="italic"))
 
     def on_mount(self) -> None:
         self.query_one("#note-box").border_title = "Note pour la fiche"
-        self.query_one("#note", Input).focus()
+        note = self.query_one("#note", Input)
+        note.cursor_blink = self.app.cursor_blink  # once mounted, so that it applies
+        note.focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChangeScreen(ModalScreen[Optional[str]]):
+    """From the answer: which answer to change (a digit); the others are kept."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Annuler", id="change.cancel"),
+        *[Binding(d, f"pick({i})", "Changer cette réponse", show=False, id=f"change.pick_{d}")
+          for i, d in enumerate(views.DIGIT_SLOTS)],
+    ]
+
+    def __init__(self, names: list[str], case: "Case") -> None:
+        super().__init__()
+        self.names = names[: len(views.DIGIT_SLOTS)]
+        self.case = case
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        for slot, name in zip(views.DIGIT_SLOTS, self.names):
+            if text.plain:
+                text.append("\n")
+            text.append(f" {slot} ", style="bold reverse")
+            text.append(f" {views.question_text(name)} ")
+            text.append(views.given_label(self.case, name), style="bold")
+        with Vertical(id="change-box", classes="panel"):
+            yield Static(text)
+            yield Static(Text("Chiffre : reposer cette question (les autres réponses sont gardées) · Échap : annuler",
+                              style="italic"))
+
+    def on_mount(self) -> None:
+        self.query_one("#change-box").border_title = "Changer une réponse"
+
+    def action_pick(self, index: int) -> None:
+        if index < len(self.names):
+            self.dismiss(self.names[index])
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -15,7 +15,8 @@ from orient.render.handout import hours_worth_saying
 from orient.render.text import TO_VERIFY, freshness_note
 
 if TYPE_CHECKING:
-    from orient.directory.gazetteer import Commune
+    from orient.directory.gazetteer import Commune, CommuneMatch
+    from orient.ui.case import Case
 
 # The keys a choice can be given with: "yes"/"no" slots (o/n) or the digits 1..9 then 0.
 DIGIT_SLOTS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
@@ -25,6 +26,29 @@ URGENT_MARK = "URGENCE"
 def short_moment(at: datetime) -> str:
     """'samedi 28/11 14h00'."""
     return f"{WEEKDAYS[at.weekday()]} {at.day:02d}/{at.month:02d} {at.hour}h{at.minute:02d}"
+
+
+def typed_moment(at: datetime) -> str:
+    """The moment as the "quand ?" field reads it back: '28/11/2026 14h00'."""
+    return f"{at.day:02d}/{at.month:02d}/{at.year} {at.hour}h{at.minute:02d}"
+
+
+def chosen_match(commune: "Commune") -> "CommuneMatch":
+    """The place already chosen, as the one suggestion (kept even when another homonym ranks first)."""
+    from orient.directory.gazetteer import CommuneMatch
+
+    return CommuneMatch(commune, 100.0)
+
+
+def given_label(case: "Case", name: str) -> str:
+    """What was answered to a question, in French: '42 ans', 'Oui', 'ne sait pas'."""
+    if name in case.skipped or name not in case.facts:
+        return "ne sait pas"
+    value = case.facts[name]
+    if name == "age":
+        return f"{value} ans"
+    labels = {v: label for _, v, label in fact_choices(name)}
+    return labels.get(value, str(value))
 
 
 def period_label(period: str) -> str:

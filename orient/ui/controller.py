@@ -1,0 +1,268 @@
+"""The counter's controller: one patient's case, its transitions and side effects, without Textual.
+
+Screens post messages (orient.ui.messages); the app hands them to the `Counter`,
+which changes the `Case`, re-runs `orient()`, writes the sheet, records the
+journal and clears what the patient leaves behind. What only a terminal can do
+(notifications, the clipboard) is given to it as two plain callables, so that
+every transition is tested with plain pytest.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Optional
+
+from orient.facts import FACTS, FactValue
+from orient.periods import classify, to_paris
+from orient.render.handout import build_handout, default_handout_dir, save_handout, send_to_printer
+from orient.ui.case import Case
+
+if TYPE_CHECKING:
+    from orient.answer import Answer, Recommendation
+    from orient.directory.gazetteer import Commune, CommuneMatch
+    from orient.orientation import Knowledge
+
+Notify = Callable[..., None]  # notify(message, severity="information", timeout=...)
+
+DOUBT_LINE = "En cas de doute, appelez le 15."
+# Ages tried to see whether the age would change rank 1 (a child, a teenager, an adult, an old person).
+AGES_TRIED = (1, 10, 16, 40, 80)
+
+
+def _ignore(*_args, **_kwargs) -> None:
+    return None
+
+
+class Counter:
+    """One counter session: the current patient's `case` and what can be done with it."""
+
+    def __init__(self, knowledge: "Knowledge", clock: Callable[[], datetime], *, home_dept: str = "32",
+                 handout_dir: Optional[Path] = None, notify: Notify = _ignore,
+                 notify_from_thread: Optional[Notify] = None, copy: Callable[[str], None] = _ignore) -> None:
+        self.knowledge = knowledge
+        self.clock = clock
+        self.home_dept = home_dept
+        self.handout_dir = handout_dir
+        self.notify = notify
+        self.notify_from_thread = notify_from_thread or notify  # the journal warns from its own thread
+        self.copy = copy
+        self.case = Case()
+        self.last_handout: Optional[tuple[Path, Path]] = None  # this patient's sheet files
+        self.sheet_copied = False  # this patient's sheet is in the clipboard
+        self.sheet_printed = False  # this patient's sheet went to a printer
+
+    # --- time, places ----------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return to_paris(self.clock())
+
+    def moment(self) -> datetime:
+        """The moment of this orientation: the one typed, else now."""
+        return self.case.at or self.now()
+
+    def period_of(self, at: datetime) -> str:
+        return classify(at, bridge_days=getattr(self.knowledge, "bridge_days", True))
+
+    def search_communes(self, typed: str, limit: int) -> list["CommuneMatch"]:
+        return self.knowledge.gazetteer.search(typed, limit=limit, home_dept=self.home_dept)
+
+    # --- the case --------------------------------------------------------------------------
+
+    def orient_case(self) -> None:
+        case = self.case
+        case.answer = self._orient(case.facts)
+
+    def _orient(self, facts: dict) -> Optional["Answer"]:
+        from orient.orientation import orient
+
+        case = self.case
+        try:
+            answer = orient(self.knowledge, facts, self.moment(), case.commune)
+        except Exception as exc:  # the counter must keep working; the agent sees what failed
+            self.notify(f"Erreur du moteur d'orientation : {exc}. En cas de doute : le 15.",
+                        severity="error", timeout=15)
+            return None
+        return doubt_first(answer, deaf=facts.get("deaf") == "yes") if case.vital_doubt else answer
+
+    def start(self, commune: Optional["Commune"], at: Optional[datetime], not_found: str = "") -> None:
+        """Where and when: a new case, or the same case moved to another place or hour (answers kept)."""
+        self.case.commune = commune
+        self.case.at = at
+        self.case.commune_not_found = not_found
+        self.orient_case()
+        self._skip_what_does_not_matter()
+
+    def give(self, name: str, value: FactValue) -> None:
+        self.case.give(name, value)
+        if name == "red_flag":
+            self.case.vital_doubt = False
+        self.orient_case()
+        self._skip_what_does_not_matter()
+
+    def skip(self, name: str) -> None:
+        """"Ne sait pas". On the vital sign, doubt is an answer: the 15 first. After a doubt,
+        only the questions whose answer would change rank 1 are still asked."""
+        self.case.skip(name)
+        if name == "red_flag":
+            self.case.vital_doubt = True
+        self.orient_case()
+        self._skip_what_does_not_matter()
+
+    def back(self) -> bool:
+        """Undo the last answer; False when none was left (back to where and when)."""
+        name = self.case.back()
+        if name is None:
+            self.case.answer = None
+            return False
+        while self.case.steps and self.case.steps[-1] in self.case.quietly_skipped:
+            self.case.back()  # questions skipped by the controller go with the answer before them
+        if name == "red_flag":
+            self.case.vital_doubt = False
+        self.orient_case()
+        return True
+
+    def leave_answer(self) -> None:
+        """Escape on the answer: back to the questions, undoing the last answer."""
+        if self.case.complete:
+            self.back()
+
+    def edit(self, name: str) -> None:
+        """Ask one answer again, the others kept."""
+        case = self.case
+        case.facts.pop(name, None)
+        case.skipped.discard(name)
+        case.quietly_skipped.discard(name)
+        if name in case.steps:
+            case.steps.remove(name)
+        if name == "red_flag":
+            case.vital_doubt = False
+        case.asked_again = name
+        self.orient_case()
+
+    def _skip_what_does_not_matter(self) -> None:
+        """After a "ne sait pas" (other than the vital sign), skip the questions whose answer
+        cannot change what comes first — the 15 stays first while the vital sign is in doubt."""
+        case = self.case
+        if not (case.skipped - {"red_flag"}) and not case.vital_doubt:
+            return
+        for _ in range(len(FACTS)):
+            name = case.next_question()
+            if name is None or name in ("red_flag", "deaf") or name == case.asked_again:
+                return  # the deaf question changes the number itself: always asked
+            if self._changes_rank1(name):
+                return
+            case.skip(name)
+            case.quietly_skipped.add(name)
+            self.orient_case()
+
+    def _changes_rank1(self, name: str) -> bool:
+        answer = self.case.answer
+        if answer is None or not answer.recommendations:
+            return True
+        first = _identity(answer.recommendations[0])
+        values = FACTS.get(name) or AGES_TRIED
+        for value in values:
+            other = self._orient({**self.case.facts, name: value})
+            if other is None or not other.recommendations or _identity(other.recommendations[0]) != first:
+                return True
+        return False
+
+    # --- the patient's sheet ---------------------------------------------------------------
+
+    def handout_folder(self) -> Path:
+        return self.handout_dir or default_handout_dir()
+
+    def produce_handout(self) -> Optional[Path]:
+        """Copy the sheet to the clipboard and save it (text and HTML); the text file, or None."""
+        answer = self.case.answer
+        if answer is None or not answer.recommendations:
+            self.notify("Pas encore de réponse à mettre sur la fiche.", severity="warning")
+            return None
+        handout = build_handout(answer, self.case.note)
+        self.copy(handout.to_text())
+        self.sheet_copied = True
+        try:
+            txt, html = save_handout(handout, self.handout_folder())
+        except OSError as exc:
+            self.notify(f"Fiche copiée, mais non enregistrée : {exc}", severity="error", timeout=10)
+            return None
+        self.last_handout = (txt, html)
+        self.notify(f"Fiche enregistrée : {txt} (+ .html), copiée dans le presse-papiers.", timeout=8)
+        return txt
+
+    def print_sheet(self, path: Path) -> str:
+        """Send the sheet to the printer (blocking); the French status to show, maybe empty."""
+        status = send_to_printer(path)
+        if status and not status.startswith("impression impossible"):
+            self.sheet_printed = True
+        return status
+
+    def set_note(self, note: str) -> None:
+        self.case.note = note.strip()
+
+    # --- closing a case --------------------------------------------------------------------
+
+    def close_case(self) -> None:
+        """Record a completed orientation in the anonymous journal, once, when the case is closed."""
+        case = self.case
+        if case.answer is None or not case.complete or not case.steps:
+            return
+        record_in_journal(case.answer, dict(case.facts), self.notify_from_thread)
+
+    def sheet_reminder(self) -> Optional[str]:
+        """A reminder before "patient suivant" when an answer was given but its sheet went nowhere."""
+        if self.case.answer is None or not self.case.complete or self.sheet_copied or self.sheet_printed:
+            return None
+        return "La fiche de ce patient n'a été ni imprimée ni copiée. F2 encore : patient suivant quand même."
+
+    def forget_patient(self) -> list[str]:
+        """Remove what this patient left behind (sheet files, clipboard) and start a new case.
+        Returns French problems, if any; never raises."""
+        problems: list[str] = []
+        for path in self.last_handout or ():
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as exc:
+                problems.append(f"Fiche du patient précédent non effacée : {exc}")
+        if self.sheet_copied:
+            self.copy("")
+        self.last_handout = None
+        self.sheet_copied = self.sheet_printed = False
+        self.case = Case()
+        return problems
+
+
+def _identity(rec: "Recommendation") -> tuple:
+    return (rec.kind, rec.service_id, rec.phone)
+
+
+def doubt_first(answer: "Answer", deaf: bool = False) -> "Answer":
+    """The vital sign in doubt: the 15 first (the 114 then the 15 for a deaf person), saying why.
+    The recommendations are the engine's own, only moved up."""
+    recs = list(answer.recommendations)
+    for kind in reversed(("sms_114", "emergency_15") if deaf else ("emergency_15",)):
+        found = [r for r in recs if r.kind == kind]
+        if found:
+            recs.remove(found[0])
+            recs.insert(0, found[0])
+    recs = [dataclasses.replace(r, rank=i) for i, r in enumerate(recs, 1)]
+    warnings = [DOUBT_LINE, *(w for w in answer.warnings if w != DOUBT_LINE)]
+    return dataclasses.replace(answer, recommendations=recs, warnings=warnings)
+
+
+def record_in_journal(answer: "Answer", facts: dict, notify: Notify) -> None:
+    """Best effort, in the background: the journal is optional and must never break or slow
+    the counter (orient.journal.record_in_background)."""
+    from orient import journal
+
+    def warn(message: str) -> None:
+        notify(f"Journal anonyme : {message}", severity="warning", timeout=8)
+
+    journal.record_in_background(answer, facts, on_error=warn)
+
+
+def answered(case: Case) -> Iterable[str]:
+    """The facts the agent gave or skipped, in order (not those the controller skipped)."""
+    return [name for name in case.steps if name not in case.quietly_skipped]
