@@ -1,0 +1,122 @@
+"""The counter's controller, without a screen: plain pytest on the real rules, directory and gazetteer."""
+
+from __future__ import annotations
+
+import pytest
+
+from orient.facts import FACTS
+from orient.ui.controller import AGES_TRIED, DOUBT_LINE, Counter, answered
+from test_ui_support import FEVER, MEDICATION, SATURDAY_14H, knowledge, quiet_counter  # noqa: F401
+
+
+@pytest.fixture
+def counter(tmp_path):
+    copied: list[str] = []
+    notes: list[str] = []
+    c = Counter(knowledge(), lambda: SATURDAY_14H, handout_dir=tmp_path,
+                notify=lambda message, **_: notes.append(message), copy=copied.append)
+    c.copied, c.notes = copied, notes
+    return c
+
+
+def play(counter: Counter, facts: dict) -> list[str]:
+    """Answer what the controller asks from `facts` (a "?" for "?"); returns the questions asked."""
+    asked = []
+    while (name := counter.case.next_question()) is not None:
+        asked.append(name)
+        assert len(asked) < 20
+        if facts[name] == "?":
+            counter.skip(name)
+        else:
+            counter.give(name, facts[name])
+    return asked
+
+
+def test_a_case_starts_with_the_vital_sign_question(counter):
+    counter.start(knowledge().gazetteer.resolve("fleurance"), None)
+    assert counter.case.next_question() == "red_flag" and not counter.case.vital_asked
+
+
+def test_doubt_on_the_vital_sign_puts_the_15_first_and_says_why(counter):
+    counter.start(None, None)
+    counter.skip("red_flag")
+    answer = counter.case.answer
+    assert answer.recommendations[0].kind == "emergency_15" and answer.warnings[0] == DOUBT_LINE
+    assert [r.rank for r in answer.recommendations] == list(range(1, len(answer.recommendations) + 1))
+    assert counter.case.emergency
+    assert play(counter, {"deaf": "no"}) == ["deaf"]  # nothing else can change who to call first
+
+
+def test_doubt_on_the_vital_sign_for_a_deaf_person_gives_the_114_then_the_15(counter):
+    counter.start(None, None)
+    counter.skip("red_flag")
+    counter.give("deaf", "yes")
+    assert [r.kind for r in counter.case.answer.recommendations][:2] == ["sms_114", "emergency_15"]
+
+
+def test_a_vital_sign_given_after_a_doubt_replaces_it(counter):
+    counter.start(None, None)
+    counter.skip("red_flag")
+    counter.edit("red_flag")
+    counter.give("red_flag", "none")
+    assert not counter.case.vital_doubt and DOUBT_LINE not in counter.case.answer.warnings
+
+
+def test_after_a_dont_know_on_the_need_only_questions_that_change_rank_1_are_asked(counter):
+    counter.start(None, None)
+    asked = play(counter, {**FEVER, "need": "?", "minor_problem": "?", "has_prescription": "?"})
+    first = counter.case.answer.recommendations[0]
+    assert len(asked) < 8
+    for name in counter.case.quietly_skipped:  # what was not asked could not have changed rank 1
+        for value in FACTS.get(name) or AGES_TRIED:
+            other = counter._orient({**counter.case.facts, name: value})
+            assert other.recommendations[0].kind == first.kind
+    assert set(answered(counter.case)) == set(asked)
+
+
+def test_changing_an_answer_keeps_the_others(counter):
+    counter.start(None, None)
+    play(counter, FEVER)
+    before = dict(counter.case.facts)
+    counter.edit("need")
+    assert counter.case.next_question() == "need"
+    play(counter, MEDICATION)
+    assert counter.case.facts["need"] == "medication"
+    assert {k: v for k, v in before.items() if k != "need"}.items() <= counter.case.facts.items()
+
+
+def test_changing_the_hour_keeps_the_answers(counter):
+    from datetime import datetime
+
+    from orient.periods import PARIS
+
+    counter.start(None, None)
+    play(counter, FEVER)
+    facts = dict(counter.case.facts)
+    counter.start(None, datetime(2026, 11, 30, 10, 0, tzinfo=PARIS))
+    assert facts.items() <= counter.case.facts.items() and counter.case.answer.period == "weekday_day"
+
+
+def test_escape_undoes_the_last_answer_then_returns_to_where(counter):
+    counter.start(None, None)
+    counter.give("red_flag", "none")
+    assert counter.back() and counter.case.facts == {}
+    assert not counter.back() and counter.case.answer is None
+
+
+def test_the_sheet_is_copied_and_saved_then_forgotten_with_the_patient(counter, tmp_path):
+    counter.start(None, None)
+    play(counter, FEVER)
+    assert counter.sheet_reminder() is not None  # neither printed nor copied yet
+    txt = counter.produce_handout()
+    assert txt is not None and txt.exists() and counter.copied and "3966" in counter.copied[-1]
+    assert counter.sheet_reminder() is None
+    old = counter.case
+    assert counter.forget_patient() == []
+    assert not txt.exists() and counter.copied[-1] == "" and counter.case is not old
+    assert counter.case.facts == {} and counter.last_handout is None
+
+
+def test_no_sheet_before_an_answer(counter):
+    assert counter.produce_handout() is None
+    assert counter.notes == ["Pas encore de réponse à mettre sur la fiche."]
