@@ -6,12 +6,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from orient.periods import PARIS
 from orient.render.handout import default_handout_dir, print_command, send_to_printer
 from orient.ui.case import Case
 from orient.ui.keymap import default_keymap_path, load_keymap
-from orient.ui.moment import parse_when
+from orient.ui.moment import explain_when, parse_when
 from orient.ui.views import fact_choices
 
 SATURDAY_14H = datetime(2026, 11, 28, 14, 0, tzinfo=PARIS)
@@ -36,12 +38,44 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
     ("cette nuit", at(29, 2)),
     ("28/11 14h", at(28, 14)),
     ("2026-11-28T14:00", at(28, 14)),
+    # Issue 13: hours as people say them.
+    ("dim 3h", at(29, 3)),
+    ("dimanche matin", at(29, 9)),
+    ("Dimanche après-midi", at(29, 15)),
+    ("lun. 9h", at(30, 9)),
+    ("mar 10h", datetime(2026, 12, 1, 10, 0, tzinfo=PARIS)),
+    ("25 décembre 14h", datetime(2026, 12, 25, 14, 0, tzinfo=PARIS)),
+    ("le 25 dec à 14h", datetime(2026, 12, 25, 14, 0, tzinfo=PARIS)),
+    ("noël 14h", datetime(2026, 12, 25, 14, 0, tzinfo=PARIS)),
+    ("jour de l'an 10h", datetime(2027, 1, 1, 10, 0, tzinfo=PARIS)),
+    ("1er janvier 2027 8h", datetime(2027, 1, 1, 8, 0, tzinfo=PARIS)),
+    ("dans 2h", at(28, 16)),
+    ("dans 1h30", at(28, 15, 30)),
+    ("dans 45 min", at(28, 14, 45)),
+    ("demain", at(29, 14)),  # a day alone: the current hour, and the preview says so
+    ("demain soir", at(29, 21)),
+    ("vendredi nuit", datetime(2026, 12, 5, 2, 0, tzinfo=PARIS)),  # the night after Friday
+    ("14h demain", at(29, 14)),
+    ("matin", at(29, 9)),  # already past today: tomorrow's
 ])
 def test_the_when_field_understands_what_an_agent_types(typed, expected):
     assert parse_when(typed, SATURDAY_14H) == expected
 
 
-@pytest.mark.parametrize("typed", ["xx", "demain", "25h", "31/02 10h", "2026-13-01T10:00"])
+@pytest.mark.parametrize("typed, note", [
+    ("dimanche matin", "matin = 9h"),
+    ("samedi après-midi", "après-midi = 15h"),
+    ("ce soir", "soir = 21h"),
+    ("demain", "heure non précisée : même heure que maintenant"),
+    ("noël", "heure non précisée : même heure que maintenant"),
+    ("22h", ""),
+])
+def test_the_preview_says_which_hour_a_part_of_the_day_means(typed, note):
+    assert explain_when(typed, SATURDAY_14H).note == note
+
+
+@pytest.mark.parametrize("typed", ["xx", "25h", "31/02 10h", "2026-13-01T10:00", "dans 9999 jours",
+                                   "31/12/9999 nuit", "32 décembre", "dimanche 3 heures et quart"])
 def test_the_when_field_explains_what_it_expects_in_french(typed):
     with pytest.raises(ValueError, match="écrivez par exemple"):
         parse_when(typed, SATURDAY_14H)
@@ -142,3 +176,26 @@ def test_the_sheet_says_a_number_once_and_no_hours_for_an_always_open_line():
     assert "1. Appeler le 3237 — pharmacie de garde" in text
     assert "24h/24" not in text
     assert "Horaires : ouvert, ferme à 18h" in text and "Adresse : 1 rue Haute, Fleurance" in text
+
+
+PHRASE_PARTS = st.sampled_from([
+    "", " ", "demain", "dim", "dimanche", "lun.", "noël", "jour de l'an", "25 décembre", "1er janvier", "28/11",
+    "31/02", "matin", "midi", "après-midi", "soir", "nuit", "14h", "3h", "22h30", "25h", "à", "le", "dans", "2h",
+    "30 min", "ce", "cette", "2026-11-28T14:00", "?", "0", "9999", "xx", "1er", "/",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.lists(PHRASE_PARTS, max_size=5).map(" ".join), st.text(max_size=30)))
+def test_any_phrase_is_one_moment_or_refused_with_an_example(typed):
+    try:
+        when = explain_when(typed, SATURDAY_14H)
+    except ValueError as exc:
+        assert "par exemple" in str(exc) and "\n" not in str(exc)
+        return
+    if when is not None:  # one moment, in Paris time, that the preview can show with its period
+        assert when.at.tzinfo is not None and parse_when(typed, SATURDAY_14H) == when.at
+        from orient.periods import classify
+        from orient.ui.views import short_moment
+
+        assert classify(when.at) and short_moment(when.at)

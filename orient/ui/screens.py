@@ -23,7 +23,7 @@ from textual.widgets import Digits, Footer, Input, Static
 
 from orient.facts import AGE_MAX, FactError, parse_fact_value
 from orient.ui import messages, views
-from orient.ui.moment import parse_when
+from orient.ui.moment import explain_when, parse_when
 
 if TYPE_CHECKING:
     from orient.directory.gazetteer import CommuneMatch
@@ -219,15 +219,16 @@ class WhereScreen(Screen):
         raw = self.query_one("#when", Input).value
         now = self.app.counter.now()
         try:
-            at = parse_when(raw, now)
+            when = explain_when(raw, now)
         except ValueError as exc:
             label.update(Text(f"✗ {exc}", style="bold"))
             label.add_class("error")
             return
         label.remove_class("error")
-        moment = at or now
-        prefix = "maintenant : " if at is None else "→ "
-        label.update(Text.assemble(prefix, (views.short_moment(moment), "bold"), " — ",
+        moment = when.at if when else now
+        prefix = "maintenant : " if when is None else "→ "
+        note = f" ({when.note})" if when and when.note else ""
+        label.update(Text.assemble(prefix, (views.short_moment(moment), "bold"), note, " — ",
                                    views.period_label(self.app.counter.period_of(moment))))
 
     def action_suggestion(self, step: int) -> None:
