@@ -25,7 +25,7 @@ import pytest
 from orient import paths
 from orient.orientation import Knowledge, orient
 from orient.periods import parse_moment
-from orient.render.handout import build_handout
+from orient.render.handout import TO_CONFIRM, build_handout
 from orient.render.text import render_answer
 
 AT = "2026-11-28T14:00"  # a Saturday afternoon: a consultation goes to the 3966 first
@@ -177,22 +177,24 @@ def test_the_text_output_marks_stale_and_never_verified_entries_a_verifier_and_o
     ("stale_knowledge", 0, "Appeler le 3966", f"vérifié le {STALE:%d/%m/%Y}"),
     ("never_knowledge", 1, "À savoir : 116 117", "jamais vérifié"),
 ], ids=["stale", "never-verified"])
-def test_the_patients_sheet_in_text_and_html_marks_the_entry_a_verifier(request, knowledge, flagged, headline,
-                                                                         checked):
+def test_the_patients_sheet_in_text_and_html_tells_the_patient_to_confirm_the_entry(request, knowledge, flagged,
+                                                                                    headline, checked):
+    # Issue 13: the sheet speaks to the patient — "appelez avant de vous déplacer" rather than the
+    # agent's "Informations à vérifier (vérifié le …)"; only the flagged entry carries it.
     answer = orient(request.getfixturevalue(knowledge), {"red_flag": "none", "need": "consult"}, parse_moment(AT), None)
     handout = build_handout(answer)
     other = 1 - flagged
     assert handout.steps[flagged][0].startswith(headline)
-    assert f"Informations à vérifier ({checked})" in handout.steps[flagged][1]
-    assert not any("à vérifier" in line for line in handout.steps[other][1])
+    assert TO_CONFIRM in handout.steps[flagged][1]
+    assert not any("à vérifier" in line or "à confirmer" in line for line in handout.steps[other][1])
 
     sheet = handout.to_text()
-    assert f"Informations à vérifier ({checked})" in sheet
+    assert TO_CONFIRM in sheet and checked not in sheet and "Informations à vérifier" not in sheet
     items = ListItems()
     items.feed(handout.to_html())
     assert items.items[flagged].startswith(headline)
-    assert f"Informations à vérifier ({checked})" in items.items[flagged]
-    assert "à vérifier" not in items.items[other]
+    assert TO_CONFIRM in items.items[flagged] and checked not in items.items[flagged]
+    assert "à confirmer" not in items.items[other]
 
 
 def test_every_output_of_one_answer_agrees_on_what_is_to_verify(stale_knowledge):
@@ -203,6 +205,6 @@ def test_every_output_of_one_answer_agrees_on_what_is_to_verify(stale_knowledge)
     in_text = {int(n) for n, step in steps.items() if "Informations à vérifier" in step}
     sheet = build_handout(answer)
     in_sheet = {n for n, (_, details) in enumerate(sheet.steps, start=1)
-                if any(line.startswith("Informations à vérifier") for line in details)}
+                if TO_CONFIRM in details}
     assert in_text == flagged
     assert in_sheet == {rank for rank in flagged if rank <= len(sheet.steps)}

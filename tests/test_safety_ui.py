@@ -5,6 +5,8 @@ agent's free note, which may name the patient: "next patient" deletes the sheet 
 
 from __future__ import annotations
 
+from orient.render.handout import TO_CONFIRM
+
 from test_ui_support import (  # noqa: F401 (quiet_counter is an autouse fixture)
     FEVER,
     SATURDAY_14H,
@@ -63,4 +65,5 @@ async def test_the_counter_screen_and_its_sheet_mark_a_stale_entry_a_verifier(tm
         await pilot.press("f")
         await pilot.pause()
         sheet = (tmp_path / "fiches" / "fiche-patient.txt").read_text(encoding="utf-8")
-        assert f"Informations à vérifier (vérifié le {STALE:%d/%m/%Y})" in sheet
+        # The agent sees the date of the last check; the patient reads what to do about it.
+        assert TO_CONFIRM in sheet and f"{STALE:%d/%m/%Y}" not in sheet

@@ -1,7 +1,11 @@
 """The patient's sheet: a short French handout, as plain text and printable HTML.
 
 It carries no personal data: only the answer (what to do, numbers, places)
-and, if the agent typed one, a free note.
+and, if the agent typed one, a free note. It is written for the patient: the
+number to call first comes first and largest (with a QR code of each number on
+the HTML sheet, a `tel:` link a phone opens), the "appelez le 15" box first in
+an emergency, and the words meant for the agent or the maintainers are said
+the patient's way (PATIENT_WORDING) or left out.
 """
 
 from __future__ import annotations
@@ -16,8 +20,8 @@ from typing import Mapping, Optional
 
 from orient.answer import Answer, Recommendation
 from orient.atomic import write_atomic
-from orient.render.labels import french_moment
-from orient.render.text import TO_VERIFY, freshness_note, recommendation_headline
+from orient.render.labels import EMERGENCY_KINDS, french_moment
+from orient.render.text import TO_VERIFY, recommendation_headline
 from orient.userdirs import orient_dir
 
 WHEN_TO_CALL_15 = (
@@ -27,6 +31,38 @@ WHEN_TO_CALL_15 = (
     "114 par SMS ou l'application Urgence 114."
 )
 WHAT_TO_BRING = "À apporter : carte Vitale, ordonnances en cours, liste des médicaments."
+TO_CONFIRM = "Adresse et horaires à confirmer : appelez avant de vous déplacer."
+# Lines written for the agent at the counter, said to the patient on the sheet.
+PATIENT_WORDING = (
+    ("Si la personne ne peut pas se déplacer, dites-le", "Si vous ne pouvez pas vous déplacer, dites-le"),
+    ("Les pharmacies ne sont pas encore dans l'annuaire : la plus proche, ou", "Une pharmacie : la plus proche, ou"),
+)
+
+
+def patient_words(line: str) -> str:
+    for agent, patient in PATIENT_WORDING:
+        line = line.replace(agent, patient)
+    return line
+
+
+def tel_link(phone: str) -> Optional[str]:
+    """'tel:+33562613232' for '05 62 61 32 32', 'tel:15' for '15'; None when not a number."""
+    digits = "".join(c for c in phone if c.isdigit() or c == "+")
+    if not digits or not set(phone) <= set("0123456789 +.-"):
+        return None
+    if len(digits) == 10 and digits.startswith("0"):
+        digits = "+33" + digits[1:]
+    return f"tel:{digits}"
+
+
+def qr_svg(link: str) -> str:
+    """An inline SVG QR code of the link (segno), or "" if it cannot be made."""
+    try:
+        import segno
+
+        return segno.make(link, error="m", micro=False).svg_inline(scale=3, border=2, omitsize=False)
+    except Exception:  # noqa: BLE001 — a sheet without a QR code is still a sheet
+        return ""
 
 
 @dataclass
@@ -36,39 +72,62 @@ class Handout:
     place: Optional[str]
     steps: list[tuple[str, list[str]]]  # (headline, details)
     note: Optional[str]
+    first_number: Optional[str] = None  # the number to call first, shown first and largest
+    emergency: bool = False  # a vital emergency: the "appelez le 15" box comes first
+    phones: tuple[Optional[str], ...] = ()  # each step's number, for its QR code
 
     def to_text(self) -> str:
-        out = [self.title, "=" * len(self.title), f"Le {self.moment}"]
+        out = [self.title, "=" * len(self.title)]
+        if self.emergency:
+            out += [WHEN_TO_CALL_15, ""]
+        if self.first_number:
+            out += [f"NUMÉRO À APPELER : {self.first_number}", ""]
+        out.append(f"Le {self.moment}")
         if self.place:
             out.append(f"Commune : {self.place}")
         out.append("")
         for number, (headline, details) in enumerate(self.steps, start=1):
             out.append(f"{number}. {headline}")
             out.extend(f"   {d}" for d in details)
-        out += ["", WHAT_TO_BRING, "", WHEN_TO_CALL_15]
+        out += ["", WHAT_TO_BRING]
+        if not self.emergency:
+            out += ["", WHEN_TO_CALL_15]
         if self.note:
             out += ["", f"Note : {self.note}"]
         return "\n".join(out) + "\n"
 
     def to_html(self) -> str:
         e = html.escape
-        steps = "\n".join(
-            f"<li><strong>{e(headline)}</strong>" + "".join(f"<br>{e(d)}" for d in details) + "</li>"
-            for headline, details in self.steps
-        )
+        items = []
+        for i, (headline, details) in enumerate(self.steps):
+            phone = self.phones[i] if i < len(self.phones) else None
+            link = tel_link(phone) if phone else None
+            qr = f'<div class="qr">{qr_svg(link)}<br>{e(phone)}</div>' if link else ""
+            items.append(f"<li><strong>{e(headline)}</strong>" + "".join(f"<br>{e(d)}" for d in details)
+                         + f"{qr}</li>")
+        steps = "\n".join(items)
         place = f"<p>Commune : {e(self.place)}</p>" if self.place else ""
         note = f"<p><em>Note : {e(self.note)}</em></p>" if self.note else ""
+        urgent = f'<p class="urgence">{e(WHEN_TO_CALL_15)}</p>'
+        first = ""
+        if self.first_number:
+            link = tel_link(self.first_number)
+            number = f'<a href="{e(link)}">{e(self.first_number)}</a>' if link else e(self.first_number)
+            first = f'<p class="numero">Appelez le {number}</p>'
         return f"""<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>{e(self.title)}</title>
 <style>body{{font-family:sans-serif;max-width:40em;margin:1em auto;font-size:14pt}}
-li{{margin-bottom:.8em}} .urgence{{border:2px solid #000;padding:.5em}}
+li{{margin-bottom:.8em;clear:both}} .urgence{{border:3px solid #000;padding:.5em;font-weight:bold}}
+.numero{{font-size:36pt;font-weight:bold;margin:.3em 0}} .numero a{{color:inherit;text-decoration:none}}
+.qr{{float:right;text-align:center;font-size:10pt;margin-left:1em}}
 @media print{{body{{margin:0}}}}</style></head>
-<body><h1>{e(self.title)}</h1><p>Le {e(self.moment)}</p>{place}
+<body><h1>{e(self.title)}</h1>
+{urgent if self.emergency else ""}{first}<p>Le {e(self.moment)}</p>{place}
 <ol>
 {steps}
 </ol>
-<p>{e(WHAT_TO_BRING)}</p>
-<p class="urgence">{e(WHEN_TO_CALL_15)}</p>
+<p style="clear:both">{e(WHAT_TO_BRING)}</p>
+{"" if self.emergency else urgent}
 {note}
 </body></html>
 """
@@ -87,6 +146,7 @@ def hours_worth_saying(rec: Recommendation) -> bool:
 
 def build_handout(answer: Answer, note: Optional[str] = None) -> Handout:
     steps = []
+    phones: list[Optional[str]] = []
     for rec in answer.recommendations:
         if rec.action == "info" and rec.rank > 3:
             continue  # the sheet stays short: the background goes on screen only
@@ -97,19 +157,24 @@ def build_handout(answer: Answer, note: Optional[str] = None) -> Handout:
             details.append(f"Téléphone : {rec.phone}")
         if hours_worth_saying(rec):
             details.append(f"Horaires : {rec.hours}")
-        details.extend(rec.advice)
-        details.append(rec.why)
-        freshness = freshness_note(rec)
-        if freshness:
-            details.append(freshness)
+        details.extend(patient_words(line) for line in rec.advice)
+        details.append(patient_words(rec.why))
+        if rec.to_verify and rec.service_id:  # the agent's "à vérifier (vérifié le …)", the patient's way
+            details.append(TO_CONFIRM)
         steps.append((headline(rec), details))
+        phones.append(rec.phone)
     place = f"{answer.commune.name}" if answer.commune else None
+    first = answer.recommendations[0] if answer.recommendations else None
+    first_number = first.phone if first is not None and first.action in ("call", "sms") and first.phone else None
     return Handout(
         title="Où vous faire soigner",
         moment=french_moment(answer.at),
         place=place,
         steps=steps,
         note=note.strip() if note and note.strip() else None,
+        first_number=first_number,
+        emergency=first is not None and first.kind in EMERGENCY_KINDS,
+        phones=tuple(phones),
     )
 
 

@@ -6,6 +6,9 @@ from datetime import datetime
 
 from orient.vocabulary import PERIOD_LABELS  # noqa: F401 (the heading wording, re-exported)
 
+# Rank-1 kinds that mean "vital emergency" when a red flag was reported (or is in doubt).
+EMERGENCY_KINDS = frozenset({"emergency_15", "emergency_112", "sms_114", "suicide_3114"})
+
 ACTION_VERBS = {"call": "Appeler", "sms": "Écrire (SMS, visio, tchat)", "go": "Aller à", "info": "À savoir"}
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")

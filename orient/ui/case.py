@@ -12,12 +12,11 @@ from typing import TYPE_CHECKING, Optional
 
 from orient.answer import Answer
 from orient.facts import FactValue
+from orient.render.labels import EMERGENCY_KINDS  # noqa: F401 (its home; imported from here before)
 
 if TYPE_CHECKING:  # the gazetteer is only needed for the type
     from orient.directory.gazetteer import Commune
 
-# Rank-1 kinds that mean "vital emergency" when a red flag was reported.
-EMERGENCY_KINDS = frozenset({"emergency_15", "emergency_112", "sms_114", "suicide_3114"})
 
 
 @dataclass

@@ -108,7 +108,7 @@ def question_text(name: str) -> str:
 
 
 def is_urgent(rec: Recommendation, emergency: bool) -> bool:
-    from orient.ui.case import EMERGENCY_KINDS
+    from orient.render.labels import EMERGENCY_KINDS
 
     return emergency and rec.rank == 1 and rec.kind in EMERGENCY_KINDS
 

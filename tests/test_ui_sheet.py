@@ -1,0 +1,60 @@
+"""The sheet a patient keeps (issue 13): the number first and largest, the 15 box first in an
+emergency, a QR code of each number, the patient's words — on the real rules and directory."""
+
+from __future__ import annotations
+
+import re
+
+from orient.orientation import orient
+from orient.render.handout import WHEN_TO_CALL_15, build_handout, tel_link
+from test_ui_support import SATURDAY_14H, knowledge
+
+
+def sheet(facts: dict):
+    return build_handout(orient(knowledge(), facts, SATURDAY_14H, knowledge().gazetteer.resolve("condom")))
+
+
+def test_the_number_to_call_first_comes_first_on_the_text_and_largest_on_the_html():
+    handout = sheet({"red_flag": "none", "deaf": "no", "need": "consult"})
+    text = handout.to_text()
+    assert handout.first_number == "3966"
+    assert text.index("NUMÉRO À APPELER : 3966") < text.index("1. Appeler le 3966")
+    html = handout.to_html()
+    assert re.search(r'<p class="numero">Appelez le <a href="tel:3966">3966</a></p>', html)
+    assert ".numero{font-size:36pt" in html and html.index('class="numero"') < html.index("<ol>")
+
+
+def test_an_emergency_puts_the_15_box_first():
+    handout = sheet({"red_flag": "chest_pain", "deaf": "no"})
+    text = handout.to_text()
+    assert handout.emergency and handout.first_number == "15"
+    assert text.index(WHEN_TO_CALL_15) < text.index("NUMÉRO À APPELER : 15") < text.index("1. ")
+    assert text.count(WHEN_TO_CALL_15) == 1
+    html = handout.to_html()
+    assert html.index('class="urgence"') < html.index('class="numero"') < html.index("<ol>")
+
+
+def test_an_everyday_answer_keeps_the_15_box_at_the_end():
+    text = sheet({"red_flag": "none", "deaf": "no", "need": "consult"}).to_text()
+    assert text.index("1. Appeler le 3966") < text.index(WHEN_TO_CALL_15)
+
+
+def test_each_number_has_a_qr_code_of_its_tel_link():
+    handout = sheet({"red_flag": "chest_pain", "deaf": "no"})
+    html = handout.to_html()
+    numbered = [p for p in handout.phones if p and tel_link(p)]
+    assert numbered and html.count('<div class="qr"><svg') == len(numbered)
+    assert tel_link("05 62 61 32 32") == "tel:+33562613232" and tel_link("116 117") == "tel:116117"
+    assert tel_link("à vérifier") is None
+
+
+def test_the_sheet_speaks_to_the_patient_not_to_the_agent():
+    for facts in ({"red_flag": "none", "deaf": "no", "need": "consult"},
+                  {"red_flag": "none", "deaf": "no", "need": "medication", "has_prescription": "yes",
+                   "can_travel": "yes"}):
+        text = sheet(facts).to_text()
+        for agent_words in ("la personne ne peut pas", "pas encore dans l'annuaire", "jamais vérifié",
+                            "Informations à vérifier"):
+            assert agent_words not in text, (agent_words, text)
+    assert "Si vous ne pouvez pas vous déplacer, dites-le" in sheet(
+        {"red_flag": "none", "deaf": "no", "need": "consult"}).to_text()
