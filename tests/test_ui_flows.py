@@ -319,8 +319,11 @@ async def test_why_shows_the_rule_and_its_sources():
         await pilot.pause()
         text = visible_text(app)
         first = rank1(app)
-        assert "POURQUOI" in text and f"Règle : {first.rule}" in text
-        assert first.sources[0] in text
+        assert "POURQUOI" in text and first.why in text
+        # Issue 13: sources by their title, no rule ids, no file names, no maintainers' notes.
+        assert "Synthèse CNR Santé, Auch 2022" in text and "Code de la santé publique, article R6315-1" in text
+        assert first.rule not in text and ".txt" not in text
+        assert all(step.note not in text for step in app.case.answer.trace if step.note)
         await pilot.press("p")
         await pilot.pause()
         assert "POURQUOI" not in visible_text(app)
@@ -658,3 +661,29 @@ async def test_inputs_are_configured_once_mounted():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert [f.cursor_blink for f in app.screen.query(Input)] == [False, False]
+
+
+@pilot_test
+async def test_f1_explains_the_flow_in_five_lines_and_the_hours_understood():
+    from orient.ui.views import HELP_FLOW
+
+    app = make_app(SATURDAY_14H)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen) and len(HELP_FLOW) == 5
+        text = visible_text(app)
+        assert all(line in text for line in HELP_FLOW)
+        assert "dimanche matin (9h)" in text and "noël" in text and "dans 2h" in text
+
+
+@pilot_test
+async def test_ctrl_q_is_in_the_footer_and_ctrl_c_answers_in_french():
+    app = make_app(SATURDAY_14H)
+    async with app.run_test(size=SIZE) as pilot:
+        assert any(b.binding.key == "ctrl+q" and b.binding.show for b in app.screen.active_bindings.values())
+        app.action_help_quit()
+        await pilot.pause()
+        shown = [(n.title, n.message) for n in app._notifications]
+        assert ("Quitter ?", "Pour quitter orient : Ctrl+Q.") in shown
+        assert not any("Press" in m or "Do you want" in (t or "") for t, m in shown)

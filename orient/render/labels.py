@@ -25,3 +25,30 @@ def french_km(distance_km: float | None) -> str:
     if distance_km is None:
         return ""
     return f"{distance_km:.1f} km".replace(".", ",")
+
+
+# Human titles of the source documents (../shared/seeds/README.md), for "Pourquoi ?" and the sheet.
+SOURCE_TITLES = {
+    "000_9b2cbc01bfa1af61.txt": "Synthèse CNR Santé, Auch 2022",
+    "001_846b13afdb72a381.txt": "Département du Gers, Centre départemental de santé, 2021",
+    "002_32aa825581a4170d.txt": "Presse régionale, déserts médicaux en Occitanie, 2023–2025",
+    "003_7796c99b738dd133.txt": "Mission Dites 32, 2024",
+    "004_71724a389badb80b.txt": "Synthèse CNR Santé Occitanie",
+    "R6315-1 CSP": "Code de la santé publique, article R6315-1",
+}
+
+
+def source_title(source: str) -> str:
+    """A source as a person reads it: '000_9b2cbc01bfa1af61.txt II' → 'Synthèse CNR Santé, Auch 2022 (II)';
+    'facts.md: Numbers — hit-fm-radio (CH Auch 2022)' → 'hit-fm-radio (CH Auch 2022)'."""
+    if source.startswith("facts.md:") and " — " in source:
+        source = source.split(" — ", 1)[1]
+    for name, title in SOURCE_TITLES.items():
+        if source == name:
+            return title
+        if source.startswith(name):
+            rest = source[len(name):].strip()
+            if rest.startswith("(") and rest.endswith(")"):
+                rest = rest[1:-1]
+            return f"{title} ({rest})" if rest else title
+    return source

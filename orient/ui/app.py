@@ -116,6 +116,10 @@ class OrientApp(App[int]):
         return [(" ".join(keys), description, group + ("_N" if group == "question.choice" else ""))
                 for (description, group), keys in rows.items()]
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C: Textual's own hint is in English; the counter says it in French."""
+        self.notify(f"Pour quitter orient : {self.key_label('app.quit', 'Ctrl+Q')}.", title="Quitter ?")
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)

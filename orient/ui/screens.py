@@ -598,7 +598,9 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(keys, description, binding_id)
         with Vertical(id="help-box", classes="panel"):
             with VerticalScroll(id="help-scroll"):
+                yield Static(views.help_flow(), id="help-flow")
                 yield Static(table, id="help-table")
+                yield Static(views.help_hours(), id="help-hours")
             yield Static(Text("Échap ou F1 : fermer · changer une touche : keymap.toml avec son "
                               "identifiant (docs/ui.md)", style="italic"), id="help-hint")
 

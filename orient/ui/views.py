@@ -9,7 +9,7 @@ from rich.text import Text
 
 from orient.answer import Answer, Recommendation
 from orient.facts import FACTS, QUESTIONS
-from orient.render.labels import PERIOD_LABELS, WEEKDAYS, french_km
+from orient.render.labels import PERIOD_LABELS, WEEKDAYS, french_km, source_title
 from orient.render.handout import headline as sheet_headline
 from orient.render.handout import hours_worth_saying
 from orient.render.text import TO_VERIFY, freshness_note
@@ -28,6 +28,26 @@ def short_moment(at: datetime) -> str:
     return f"{WEEKDAYS[at.weekday()]} {at.day:02d}/{at.month:02d} {at.hour}h{at.minute:02d}"
 
 
+HELP_FLOW = (
+    "1. Où ? quelques lettres de la commune (▸ = celle qu'Entrée prend, ↑↓ pour une autre) ; Tab : l'heure.",
+    "2. Le signe d'urgence vitale d'abord : un chiffre ; « ? » si vous ne savez pas → le 15 d'abord.",
+    "3. Puis une question à la fois : o / n ou un chiffre ; « ? » passe ; Échap revient en arrière.",
+    "4. La réponse : h change l'heure, l le lieu, c une réponse — les autres sont gardées.",
+    "5. f donne la fiche patient (copiée, enregistrée, imprimée) ; F2 : patient suivant.",
+)
+HELP_HOURS = ("22h, 22h30, midi, minuit · demain 8h, dim 3h, lundi 9h · dimanche matin (9h), midi, "
+              "après-midi (15h), soir (21h), nuit (2h) · 25 décembre 14h, 28/11 14h, noël, jour de l'an · "
+              "dans 2h, dans 30 min · un jour seul : à l'heure qu'il est")
+
+
+def help_flow() -> Text:
+    return Text("\n".join(HELP_FLOW))
+
+
+def help_hours() -> Text:
+    return Text.assemble(("Heures comprises : ", "bold"), HELP_HOURS)
+
+
 def typed_moment(at: datetime) -> str:
     """The moment as the "quand ?" field reads it back: '28/11/2026 14h00'."""
     return f"{at.day:02d}/{at.month:02d}/{at.year} {at.hour}h{at.minute:02d}"
@@ -44,7 +64,11 @@ def given_label(case: "Case", name: str) -> str:
     """What was answered to a question, in French: '42 ans', 'Oui', 'ne sait pas'."""
     if name in case.skipped or name not in case.facts:
         return "ne sait pas"
-    value = case.facts[name]
+    return answer_label(name, case.facts[name])
+
+
+def answer_label(name: str, value) -> str:
+    """An answer in French: '42 ans', 'Aucun', 'Voir un médecin rapidement'."""
     if name == "age":
         return f"{value} ans"
     labels = {v: label for _, v, label in fact_choices(name)}
@@ -184,28 +208,37 @@ def live_answer(answer: Optional[Answer], emergency: bool, limit: int = 4, start
 
 
 def why_text(answer: Answer) -> Text:
+    """For the agent: why each line, from which documents, and the answers that led there.
+    No rule ids, no file names, no maintainers' notes (those are in the rules and `orient ask --json`)."""
     text = Text()
     text.append("POURQUOI ?", style="bold underline")
     for rec in answer.recommendations:
         text.append(f"\n{rec.rank}. {sheet_headline(rec)}", style="bold")
-        text.append(f"\n   Règle : {rec.rule}")
         text.append(f"\n   Pourquoi : {rec.why}")
-        text.append(f"\n   Sources : {' ; '.join(rec.sources) or TO_VERIFY}")
+        text.append(f"\n   Sources : {sources_text(rec.sources)}")
     if answer.trace:
-        text.append("\n\nRègles appliquées, dans l'ordre :", style="bold")
+        text.append("\n\nCe qui a décidé, dans l'ordre :", style="bold")
         for step in answer.trace:
-            text.append(f"\n • {step.rule}", style="bold")
-            if step.title:
-                text.append(f" — {step.title}")
+            text.append(f"\n • {step.title or 'règle sans titre'}", style="bold")
             if step.facts:
-                facts = ", ".join(f"{k}={v}" for k, v in step.facts.items())
-                text.append(f"\n   Faits : {facts}")
+                text.append(f"\n   Réponses : {facts_text(step.facts)}")
             text.append(f"\n   Période : {period_label(step.period)}")
             if step.sources:
-                text.append(f"\n   Sources : {' ; '.join(step.sources)}")
-            if step.note:
-                text.append(f"\n   Note : {step.note}")
+                text.append(f"\n   Sources : {sources_text(step.sources)}")
     return text
+
+
+def sources_text(sources: list[str]) -> str:
+    titles = list(dict.fromkeys(source_title(s) for s in sources))
+    return " ; ".join(titles) or TO_VERIFY
+
+
+def facts_text(facts: dict) -> str:
+    """'Signe d'urgence vitale ? Aucun ; De quoi a-t-elle besoin ? Voir un médecin rapidement'."""
+    parts = []
+    for name, value in facts.items():
+        parts.append(f"{question_text(name)} {answer_label(name, value)}")
+    return " ; ".join(parts)
 
 
 def missing_text(answer: Answer, asked: set[str]) -> Optional[Text]:
