@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from orient.facts import FACTS
-from orient.ui.controller import AGES_TRIED, DOUBT_LINE, Counter, answered
+from orient.ui.controller import AGES_TRIED, CALL_15_YOURSELF, DOUBT_LINE, Counter, answered, desk_setting
 from test_ui_support import FEVER, MEDICATION, SATURDAY_14H, knowledge, quiet_counter  # noqa: F401
 
 
@@ -120,3 +120,41 @@ def test_the_sheet_is_copied_and_saved_then_forgotten_with_the_patient(counter, 
 def test_no_sheet_before_an_answer(counter):
     assert counter.produce_handout() is None
     assert counter.notes == ["Pas encore de réponse à mettre sur la fiche."]
+
+
+@pytest.mark.parametrize("red_flag", ["chest_pain", "?"])
+def test_at_a_counter_a_deaf_patient_present_gets_the_15_called_by_the_agent_first(tmp_path, red_flag):
+    counter = Counter(knowledge(), lambda: SATURDAY_14H, handout_dir=tmp_path, desk="comptoir")
+    counter.start(None, None)
+    counter.skip("red_flag") if red_flag == "?" else counter.give("red_flag", red_flag)
+    counter.give("deaf", "yes")
+    answer = counter.case.answer
+    assert [r.kind for r in answer.recommendations][:2] == ["emergency_15", "sms_114"]
+    assert answer.warnings[0] == CALL_15_YOURSELF and "114" in CALL_15_YOURSELF
+
+
+def test_on_a_phone_line_a_deaf_patient_gets_the_114_first(counter):
+    counter.start(None, None)
+    counter.give("red_flag", "chest_pain")
+    counter.give("deaf", "yes")
+    assert counter.case.answer.recommendations[0].kind == "sms_114"
+    assert CALL_15_YOURSELF not in counter.case.answer.warnings
+
+
+def test_at_a_counter_a_hearing_patient_or_no_emergency_is_unchanged(tmp_path):
+    counter = Counter(knowledge(), lambda: SATURDAY_14H, handout_dir=tmp_path, desk="comptoir")
+    counter.start(None, None)
+    counter.give("red_flag", "none")
+    counter.give("deaf", "yes")
+    assert CALL_15_YOURSELF not in counter.case.answer.warnings
+
+
+@pytest.mark.parametrize("raw, desk, problem", [
+    ("", "telephone", False), ("comptoir", "comptoir", False), ("Téléphone", "telephone", False),
+    ("bureau", "telephone", True),
+])
+def test_the_desk_setting_is_read_from_the_environment(raw, desk, problem):
+    got, message = desk_setting({"ORIENT_DESK": raw})
+    assert got == desk and (message is not None) == problem
+    if message:
+        assert "ORIENT_DESK" in message and "comptoir" in message

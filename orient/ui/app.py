@@ -20,7 +20,7 @@ from orient.periods import PARIS
 from orient.render.handout import PRINTER_ENV
 from orient.ui import messages
 from orient.ui.case import Case
-from orient.ui.controller import Counter, answered
+from orient.ui.controller import Counter, answered, desk_setting
 from orient.ui.keymap import default_keymap_path, key_label, key_name, load_keymap
 from orient.ui.screens import AnswerScreen, ChangeScreen, HelpScreen, NoteScreen, QuestionScreen, WhereScreen
 
@@ -54,7 +54,8 @@ class OrientApp(App[int]):
     def __init__(self, knowledge: "Knowledge", *, at: Optional[datetime] = None,
                  clock: Optional[Callable[[], datetime]] = None, home_dept: Optional[str] = None,
                  handout_dir: Optional[Path] = None, cursor_blink: bool = True,
-                 keymap: Optional[Mapping[str, str]] = None, notices: Iterable[str] = ()) -> None:
+                 keymap: Optional[Mapping[str, str]] = None, notices: Iterable[str] = (),
+                 desk: str = "telephone") -> None:
         super().__init__()
         if clock is None:
             clock = (lambda: at) if at is not None else (lambda: datetime.now(PARIS))
@@ -65,7 +66,7 @@ class OrientApp(App[int]):
         self.notices = list(notices)
         self.counter = Counter(knowledge, clock, home_dept=self.home_dept, handout_dir=handout_dir,
                                notify=self.notify, notify_from_thread=self._notify_from_thread,
-                               copy=self.copy_to_clipboard)
+                               copy=self.copy_to_clipboard, desk=desk)
         self.reminded = False  # "patient suivant" already reminded that the sheet went nowhere
 
     @property
@@ -277,6 +278,8 @@ def run_app(home_dept: Optional[str] = None) -> int:
         return 2
     knowledge = load_knowledge("orient")
     keymap, problems = load_keymap(default_keymap_path(), OrientApp.binding_ids())
-    app = OrientApp(knowledge, at=at, home_dept=home_dept, keymap=keymap, notices=problems)
+    desk, desk_problem = desk_setting()
+    app = OrientApp(knowledge, at=at, home_dept=home_dept, keymap=keymap, desk=desk,
+                    notices=[*problems, *([desk_problem] if desk_problem else [])])
     result = app.run()
     return int(result or 0)

@@ -10,9 +10,10 @@ every transition is tested with plain pytest.
 from __future__ import annotations
 
 import dataclasses
+import os
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Optional
 
 from orient.facts import FACTS, FactValue
 from orient.periods import classify, to_paris
@@ -27,6 +28,10 @@ if TYPE_CHECKING:
 Notify = Callable[..., None]  # notify(message, severity="information", timeout=...)
 
 DOUBT_LINE = "En cas de doute, appelez le 15."
+DESK_ENV = "ORIENT_DESK"  # "comptoir" (the patient stands at the desk) or "telephone" (default: the contract's rule)
+COUNTER_DESK = "comptoir"
+CALL_15_YOURSELF = ("Appelez le 15 vous-même, maintenant : la personne est devant vous. "
+                    "Le 114 (SMS) lui servira plus tard.")
 # Ages tried to see whether the age would change rank 1 (a child, a teenager, an adult, an old person).
 AGES_TRIED = (1, 10, 16, 40, 80)
 
@@ -35,13 +40,26 @@ def _ignore(*_args, **_kwargs) -> None:
     return None
 
 
+def desk_setting(environ: Optional[Mapping[str, str]] = None) -> tuple[str, Optional[str]]:
+    """($ORIENT_DESK as "comptoir" or "telephone", a French problem or None). Unknown: the phone line's rule."""
+    env = os.environ if environ is None else environ
+    raw = env.get(DESK_ENV, "").strip().lower()
+    value = {"comptoir": COUNTER_DESK, "counter": COUNTER_DESK, "guichet": COUNTER_DESK,
+             "telephone": "telephone", "téléphone": "telephone", "phone": "telephone", "": "telephone"}.get(raw)
+    if value is None:
+        return "telephone", f"{DESK_ENV}={raw!r} inconnu : « comptoir » ou « telephone » ; pris : telephone"
+    return value, None
+
+
 class Counter:
     """One counter session: the current patient's `case` and what can be done with it."""
 
     def __init__(self, knowledge: "Knowledge", clock: Callable[[], datetime], *, home_dept: str = "32",
                  handout_dir: Optional[Path] = None, notify: Notify = _ignore,
-                 notify_from_thread: Optional[Notify] = None, copy: Callable[[str], None] = _ignore) -> None:
+                 notify_from_thread: Optional[Notify] = None, copy: Callable[[str], None] = _ignore,
+                 desk: str = "telephone") -> None:
         self.knowledge = knowledge
+        self.desk = desk  # at a counter, the agent calls the 15 for a deaf patient standing there
         self.clock = clock
         self.home_dept = home_dept
         self.handout_dir = handout_dir
@@ -84,7 +102,12 @@ class Counter:
             self.notify(f"Erreur du moteur d'orientation : {exc}. En cas de doute : le 15.",
                         severity="error", timeout=15)
             return None
-        return doubt_first(answer, deaf=facts.get("deaf") == "yes") if case.vital_doubt else answer
+        deaf = facts.get("deaf") == "yes"
+        if case.vital_doubt:
+            answer = doubt_first(answer, deaf=deaf and self.desk != COUNTER_DESK)
+        if deaf and self.desk == COUNTER_DESK and case.emergency:
+            answer = put_first(answer, ("emergency_15", "sms_114"), CALL_15_YOURSELF)
+        return answer
 
     def start(self, commune: Optional["Commune"], at: Optional[datetime], not_found: str = "") -> None:
         """Where and when: a new case, or the same case moved to another place or hour (answers kept)."""
@@ -238,18 +261,23 @@ def _identity(rec: "Recommendation") -> tuple:
     return (rec.kind, rec.service_id, rec.phone)
 
 
-def doubt_first(answer: "Answer", deaf: bool = False) -> "Answer":
-    """The vital sign in doubt: the 15 first (the 114 then the 15 for a deaf person), saying why.
-    The recommendations are the engine's own, only moved up."""
+def put_first(answer: "Answer", kinds: tuple[str, ...], warning: str) -> "Answer":
+    """The engine's own recommendations of these kinds moved up, in this order, with a warning
+    saying why first; ranks renumbered. Nothing is added or removed."""
     recs = list(answer.recommendations)
-    for kind in reversed(("sms_114", "emergency_15") if deaf else ("emergency_15",)):
+    for kind in reversed(kinds):
         found = [r for r in recs if r.kind == kind]
         if found:
             recs.remove(found[0])
             recs.insert(0, found[0])
     recs = [dataclasses.replace(r, rank=i) for i, r in enumerate(recs, 1)]
-    warnings = [DOUBT_LINE, *(w for w in answer.warnings if w != DOUBT_LINE)]
+    warnings = [warning, *(w for w in answer.warnings if w != warning)]
     return dataclasses.replace(answer, recommendations=recs, warnings=warnings)
+
+
+def doubt_first(answer: "Answer", deaf: bool = False) -> "Answer":
+    """The vital sign in doubt: the 15 first (the 114 then the 15 for a deaf person), saying why."""
+    return put_first(answer, ("sms_114", "emergency_15") if deaf else ("emergency_15",), DOUBT_LINE)
 
 
 def record_in_journal(answer: "Answer", facts: dict, notify: Notify) -> None:
