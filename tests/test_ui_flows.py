@@ -384,15 +384,32 @@ async def test_the_sheet_goes_to_the_printer_when_one_is_configured(tmp_path, mo
 
 
 @pilot_test
-async def test_no_printer_configured_means_no_printing_and_no_error(tmp_path):
+async def test_without_any_printer_the_agent_is_told_where_the_sheet_is_and_no_error(tmp_path, monkeypatch):
+    monkeypatch.delenv("ORIENT_PRINTER")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no lp, no lpstat, no xdg-open; no graphical session
     app = make_app(SATURDAY_14H, handout_dir=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await start(pilot, "fleuranc")
         await answer_questions(pilot, FEVER)
         await pilot.press("f")
         await pilot.pause()
-        assert not list(app.workers)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert f"Fiche non imprimée : pas d'imprimante ; elle est dans {tmp_path / 'fiche-patient.html'}" in messages
         assert all(n.severity != "error" for n in app._notifications)
+
+
+@pilot_test
+async def test_printing_turned_off_prints_nothing_and_says_nothing(tmp_path):
+    app = make_app(SATURDAY_14H, handout_dir=tmp_path)  # ORIENT_PRINTER=off (quiet_counter)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        await answer_questions(pilot, FEVER)
+        await pilot.press("f")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert not any("imprim" in n.message for n in app._notifications)
 
 
 @pilot_test

@@ -138,10 +138,49 @@ def test_sheets_go_to_the_folder_named_in_the_environment_or_the_user_data_dir()
     assert default_handout_dir({"XDG_DATA_HOME": "/data"}) == Path("/data/orient/fiches")
 
 
-def test_no_printer_is_used_unless_one_is_configured(tmp_path):
+def fake_command(folder: Path, name: str, script: str) -> Path:
+    command = folder / name
+    command.write_text("#!/bin/sh\n" + script + "\n")
+    command.chmod(0o755)
+    return command
+
+
+def test_printing_turned_off_never_prints(tmp_path):
+    fake_command(tmp_path, "lp", "exit 0")
     sheet = tmp_path / "fiche-patient.txt"
-    assert print_command(sheet, {"PATH": "/usr/bin:/bin"}) is None
-    assert send_to_printer(sheet, {"PATH": "/usr/bin:/bin"}) is None
+    for off in ("off", "non", "0"):
+        assert print_command(sheet, {"ORIENT_PRINTER": off, "PATH": str(tmp_path)}) is None
+        assert send_to_printer(sheet, {"ORIENT_PRINTER": off, "PATH": str(tmp_path)}) is None
+
+
+def test_without_configuration_the_system_default_printer_is_used(tmp_path):
+    lp = fake_command(tmp_path, "lp", "exit 0")
+    fake_command(tmp_path, "lpstat", 'echo "destination système par défaut : accueil"')
+    sheet = tmp_path / "fiche-patient.txt"
+    assert print_command(sheet, {"PATH": str(tmp_path)}) == [str(lp), str(sheet)]
+    assert send_to_printer(sheet, {"PATH": str(tmp_path)}) == "imprimée (imprimante par défaut)"
+
+
+def test_without_a_printer_the_sheet_opens_in_the_browser_of_a_graphical_session(tmp_path):
+    fake_command(tmp_path, "lpstat", "echo 'no system default destination' ; exit 1")
+    opened = tmp_path / "opened"
+    fake_command(tmp_path, "xdg-open", f'echo "$1" > {opened}')
+    sheet = tmp_path / "fiche-patient.txt"
+    env = {"PATH": str(tmp_path), "DISPLAY": ":0"}
+    assert send_to_printer(sheet, env) == "ouverte dans le navigateur : imprimez-la avec Ctrl+P"
+    for _ in range(100):
+        if opened.exists():
+            break
+        import time
+
+        time.sleep(0.05)
+    assert opened.read_text().strip() == str(tmp_path / "fiche-patient.html")
+
+
+def test_without_a_printer_nor_a_browser_the_message_says_where_the_sheet_is(tmp_path):
+    sheet = tmp_path / "fiche-patient.txt"
+    status = send_to_printer(sheet, {"PATH": str(tmp_path)})
+    assert status == f"non imprimée : pas d'imprimante ; elle est dans {tmp_path / 'fiche-patient.html'}"
 
 
 def test_a_configured_printer_without_lp_is_reported_not_raised(tmp_path):

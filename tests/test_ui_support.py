@@ -36,7 +36,9 @@ NO_GP = {"red_flag": "none", "deaf": "no", "need": "find_gp", "has_gp": "no", "g
 def quiet_counter(monkeypatch, tmp_path):
     """No test writes the user's journal or sheets, or prints; no keymap from the user's config."""
     monkeypatch.setenv("ORIENT_JOURNAL", "off")
-    monkeypatch.delenv("ORIENT_PRINTER", raising=False)
+    monkeypatch.setenv("ORIENT_PRINTER", "off")  # tests that print say so
+    monkeypatch.delenv("DISPLAY", raising=False)  # never a browser opened by a test
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     monkeypatch.delenv("ORIENT_AT", raising=False)
     monkeypatch.setenv("ORIENT_HANDOUT_DIR", str(tmp_path / "fiches"))
     monkeypatch.setenv("ORIENT_KEYMAP", str(tmp_path / "no-keymap.toml"))

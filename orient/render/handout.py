@@ -212,35 +212,75 @@ def default_handout_dir(environ: Optional[Mapping[str, str]] = None) -> Path:
 
 
 def print_command(path: Path, environ: Optional[Mapping[str, str]] = None) -> Optional[list[str]]:
-    """The `lp` command for the sheet, or None when no printer is configured or `lp` is absent.
+    """The `lp` command for the sheet, or None when there is no printer to use or `lp` is absent.
 
-    ORIENT_PRINTER=oui (or default) prints on the system's default printer;
-    any other value names the CUPS queue (`lp -d NAME`).
+    ORIENT_PRINTER=oui (or default) prints on the system's default printer; any
+    other value names the CUPS queue (`lp -d NAME`); `off` (or non, 0) never
+    prints. Unset: the system's default printer when CUPS has one (`lpstat -d`).
     """
     env = os.environ if environ is None else environ
     printer = env.get(PRINTER_ENV, "").strip()
-    if printer.lower() in _NO_PRINTER:
+    if printer and printer.lower() in _NO_PRINTER:
         return None
     lp = shutil.which("lp", path=env.get("PATH"))
     if lp is None:
         return None
+    if not printer:
+        return [lp, str(path)] if system_default_printer(env) else None
     if printer.lower() in _DEFAULT_PRINTER:
         return [lp, str(path)]
     return [lp, "-d", printer, str(path)]
 
 
-def send_to_printer(path: Path, environ: Optional[Mapping[str, str]] = None) -> Optional[str]:
-    """Print the text sheet when a printer is configured. Never raises.
+def system_default_printer(environ: Mapping[str, str]) -> Optional[str]:
+    """The CUPS default destination (`lpstat -d`), or None. Never raises."""
+    lpstat = shutil.which("lpstat", path=environ.get("PATH"))
+    if lpstat is None:
+        return None
+    try:
+        done = subprocess.run([lpstat, "-d"], capture_output=True, text=True, timeout=5,
+                              stdin=subprocess.DEVNULL, env=dict(environ))
+    except (OSError, subprocess.SubprocessError):
+        return None
+    _, colon, name = done.stdout.strip().partition(":")
+    return name.strip() or None if done.returncode == 0 and colon else None
 
-    Returns None when there is nothing to do (no printer configured, or no `lp`),
-    else a short French status: "imprimée (NAME)" or "impression impossible : …".
+
+def open_for_printing(html_sheet: Path, environ: Mapping[str, str]) -> Optional[str]:
+    """Open the HTML sheet in the browser of a graphical session (its print dialog is Ctrl+P).
+    The French status, or None when there is no graphical session or no opener."""
+    if not (environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY")):
+        return None
+    opener = shutil.which("xdg-open", path=environ.get("PATH"))
+    if opener is None:
+        return None
+    try:
+        subprocess.Popen([opener, str(html_sheet)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, env=dict(environ), start_new_session=True)
+    except OSError:
+        return None
+    return "ouverte dans le navigateur : imprimez-la avec Ctrl+P"
+
+
+def send_to_printer(path: Path, environ: Optional[Mapping[str, str]] = None) -> Optional[str]:
+    """Print the text sheet without configuration when possible. Never raises.
+
+    A configured printer or the system's default one gets the sheet (`lp`); else
+    the HTML sheet next to it is opened in the browser, for its print dialog;
+    else a clear message says where the sheet is. Returns a short French status
+    ("imprimée (NAME)", "impression impossible : …", …), or None when printing is
+    turned off (ORIENT_PRINTER=off).
     """
     env = os.environ if environ is None else environ
+    printer = env.get(PRINTER_ENV, "").strip()
+    if printer and printer.lower() in _NO_PRINTER:
+        return None
     command = print_command(path, env)
     if command is None:
-        if env.get(PRINTER_ENV, "").strip().lower() not in _NO_PRINTER:
+        if printer:
             return "impression impossible : commande lp introuvable"
-        return None
+        opened = open_for_printing(path.with_suffix(".html"), env)
+        return opened or f"non imprimée : pas d'imprimante ; elle est dans {path.with_suffix('.html')}"
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=PRINT_TIMEOUT_S,
                               stdin=subprocess.DEVNULL, env=dict(env))

@@ -17,7 +17,6 @@ from textual.app import App
 from textual.binding import Binding
 
 from orient.periods import PARIS
-from orient.render.handout import PRINTER_ENV
 from orient.ui import messages
 from orient.ui.case import Case
 from orient.ui.controller import Counter, answered, desk_setting
@@ -180,7 +179,7 @@ class OrientApp(App[int]):
 
     def on_handout(self, _message: messages.Handout) -> None:
         txt = self.counter.produce_handout()
-        if txt is not None and os.environ.get(PRINTER_ENV, "").strip():
+        if txt is not None:  # a printer if there is one, else the browser's print dialog, else where it is
             self.run_worker(lambda: self._print_sheet(txt), thread=True, group="print", exit_on_error=False)
 
     def _print_sheet(self, path: Path) -> None:

@@ -218,7 +218,7 @@ class Counter:
     def print_sheet(self, path: Path) -> str:
         """Send the sheet to the printer (blocking); the French status to show, maybe empty."""
         status = send_to_printer(path)
-        if status and not status.startswith("impression impossible"):
+        if status and status.startswith(("imprimée", "ouverte")):
             self.sheet_printed = True
         return status
 
