@@ -212,7 +212,8 @@ class Counter:
             self.notify(f"Fiche copiée, mais non enregistrée : {exc}", severity="error", timeout=10)
             return None
         self.last_handout = (txt, html)
-        self.notify(f"Fiche enregistrée : {txt} (+ .html), copiée dans le presse-papiers.", timeout=8)
+        # Short and brief: the toast must not hide the answer the agent is reading out.
+        self.notify(f"Fiche copiée et enregistrée ({txt.parent}).", timeout=4)
         return txt
 
     def print_sheet(self, path: Path) -> str:

@@ -162,7 +162,7 @@ class WhereScreen(Screen):
             yield Static(id="when-label")
         yield Static(Text("Entrée : valider (la commune marquée ▸) · Tab : changer l'heure · F1 : aide",
                           style="italic"), id="where-hint")
-        yield Footer()
+        yield Footer(compact=True)  # every key fits 60 columns
 
     def on_mount(self) -> None:
         for field in self.query(Field):  # once mounted: set before, the setting did not apply
@@ -260,7 +260,7 @@ class QuestionScreen(Screen):
     """The facts the rules need, one at a time, with the answer so far underneath."""
 
     BINDINGS = [
-        Binding("escape", "back", "Retour", id="question.back"),
+        Binding("escape", "back", "Retour", show=False, id="question.back"),  # in the question panel
         Binding("r", "show_answer", "Voir la réponse", id="question.answer"),
         Binding("o", "slot('yes')", "Répondre oui", show=False, id="question.yes"),
         Binding("n", "slot('no')", "Répondre non", show=False, id="question.no"),
@@ -286,7 +286,7 @@ class QuestionScreen(Screen):
             yield Static(id="live-first")
             yield Digits("", id="live-digits")
             yield Static(id="live")
-        yield Footer()
+        yield Footer(compact=True)  # every key fits 60 columns
 
     def on_mount(self) -> None:
         self.query_one("#live-box").can_focus = False
@@ -466,8 +466,8 @@ class AnswerScreen(Screen):
     """The ranked answer: rank 1 large and first, then the others; "pourquoi ?" on demand."""
 
     BINDINGS = [
-        Binding("p", "toggle_why", "Pourquoi ?", id="answer.why"),
-        Binding("f", "handout", "Fiche patient", id="answer.handout"),
+        Binding("p", "toggle_why", "Pourquoi ?", show=False, id="answer.why"),  # in the hint line
+        Binding("f", "handout", "Fiche", id="answer.handout"),  # short: the footer fits 60 columns
         Binding("escape", "back", "Retour", show=False, id="answer.back"),
         Binding("n", "note", "Ajouter une note à la fiche", show=False, id="answer.note"),
         Binding("h", "change('when')", "Changer l'heure", show=False, id="answer.change_when"),
@@ -488,7 +488,7 @@ class AnswerScreen(Screen):
             yield Static(id="missing")
             yield Static(id="why")
             yield Static(id="answer-hint")
-        yield Footer()
+        yield Footer(compact=True)  # every key fits 60 columns
 
     def on_mount(self) -> None:
         self.redraw()
