@@ -154,7 +154,7 @@ def test_at_a_counter_a_hearing_patient_or_no_emergency_is_unchanged(tmp_path):
     ("bureau", "telephone", True),
 ])
 def test_the_desk_setting_is_read_from_the_environment(raw, desk, problem):
-    got, message = desk_setting({"ORIENT_DESK": raw})
+    got, message = desk_setting({"ORIENT_DESK_MODE": raw})
     assert got == desk and (message is not None) == problem
     if message:
-        assert "ORIENT_DESK" in message and "comptoir" in message
+        assert "ORIENT_DESK_MODE" in message and "comptoir" in message

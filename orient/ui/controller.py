@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 Notify = Callable[..., None]  # notify(message, severity="information", timeout=...)
 
 DOUBT_LINE = "En cas de doute, appelez le 15."
-DESK_ENV = "ORIENT_DESK"  # "comptoir" (the patient stands at the desk) or "telephone" (default: the contract's rule)
+DESK_ENV = "ORIENT_DESK_MODE"  # "comptoir" (the patient stands at the desk) or "telephone" (default: the contract's rule)
 COUNTER_DESK = "comptoir"
 CALL_15_YOURSELF = ("Appelez le 15 vous-même, maintenant : la personne est devant vous. "
                     "Le 114 (SMS) lui servira plus tard.")
@@ -41,7 +41,7 @@ def _ignore(*_args, **_kwargs) -> None:
 
 
 def desk_setting(environ: Optional[Mapping[str, str]] = None) -> tuple[str, Optional[str]]:
-    """($ORIENT_DESK as "comptoir" or "telephone", a French problem or None). Unknown: the phone line's rule."""
+    """($ORIENT_DESK_MODE as "comptoir" or "telephone", a French problem or None). Unknown: the phone line's rule."""
     env = os.environ if environ is None else environ
     raw = env.get(DESK_ENV, "").strip().lower()
     value = {"comptoir": COUNTER_DESK, "counter": COUNTER_DESK, "guichet": COUNTER_DESK,
