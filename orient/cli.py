@@ -11,7 +11,9 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ("ask", "check", "communes", "import_data", "bench", "stats", "rota", "export", "report", "corrections", "serve")
+COMMANDS = (
+    "ask", "check", "communes", "import_data", "bench", "stats", "rota", "export", "report", "corrections", "serve",
+)
 # Commands that echo data from files, spreadsheets or the desks: everything they print goes
 # through orient.textsafe (ask, check and stats strip their own output already).
 STRIPPED = frozenset({"corrections", "export", "report", "rota", "import"})
