@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import os
 import random
@@ -31,8 +32,8 @@ from orient.bench.measure import naive_select
 from orient.directory import textnorm
 from orient.directory.catalog import Directory
 from orient.directory.gazetteer import (
-    ALIAS_PENALTY, CODE_SCORE, EXACT, HOME_BONUS, LARGE_RANGE, POP_BONUS_MAX, PREFIX_BASE, PREFIX_SPAN,
-    default_gazetteer,
+    ALIAS_PENALTY, CODE_SCORE, DISTANCE_PENALTY_MAX, DISTANCE_SCALE_KM, EXACT, HOME_BONUS, LARGE_CITY, LARGE_RANGE,
+    NEIGHBOUR_BONUS, POP_BONUS_MAX, PREFIX_BASE, PREFIX_SPAN, default_gazetteer,
 )
 from orient.directory.hours import hours_status
 from orient.directory.ranking import SMALL_KIND
@@ -135,6 +136,14 @@ def keys_starting(keys: list[str], v: str) -> range:
     return range(lo, hi)
 
 
+@functools.lru_cache(maxsize=4)
+def home_area(g, home: str) -> tuple[set[str], tuple[float, float], float]:
+    """(neighbouring départements, centre of the home département's communes, its radius in km)."""
+    points = [(c.lat, c.lon) for c in g if c.dept == home]
+    centre = (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+    return set(g.neighbours(home)), centre, max(great_circle(centre, p).km for p in points)
+
+
 def exhaustive(g, query: str, home: str = "32") -> tuple[list[tuple], bool]:
     """Every key of the gazetteer scored against the query the way the search documents it
     (exact 100, prefix PREFIX_BASE + PREFIX_SPAN × typed share, commune déléguée minus
@@ -164,12 +173,24 @@ def exhaustive(g, query: str, home: str = "32") -> tuple[list[tuple], bool]:
                     continue
                 s = score - ALIAS_PENALTY if how != "own" and score < EXACT else score
                 text[i] = max(text.get(i, -1.0), s)
+    # The order the search documents (issue 13): exact names and prefixes of the home area (home
+    # département and neighbours) and large cities named in full first, then far exact names, then
+    # far prefixes; the home département first in the home area; bonuses for population, home or
+    # neighbour; minus the distance from the home area (its centre, less its radius).
+    neighbours, centre, radius = home_area(g, home)
     ranked = []
     for i, score in text.items():
         c = g._commune(i)
-        rank = score + POP_BONUS_MAX * min(1.0, math.log10(1 + c.population) / 6.0) + (HOME_BONUS if c.dept == home else 0)
         exact = score >= CODE_SCORE
-        ranked.append(((-score if exact else -CODE_SCORE, -rank, c.code), c.code))
+        near = c.dept == home or c.dept in neighbours
+        rank = score + POP_BONUS_MAX * min(1.0, math.log10(1 + c.population) / 6.0)
+        rank += HOME_BONUS if c.dept == home else NEIGHBOUR_BONUS if near else 0
+        if c.dept != home:
+            away = max(0.0, great_circle(centre, (c.lat, c.lon)).km - radius)
+            rank -= DISTANCE_PENALTY_MAX * min(1.0, away / DISTANCE_SCALE_KM)
+        group = 0 if near or (exact and c.population >= LARGE_CITY) else 1 if exact else 2
+        ranked.append(((group, -score if exact else -CODE_SCORE, group == 0 and c.dept != home, -rank, c.code),
+                       c.code))
     ranked.sort()
     return ranked, found_exact
 
