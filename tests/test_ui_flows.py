@@ -596,16 +596,22 @@ async def test_r_does_nothing_before_the_emergency_question_is_answered():
         assert isinstance(app.screen, QuestionScreen)
 
 
+async def answer_then_press(pilot, facts: dict, key: str) -> dict:
+    """From the first screen at Fleurance to the answer, then one key; the facts given before it."""
+    await start(pilot, "fleuranc")
+    await answer_questions(pilot, facts)
+    given = dict(pilot.app.case.facts)
+    await pilot.press(key)
+    await pilot.pause()
+    return given
+
+
 @pilot_test
 async def test_from_the_answer_one_key_changes_the_hour_and_the_other_answers_are_kept():
     app = make_app(SATURDAY_14H)
     async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
-        assert isinstance(app.screen, AnswerScreen) and app.case.answer.period == "pdsa_weekend"
-        facts = dict(app.case.facts)
-        await pilot.press("h")
-        await pilot.pause()
+        facts = await answer_then_press(pilot, FEVER, "h")
+        assert app.case.answer.period == "pdsa_weekend"
         assert isinstance(app.screen, WhereScreen) and app.focused.id == "when"
         assert app.screen.query_one("#commune", Input).value == "Fleurance"
         await pilot.press("ctrl+u", *commune_keys("lundi 10h"), "enter")
@@ -623,11 +629,7 @@ async def test_from_the_answer_one_key_changes_the_hour_and_the_other_answers_ar
 async def test_from_the_answer_one_key_changes_the_place_and_the_other_answers_are_kept():
     app = make_app(SATURDAY_14H)
     async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, MEDICATION)
-        facts = dict(app.case.facts)
-        await pilot.press("l")
-        await pilot.pause()
+        facts = await answer_then_press(pilot, MEDICATION, "l")
         assert isinstance(app.screen, WhereScreen) and app.focused.id == "commune"
         await pilot.press("ctrl+u", *commune_keys("lectoure"), "enter")
         await pilot.pause()
@@ -644,11 +646,7 @@ async def test_from_the_answer_one_key_changes_the_place_and_the_other_answers_a
 async def test_from_the_answer_one_key_changes_any_answer_and_keeps_the_others():
     app = make_app(SATURDAY_14H)
     async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
-        before = dict(app.case.facts)
-        await pilot.press("c")
-        await pilot.pause()
+        before = await answer_then_press(pilot, FEVER, "c")
         assert "Changer une réponse" in str(app.screen.query_one("#change-box").border_title)
         position = [n for n in app.case.steps].index("need")
         await pilot.press(str(position + 1))
