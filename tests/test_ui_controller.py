@@ -158,3 +158,12 @@ def test_the_desk_setting_is_read_from_the_environment(raw, desk, problem):
     assert got == desk and (message is not None) == problem
     if message:
         assert "ORIENT_DESK_MODE" in message and "comptoir" in message
+
+
+def test_the_number_of_rank_1_can_be_copied_alone_and_is_forgotten_with_the_patient(counter):
+    assert counter.copy_first_number() is None  # no answer yet
+    counter.start(None, None)
+    play(counter, FEVER)
+    assert counter.copy_first_number() == "3966" and counter.copied[-1] == "3966"
+    counter.forget_patient()
+    assert counter.copied[-1] == ""

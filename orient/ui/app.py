@@ -188,6 +188,9 @@ class OrientApp(App[int]):
             severity = "error" if status.startswith("impression impossible") else "information"
             self.call_from_thread(self.notify, f"Fiche {status}", severity=severity, timeout=8)
 
+    def on_copy_number(self, _message: messages.CopyNumber) -> None:
+        self.counter.copy_first_number()
+
     def on_edit_note(self, _message: messages.EditNote) -> None:
         def saved(note: Optional[str]) -> None:
             if note is not None:

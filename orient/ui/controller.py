@@ -216,6 +216,18 @@ class Counter:
         self.notify(f"Fiche copiée et enregistrée ({txt.parent}).", timeout=4)
         return txt
 
+    def copy_first_number(self) -> Optional[str]:
+        """Copy rank 1's number alone; the number, or None when rank 1 has none."""
+        answer = self.case.answer
+        first = answer.recommendations[0] if answer and answer.recommendations else None
+        if first is None or not first.phone:
+            self.notify("Pas de numéro à copier pour la première réponse.", severity="warning", timeout=4)
+            return None
+        self.copy(first.phone)
+        self.sheet_copied = True  # the clipboard holds something of this patient: cleared at F2
+        self.notify(f"Numéro copié : {first.phone}", timeout=3)
+        return first.phone
+
     def print_sheet(self, path: Path) -> str:
         """Send the sheet to the printer (blocking); the French status to show, maybe empty."""
         status = send_to_printer(path)

@@ -69,3 +69,7 @@ class Handout(Message):
 
 class EditNote(Message):
     pass
+
+
+class CopyNumber(Message):
+    """Copy the number of rank 1 alone (to paste it in a phone or a softphone)."""

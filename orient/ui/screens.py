@@ -473,6 +473,7 @@ class AnswerScreen(Screen):
         Binding("h", "change('when')", "Changer l'heure", show=False, id="answer.change_when"),
         Binding("l", "change('where')", "Changer le lieu", show=False, id="answer.change_where"),
         Binding("c", "choose_change", "Changer une réponse", show=False, id="answer.change_answer"),
+        Binding("y", "copy_number", "Copier le numéro seul", show=False, id="answer.copy_number"),
     ]
     app: "Host"
 
@@ -554,7 +555,8 @@ class AnswerScreen(Screen):
         self.query_one("#answer-hint", Static).update(Text(
             f"{keys('answer.change_when', 'h')} changer l'heure · {keys('answer.change_where', 'l')} le lieu · "
             f"{keys('answer.change_answer', 'c')} une réponse · {keys('answer.why', 'p')} pourquoi ? · "
-            f"{keys('answer.handout', 'f')} fiche patient · {keys('answer.note', 'n')} note sur la fiche · "
+            f"{keys('answer.handout', 'f')} fiche patient · {keys('answer.copy_number', 'y')} copier le numéro · "
+            f"{keys('answer.note', 'n')} note sur la fiche · "
             f"{keys('app.next_patient', 'F2')} patient suivant", style="italic"))
 
     def action_toggle_why(self) -> None:
@@ -574,6 +576,9 @@ class AnswerScreen(Screen):
 
     def action_change(self, what: str) -> None:
         self.post_message(messages.Change(what))
+
+    def action_copy_number(self) -> None:
+        self.post_message(messages.CopyNumber())
 
     def action_choose_change(self) -> None:
         self.post_message(messages.ChooseAnswerToChange())
