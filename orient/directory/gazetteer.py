@@ -91,6 +91,7 @@ class _Ranked(NamedTuple):
     text: float  # text score alone
     row: int
     home: bool  # in the home département
+    order: float  # rank less the distance from the home area: the order within a group
 
 
 def _between(keys: Sequence[str], prefix: str, lo: int = 0) -> tuple[int, int]:
@@ -237,9 +238,10 @@ class Gazetteer:
         prefixes, typos); within a group exact before guesses, in the home
         area the home département first; then by text score plus bonuses: population (up to
         POP_BONUS_MAX), home département (HOME_BONUS) or neighbour
-        (NEIGHBOUR_BONUS) or the hint (HINT_BONUS), minus the distance from the
-        home area (up to DISTANCE_PENALTY_MAX). The score shown is that sum, at
-        most 100 — 99.9 for a guess. A postcode comes before the commune whose
+        (NEIGHBOUR_BONUS) or the hint (HINT_BONUS) — in that order less the
+        distance from the home area (up to DISTANCE_PENALTY_MAX), which leaves
+        resolve()'s confidence alone. The score shown is that sum, at most 100 —
+        99.9 for a guess. A postcode comes before the commune whose
         INSEE code is written the same."""
         if not isinstance(query, str) or not isinstance(limit, int) or limit <= 0:
             return []
@@ -279,21 +281,23 @@ class Gazetteer:
                 bonus += HOME_BONUS
             elif near:
                 bonus += NEIGHBOUR_BONUS
+            rank = score + bonus
+            order = rank  # the distance orders the list; resolve()'s confidence stays on the rank
             if area is not None and dept != home:
                 away = area.distance_km(float(row[COL_LAT]), float(row[COL_LON]))
-                bonus -= DISTANCE_PENALTY_MAX * min(1.0, away / DISTANCE_SCALE_KM)
+                order -= DISTANCE_PENALTY_MAX * min(1.0, away / DISTANCE_SCALE_KM)
             if not q.words:
                 group = _NEAR  # codes and postcodes: exact is exact, wherever
             elif (near and i not in typos) or (exact and population >= LARGE_CITY):
                 group = _NEAR
             else:
                 group = _FAR_EXACT if exact else _OTHER
-            rank = score + bonus
             shown = EXACT if exact else round(min(EXACT - 0.1, rank), 1)
-            ranked.append(_Ranked(in_hint, group, exact, rank, shown, score, i, dept == home))
+            ranked.append(_Ranked(in_hint, group, exact, rank, shown, score, i, dept == home, order))
         lines = self._lines
         ranked.sort(key=lambda r: (
-            not r.in_hint, r.group, -r.text if r.exact else -CODE_SCORE, r.group == _NEAR and not r.home, -r.rank, lines[r.row][:5],
+            not r.in_hint, r.group, -r.text if r.exact else -CODE_SCORE, r.group == _NEAR and not r.home, -r.order,
+            lines[r.row][:5],
         ))
         return ranked
 
