@@ -42,7 +42,7 @@ from orient.directory.communes import (  # noqa: F401 (Commune, CommuneMatch: th
     COL_DEPT, COL_KEYS, COL_LAT, COL_LON, COL_NAME, COL_POP, COL_POSTCODES, Commune, CommuneMatch, commune_of_row,
     read_communes_file,
 )
-from orient.directory.geo import haversine_km
+from orient.directory.homearea import HomeArea
 
 MAX_QUERY_CHARS = 200
 
@@ -59,7 +59,6 @@ NEIGHBOUR_KM = 15.0  # a département with a commune this close to one of the ho
 DISTANCE_PENALTY_MAX = 4.0  # taken from the rank at DISTANCE_SCALE_KM from the home area, and beyond
 DISTANCE_SCALE_KM = 800.0
 LARGE_CITY = 100_000  # a city this large is meant when its full name is typed, however far
-_GRID_DEG = 0.25  # home-area grid cell (about 28 × 20 km in France): wider than NEIGHBOUR_KM
 ALIAS_PENALTY = 3.0  # a commune déléguée's name, when not typed in full
 HINT_BONUS = 20.0
 POP_BONUS_MAX = 2.0
@@ -120,7 +119,7 @@ class Gazetteer:
         self._by_key: dict[str, list[tuple[int, int]]] = {}
         self._dept_keys: dict[str, list[str]] = {}
         self._dept_by_name: dict[str, str] | None = None
-        self._areas: dict[str, _HomeArea] = {}
+        self._areas: dict[str, HomeArea] = {}
 
     # --- loading ---------------------------------------------------------------------
 
@@ -472,12 +471,12 @@ class Gazetteer:
 
     # --- lazily built indexes --------------------------------------------------------
 
-    def _home_area(self, home: str) -> "_HomeArea | None":
+    def _home_area(self, home: str) -> "HomeArea | None":
         """The home département's communes on a grid (None for an unknown département)."""
         area = self._areas.get(home)
         if area is None and home not in self._areas:
             points = [(float(self._row(i)[COL_LAT]), float(self._row(i)[COL_LON])) for i in self._dept_rows(home)]
-            area = self._areas[home] = _HomeArea(points) if points and self._known_dept(home) else None
+            area = self._areas[home] = HomeArea(points) if points and self._known_dept(home) else None
         return area
 
     def neighbours(self, home_dept: str = "32") -> list[str]:
@@ -486,7 +485,7 @@ class Gazetteer:
         depts = set(self._column("dept_code"))
         return sorted(d for d in depts if d != home_dept and self._is_neighbour(d, area))
 
-    def _is_neighbour(self, dept: str, area: "_HomeArea | None") -> bool:
+    def _is_neighbour(self, dept: str, area: "HomeArea | None") -> bool:
         """True when one of the département's communes lies within NEIGHBOUR_KM of the home area's."""
         if area is None:
             return False
@@ -506,38 +505,6 @@ class Gazetteer:
                 found.update(self._row(i)[COL_KEYS].split("|"))
             keys = self._dept_keys[dept] = sorted(found)
         return keys
-
-
-class _HomeArea:
-    """The communes of the home département as points on a coarse grid: how far
-    a place is from the nearest of them, and which départements are neighbours."""
-
-    def __init__(self, points: list[tuple[float, float]]) -> None:
-        self.cells: dict[tuple[int, int], list[tuple[float, float]]] = {}
-        for lat, lon in points:
-            self.cells.setdefault(_cell(lat, lon), []).append((lat, lon))
-        self.lat = sum(p[0] for p in points) / len(points)
-        self.lon = sum(p[1] for p in points) / len(points)
-        self.radius_km = max(haversine_km(self.lat, self.lon, a, b) for a, b in points)
-        self.neighbours: dict[str, bool] = {}
-
-    def within(self, lat: float, lon: float, km: float) -> bool:
-        """A home commune lies within `km` (at most one grid cell) of the point."""
-        if haversine_km(self.lat, self.lon, lat, lon) > self.radius_km + km:
-            return False
-        a, b = _cell(lat, lon)
-        return any(
-            haversine_km(lat, lon, p, q) <= km
-            for da in (-1, 0, 1) for db in (-1, 0, 1) for p, q in self.cells.get((a + da, b + db), ())
-        )
-
-    def distance_km(self, lat: float, lon: float) -> float:
-        """About how far the point is from the home area: from its centre, less its radius."""
-        return max(0.0, haversine_km(self.lat, self.lon, lat, lon) - self.radius_km)
-
-
-def _cell(lat: float, lon: float) -> tuple[int, int]:
-    return math.floor(lat / _GRID_DEG), math.floor(lon / _GRID_DEG)
 
 
 def _default_path() -> Path:
