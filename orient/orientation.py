@@ -318,7 +318,7 @@ def _bridge_days(knowledge: Knowledge, kind: str) -> bool:
 
 def _bare(outcome: Outcome) -> Recommendation:
     return Recommendation(
-        rank=0, kind=outcome.kind, action=outcome.action, name=_kind_name(outcome.kind), rule=outcome.rule,
+        rank=0, kind=outcome.kind, action=outcome.action, name=outcome.name or _kind_name(outcome.kind), rule=outcome.rule,
         why=outcome.why, sources=list(outcome.sources), advice=list(outcome.advice),
         why_outside_area=outcome.why_outside_area,
     )

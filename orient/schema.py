@@ -104,6 +104,20 @@ RULE_FIELDS = (
     Field("examples", "list", "at least one; each runs as a test (see \"Examples\")", required=True),
 )
 
+RECOMMENDATION_FIELDS = (
+    Field("kind", "text", "a service kind of the contract, or `dentiste` (see \"Recommendations\")", required=True),
+    Field("action", "text", "`call`, `sms`, `go` or `info`", required=True),
+    Field("name", "text", "French, at most 80 characters on one line: the line's title when no directory entry "
+          "names it (an `info` without `service`); without it, the kind's generic name (\"Une pharmacie ouverte\")"),
+    Field("why", "text", "French, read to the patient; placeholders allowed (see \"Placeholders\")", required=True),
+    Field("why_outside_area", "text", "the `why` for a place outside the directory's area, when `why` speaks of "
+          "the area's own organisation"),
+    Field("service", "text", "a fixed number's directory id; or `select`, not both"),
+    Field("select", "mapping", "places from the directory: `kind`, `capabilities`, `limit`, `open_now`"),
+    Field("advice", "list", "French lines"),
+    Field("priority", "number", "defaults to the rule's"),
+)
+
 EXAMPLE_FIELDS = (
     Field("name", "text", "French, unique within the rule", required=True),
     Field("facts", "mapping", "the facts known, with the contract's values", required=True),
@@ -119,10 +133,11 @@ TABLES = {
     "sector": (SECTOR_FIELDS, False),
     "duty": (DUTY_FIELDS, False),
     "rule": (RULE_FIELDS, False),
+    "recommendation": (RECOMMENDATION_FIELDS, False),
     "example": (EXAMPLE_FIELDS, False),
 }
 DOCS = {"service": "directory-format.md", "sector": "directory-format.md", "duty": "directory-format.md",
-        "rule": "rules-format.md", "example": "rules-format.md"}
+        "rule": "rules-format.md", "recommendation": "rules-format.md", "example": "rules-format.md"}
 
 
 def markdown_table(fields: tuple[Field, ...], interchange: bool = False) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -258,3 +259,29 @@ def test_check_warns_on_a_selector_without_entries_nor_text(tmp_path):
                           text=True, env=env, timeout=120)
     assert "zz_test.yaml:8: warning:" in done.stdout, done.stdout + done.stderr
     assert selectors_without_answer(KNOWLEDGE.rules, KNOWLEDGE.directory) == []
+
+
+# --- A line that says "not the pharmacist" is not titled as a pharmacy ---------------------------
+
+def test_a_baby_with_a_burn_is_told_a_doctor_not_shown_a_pharmacy_to_go_to():
+    answer = run_ask("--commune", "st clar", "--at", "2026-12-02T10:00", "--fact", "red_flag=none",
+                     "--fact", "need=minor_care", "--fact", "minor_problem=burn", "--fact", "age=0")
+    lines = answer["recommendations"]
+    not_alone = [rec for rec in lines if rec["rule"] == "minor_care.doctor_instead"]
+    assert len(not_alone) == 1, lines
+    named = next(rec for rule in KNOWLEDGE.rules.rules if rule.id == "minor_care.doctor_instead"
+                 for rec in rule.recommendations)
+    assert named.name is not None and not_alone[0]["name"] == named.name.template
+    # "pharmacien" (the person who cannot act alone) is fine; "une pharmacie" (a place) is not.
+    assert not any(re.search(r"\bpharmacies?\b", rec["name"], re.I) for rec in lines), [rec["name"] for rec in lines]
+    assert all(rec["kind"] != "pharmacie" or rec["action"] == "info" for rec in lines)
+
+
+def test_every_info_line_without_a_directory_entry_has_its_own_name():
+    """An `info` with neither service nor select is always shown under the kind's generic name
+    ("Une pharmacie ouverte") unless the rule names it: only the dental one, whose generic name
+    ("Pas de garde dentaire connue") says what it means, may go without."""
+    unnamed = [rule.id for rule in KNOWLEDGE.rules.rules for rec in rule.recommendations
+               if rec.action == "info" and rec.service_id is None and rec.select is None and rec.name is None
+               and rec.kind not in ("dentiste_garde",)]
+    assert unnamed == []

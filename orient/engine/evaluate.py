@@ -107,6 +107,7 @@ def _outcomes(fired: list[Rule], known: Mapping, period: str, at: datetime) -> t
                 advice=advice,
                 rules=[rule.id],
                 why_outside_area=outside,
+                name=texts.render(rec.name) if rec.name is not None else None,
             )
             merged[rec.key] = outcome
             outcomes.append(outcome)

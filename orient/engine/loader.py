@@ -28,7 +28,8 @@ from orient.yamlread import LineList, LineMap, data_files, load_yaml
 TOP_KEYS = ("rules", "definitions")
 RULE_KEYS = ("id", "title", "when", "recommendations", "priority", "sources", "note", "ask", "exclusive", "pdsa",
              "examples")
-REC_KEYS = ("kind", "action", "why", "why_outside_area", "service", "select", "advice", "priority")
+REC_KEYS = ("kind", "action", "name", "why", "why_outside_area", "service", "select", "advice", "priority")
+NAME_MAX = 80  # a recommendation's `name` is a line's title, not a sentence
 SELECT_KEYS = ("kind", "capabilities", "limit", "open_now")
 EXAMPLE_KEYS = ("name", "facts", "at", "period", "expect", "missing", "fires")
 COMBINATORS = ("all", "any", "not", "undecided", "ref")
@@ -258,6 +259,16 @@ class _Parser:
             why_outside = self.text(node["why_outside_area"], _line_of(node, "why_outside_area", line), where,
                                     "why_outside_area")
             ok = ok and why_outside is not None
+        # The line's title when no directory entry gives one (else the kind's generic name).
+        name = None
+        if "name" in node:
+            name_line = _line_of(node, "name", line)
+            name = self.text(node["name"], name_line, where, "name")
+            if name is not None and (len(name.template) > NAME_MAX or "\n" in name.template):
+                self.error(name_line, f"{where}: 'name' must be a short title on one line "
+                                      f"(at most {NAME_MAX} characters)")
+                name = None
+            ok = ok and name is not None
         advice: list[Text] = []
         if "advice" in node:
             raw = node["advice"]
@@ -308,7 +319,8 @@ class _Parser:
         if not ok or priority is None or why is None:
             return None
         return Recommendation(kind=kind, action=action, why=why, priority=priority, service_id=service_id,
-                              select=selector, advice=tuple(advice), line=line, why_outside_area=why_outside)
+                              select=selector, advice=tuple(advice), line=line, why_outside_area=why_outside,
+                              name=name)
 
     def selector(self, node: Any, line: int, where: str, kind: Any) -> Optional[Selector]:
         if not isinstance(node, dict):

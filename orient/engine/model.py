@@ -37,6 +37,8 @@ class Outcome:
     rules: list[str] = field(default_factory=list)
     # `why` outside the directory's area (rules' `why_outside_area`); None: `why` holds everywhere.
     why_outside_area: Optional[str] = None
+    # The line's title when no directory entry names it (rules' `name`); None: the kind's name.
+    name: Optional[str] = None
 
 
 @dataclass
@@ -68,6 +70,7 @@ class Recommendation:
     advice: tuple[Text, ...]
     line: int
     why_outside_area: Optional[Text] = None  # replaces `why` outside the directory's area
+    name: Optional[Text] = None  # the title of a line without a directory entry
 
     @property
     def key(self) -> tuple:
@@ -77,6 +80,8 @@ class Recommendation:
             return (self.kind, self.action, "service", self.service_id)
         if self.select is not None:
             return (self.kind, self.action, "select", tuple(sorted(self.select.capabilities)), self.select.open_now)
+        if self.name is not None:  # a named line says something of its own: never merged into another
+            return (self.kind, self.action, "name", self.name.template)
         return (self.kind, self.action)
 
 
