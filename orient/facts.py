@@ -42,28 +42,28 @@ class FactError(ValueError):
 
 def allowed_values_text(name: str) -> str:
     values = FACTS[name]
-    return f"an integer from 0 to {AGE_MAX}" if values is None else ", ".join(values)
+    return f"un entier de 0 à {AGE_MAX}" if values is None else ", ".join(values)
 
 
 def parse_fact_value(name: str, raw: object) -> FactValue:
     if name not in FACTS:
-        raise FactError(f"unknown fact '{name}'; known facts: {', '.join(FACTS)}")
+        raise FactError(f"fait « {name} » inconnu ; faits connus : {', '.join(FACTS)}")
     values = FACTS[name]
     if values is None:
         text = str(raw).strip()
         # ASCII digits only: int() would also take "1_0", "٥٥" or "５".
         if not (isinstance(raw, int) and not isinstance(raw, bool)) and not re.fullmatch(r"[0-9]{1,4}", text):
-            raise FactError(f"fact '{name}': '{raw}' is not valid; allowed: {allowed_values_text(name)}")
+            raise FactError(f"fait « {name} » : « {raw} » n'est pas valide ; valides : {allowed_values_text(name)}")
         try:
             age = int(text)
         except ValueError:
-            raise FactError(f"fact '{name}': '{raw}' is not valid; allowed: {allowed_values_text(name)}") from None
+            raise FactError(f"fait « {name} » : « {raw} » n'est pas valide ; valides : {allowed_values_text(name)}") from None
         if not 0 <= age <= AGE_MAX:
-            raise FactError(f"fact '{name}': {age} is out of range; allowed: {allowed_values_text(name)}")
+            raise FactError(f"fait « {name} » : {age} est hors limites ; valides : {allowed_values_text(name)}")
         return age
     value = str(raw).strip().lower()
     if value not in values:
-        raise FactError(f"fact '{name}': '{raw}' is not valid; allowed: {allowed_values_text(name)}")
+        raise FactError(f"fait « {name} » : « {raw} » n'est pas valide ; valides : {allowed_values_text(name)}")
     return value
 
 
@@ -72,7 +72,7 @@ def parse_fact_assignment(text: str) -> tuple[str, FactValue]:
     name, sep, raw = text.partition("=")
     name = name.strip()
     if not sep:
-        raise FactError(f"'{text}' is not NAME=VALUE; known facts: {', '.join(FACTS)}")
+        raise FactError(f"« {text} » n'est pas de la forme NAME=VALUE ; faits connus : {', '.join(FACTS)}")
     return name, parse_fact_value(name, raw)
 
 

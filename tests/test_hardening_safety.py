@@ -130,10 +130,10 @@ def test_the_red_flag_guarantee_is_checked_even_when_every_example_passes(data_c
 """, encoding="utf-8")
     check = run_orient("check", "--rules", str(rules), "--directory", str(directory))
     assert check.returncode == 1
-    broken = [line for line in check.stdout.splitlines() if "red-flag guarantee broken" in line]
-    assert broken and broken[0].startswith(f"{rules / 'zz_override.yaml'}:2: red-flag guarantee broken: with "
+    broken = [line for line in check.stdout.splitlines() if "garantie des signes de gravité rompue" in line]
+    assert broken and broken[0].startswith(f"{rules / 'zz_override.yaml'}:2: garantie des signes de gravité rompue : avec "
                                            "red_flag=bleeding")
-    assert "rank 1 is 'pharmacie_garde' from rule 'zz.override'" in broken[0]
+    assert "le rang 1 est « pharmacie_garde » (règle « zz.override »)" in broken[0]
     ask = ask_stroke(rules, directory)
     assert ask.returncode == 1 and broken[0] in ask.stderr.splitlines()
 

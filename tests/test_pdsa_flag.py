@@ -50,7 +50,7 @@ def test_a_pdsa_value_that_is_not_a_boolean_is_refused_with_its_line(data_copy):
         next(l for l in path.read_text(encoding="utf-8").splitlines() if l.startswith("    pdsa: oui"))) + 1
     done = run("check", "--rules", str(rules), "--directory", str(directory))
     assert done.returncode == 1
-    assert any(l.startswith(f"{path}:{line}:") and "'pdsa' takes true or false" in l for l in done.stdout.splitlines())
+    assert any(l.startswith(f"{path}:{line}:") and "« pdsa » prend true ou false" in l for l in done.stdout.splitlines())
     asked = run("ask", "--rules", str(rules), "--directory", str(directory), *CONSULT)
     assert asked.returncode == 1 and "Traceback" not in asked.stderr
 

@@ -18,8 +18,8 @@ from orient.problems import DataError
 BAD = Path(__file__).parent / "fixtures" / "rules_bad"
 CASES = sorted(BAD.iterdir())
 # Problems found by running examples and searching reachability, not by loading.
-SEMANTIC = ("expected the recommendations", "expected missing", "the rule gives nothing",
-            "example says 'fires: false'", "can never apply", "never changes the answer")
+SEMANTIC = ("recommandations attendues en tête", "faits manquants attendus", "la règle ne donne rien",
+            "mais l'exemple dit « fires: false »", "ne peut jamais s'appliquer", "ne change jamais la réponse")
 
 
 def expected_lines(case: Path) -> list[str]:
@@ -76,11 +76,11 @@ def test_the_embedded_rules_have_no_problem_at_all():
 
 def test_a_missing_folder_is_a_problem_not_a_crash(tmp_path):
     problems = check_rules(tmp_path / "nowhere")
-    assert [p.message for p in problems] == ["no such file or directory"]
+    assert [p.message for p in problems] == ["fichier ou dossier introuvable"]
 
 
 def test_an_empty_folder_is_a_problem(tmp_path):
-    assert [p.message for p in check_rules(tmp_path)] == ["no rule files (*.yaml) here"]
+    assert [p.message for p in check_rules(tmp_path)] == ["aucun fichier de règles (*.yaml) ici"]
 
 
 def test_problems_print_as_path_line_message(tmp_path):

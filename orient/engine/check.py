@@ -30,20 +30,20 @@ from orient.problems import Problem, errors
 def run_example(ruleset: RuleSet, rule: Rule, example: Example) -> list[str]:
     """What goes wrong with one example (empty when it passes)."""
     evaluation = evaluate(ruleset, example.facts, example.period, example.at)
-    where = f"rule '{rule.id}', example '{example.name}'"
+    where = f"règle « {rule.id} », exemple « {example.name} »"
     failures = []
     kinds = [outcome.kind for outcome in evaluation.outcomes]
     if tuple(kinds[: len(example.expect)]) != example.expect:
-        failures.append(f"{where}: expected the recommendations to start with [{', '.join(example.expect)}]; "
-                        f"got [{', '.join(kinds)}]")
+        failures.append(f"{where} : recommandations attendues en tête : [{', '.join(example.expect)}] ; "
+                        f"obtenues : [{', '.join(kinds)}]")
     if tuple(evaluation.missing) != example.missing:
-        failures.append(f"{where}: expected missing [{', '.join(example.missing)}]; "
-                        f"got [{', '.join(evaluation.missing)}]")
+        failures.append(f"{where} : faits manquants attendus : [{', '.join(example.missing)}] ; "
+                        f"obtenus : [{', '.join(evaluation.missing)}]")
     applied = any(step.rule == rule.id for step in evaluation.trace)
     if example.fires and not applied:
-        failures.append(f"{where}: the rule gives nothing in this situation (write 'fires: false' if that is the point)")
+        failures.append(f"{where} : la règle ne donne rien dans cette situation (écrire « fires: false » si c'est voulu)")
     elif not example.fires and applied:
-        failures.append(f"{where}: the rule applies in this situation, but the example says 'fires: false'")
+        failures.append(f"{where} : la règle s'applique dans cette situation, mais l'exemple dit « fires: false »")
     return failures
 
 
@@ -74,7 +74,7 @@ def reachability_problems(ruleset: RuleSet) -> list[Problem]:
     for rule in ruleset.rules:
         order = referenced_facts(rule.when)
         if satisfy(rule.when, domains, order) is None:
-            problems.append(Problem(rule.path, rule.line, f"rule '{rule.id}' can never apply: its conditions are never all true"))
+            problems.append(Problem(rule.path, rule.line, f"la règle « {rule.id} » ne peut jamais s'appliquer : ses conditions ne sont jamais toutes vraies"))
             continue
         if rule.exclusive or not exclusive:
             continue
@@ -88,8 +88,8 @@ def reachability_problems(ruleset: RuleSet) -> list[Problem]:
         if satisfy(alone, domains, combined_order) is None:
             ids = ", ".join(other.id for other in others)
             problems.append(Problem(rule.path, rule.line,
-                                    f"rule '{rule.id}' never changes the answer: whenever it applies, "
-                                    f"the exclusive rule(s) {ids} apply too and replace its recommendations"))
+                                    f"la règle « {rule.id} » ne change jamais la réponse : chaque fois qu'elle s'applique, "
+                                    f"la ou les règles exclusives {ids} s'appliquent aussi et remplacent ses recommandations"))
     return problems
 
 
@@ -128,11 +128,11 @@ def guarantee_problems(ruleset: RuleSet) -> list[Problem]:
                         continue
                     seen.add((wanted, culprit.id if culprit else ""))
                     situation = ", ".join(f"{name}={value}" for name, value in facts.items())
-                    got = f"'{first.kind}' from rule '{first.rule}'" if first is not None else "nothing"
+                    got = f"« {first.kind} » (règle « {first.rule} »)" if first is not None else "rien"
                     path, line = (culprit.path, culprit.line) if culprit else (ruleset.paths[0] if ruleset.paths else "rules", None)
-                    problems.append(Problem(path, line, f"red-flag guarantee broken: with {situation} ({period}), "
-                                                        f"rank 1 is {got}, not '{wanted}' (a vital sign puts the 15 "
-                                                        "first, the 114 for a deaf person)"))
+                    problems.append(Problem(path, line, f"garantie des signes de gravité rompue : avec {situation} ({period}), "
+                                                        f"le rang 1 est {got}, pas « {wanted} » (un signe vital met le 15 "
+                                                        "en premier, le 114 pour une personne sourde)"))
     return problems
 
 

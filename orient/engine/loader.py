@@ -56,10 +56,12 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
-        return "nothing"
+        return "rien"
     if isinstance(value, (dict, list)):
-        return "a mapping" if isinstance(value, dict) else "a list"
-    return f"'{value}'"
+        return "une table" if isinstance(value, dict) else "une liste"
+    if isinstance(value, str) and not value.strip():
+        return "un texte vide"
+    return f"« {value} »"
 
 
 def _line_of(container: Any, key: Any, default: int) -> int:
@@ -85,7 +87,7 @@ class _Parser:
 
     def condition(self, node: Any, line: int, where: str) -> Optional[Cond]:
         if not isinstance(node, dict):
-            self.error(line, f"{where}: a condition must be a mapping such as {{need: consult}}; got {_show(node)}")
+            self.error(line, f"{where} : une condition doit être une table comme {{need: consult}} ; reçu : {_show(node)}")
             return None
         if not node:
             return Always()
@@ -102,7 +104,7 @@ class _Parser:
                 parts.append(Undecided(child) if child is not None else None)
             elif key == "ref":
                 if not isinstance(value, str):
-                    self.error(key_line, f"{where}: 'ref' names a definition; got {_show(value)}")
+                    self.error(key_line, f"{where} : « ref » nomme une définition ; reçu : {_show(value)}")
                     parts.append(None)
                 else:
                     ref = Ref(value)
@@ -113,8 +115,8 @@ class _Parser:
             elif key in FACTS:
                 parts.append(self.fact_test(key, value, key_line, where))
             else:
-                self.error(key_line, f"{where}: unknown fact '{key}'; known facts: {', '.join(FACTS)} "
-                                     f"(and period, {', '.join(COMBINATORS)})")
+                self.error(key_line, f"{where} : fait « {key} » inconnu ; faits connus : {', '.join(FACTS)} "
+                                     f"(et period, {', '.join(COMBINATORS)})")
                 parts.append(None)
         if any(part is None for part in parts):
             return None
@@ -122,7 +124,7 @@ class _Parser:
 
     def combination(self, key: str, value: Any, line: int, where: str) -> Optional[Cond]:
         if not isinstance(value, list) or not value:
-            self.error(line, f"{where}: '{key}' takes a non-empty list of conditions; got {_show(value)}")
+            self.error(line, f"{where} : « {key} » prend une liste non vide de conditions ; reçu : {_show(value)}")
             return None
         children = [self.condition(item, _line_of(value, index, line), where) for index, item in enumerate(value)]
         if any(child is None for child in children):
@@ -133,16 +135,16 @@ class _Parser:
         negate = False
         if isinstance(value, dict):
             if set(value) != {"not"}:
-                self.error(line, f"{where}: a period test is a period, a list of periods or {{not: …}}")
+                self.error(line, f"{where} : un test de période est une période, une liste de périodes ou {{not: …}}")
                 return None
             value, negate = value["not"], True
         values = value if isinstance(value, list) else [value]
         bad = [item for item in values if item not in PERIODS]
         for item in bad:
-            self.error(line, f"{where}: unknown period {_show(item)}; allowed: {', '.join(PERIODS)}")
+            self.error(line, f"{where} : période {_show(item)} inconnue ; valides : {', '.join(PERIODS)}")
         if bad or not values:
             if not values:
-                self.error(line, f"{where}: an empty list of periods is never true")
+                self.error(line, f"{where} : une liste de périodes vide n'est jamais vraie")
             return None
         return PeriodIn(values, negate)
 
@@ -150,19 +152,19 @@ class _Parser:
         allowed = FACTS[name]
         if allowed is None:
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= AGE_MAX:
-                self.error(line, f"{where}: fact '{name}': {_show(value)} is not valid; "
-                                 f"allowed: an integer from 0 to {AGE_MAX}")
+                self.error(line, f"{where} : fait « {name} » : {_show(value)} n'est pas valide ; "
+                                 f"valide : un entier de 0 à {AGE_MAX}")
                 return False
             return True
         if not isinstance(value, str) or value not in allowed:
-            self.error(line, f"{where}: fact '{name}': unknown value {_show(value)}; allowed: {', '.join(allowed)}")
+            self.error(line, f"{where} : fait « {name} » : valeur {_show(value)} inconnue ; valides : {', '.join(allowed)}")
             return False
         return True
 
     def values(self, name: str, value: Any, line: int, where: str) -> Optional[list]:
         values = value if isinstance(value, list) else [value]
         if not values:
-            self.error(line, f"{where}: fact '{name}': an empty list of values is never true")
+            self.error(line, f"{where} : fait « {name} » : une liste de valeurs vide n'est jamais vraie")
             return None
         results = [self.fact_value_ok(name, item, _line_of(value, index, line), where)
                    for index, item in enumerate(values)]
@@ -173,7 +175,7 @@ class _Parser:
             values = self.values(name, value, line, where)
             return IsIn(name, values) if values is not None else None
         if not value:
-            self.error(line, f"{where}: fact '{name}': an empty test; write a value, a list, or one of "
+            self.error(line, f"{where} : fait « {name} » : test vide ; écrire une valeur, une liste ou l'un de "
                              f"{', '.join(FACT_TESTS)}")
             return None
         parts: list[Optional[Cond]] = []
@@ -185,21 +187,21 @@ class _Parser:
                 parts.append(NotIn(name, values) if values is not None else None)
             elif op == "known":
                 if not isinstance(operand, bool):
-                    self.error(op_line, f"{where}: fact '{name}': 'known' takes true or false; got {_show(operand)}")
+                    self.error(op_line, f"{where} : fait « {name} » : « known » prend true ou false ; reçu : {_show(operand)}")
                     parts.append(None)
                 else:
                     parts.append(Known(name, operand))
             elif op in RANGE_TESTS:
                 if FACTS[name] is not None:
-                    self.error(op_line, f"{where}: fact '{name}': '{op}' only applies to age")
+                    self.error(op_line, f"{where} : fait « {name} » : « {op} » ne s'applique qu'à l'âge (age)")
                     parts.append(None)
                 elif isinstance(operand, bool) or not isinstance(operand, int):
-                    self.error(op_line, f"{where}: fact '{name}': '{op}' takes an integer; got {_show(operand)}")
+                    self.error(op_line, f"{where} : fait « {name} » : « {op} » prend un entier ; reçu : {_show(operand)}")
                     parts.append(None)
                 else:
                     bounds[op] = operand
             else:
-                self.error(op_line, f"{where}: fact '{name}': unknown test '{op}'; allowed: {', '.join(FACT_TESTS)}")
+                self.error(op_line, f"{where} : fait « {name} » : test « {op} » inconnu ; valides : {', '.join(FACT_TESTS)}")
                 parts.append(None)
         if bounds:
             parts.append(Range(name, **bounds))
@@ -211,44 +213,44 @@ class _Parser:
 
     def text(self, value: Any, line: int, where: str, what: str) -> Optional[Text]:
         if not isinstance(value, str) or not value.strip():
-            self.error(line, f"{where}: '{what}' must be a non-empty French text")
+            self.error(line, f"{where} : « {what} » doit être un texte en français, non vide")
             return None
         names, problem = placeholders_of(value)
         if problem:
-            self.error(line, f"{where}: '{what}': {problem}")
+            self.error(line, f"{where} : « {what} » : {problem}")
             return None
         bad = [name for name in names if name not in PLACEHOLDERS]
         for name in bad:
-            self.error(line, f"{where}: unknown placeholder '{{{name}}}' in '{what}'; allowed: "
+            self.error(line, f"{where} : variable « {{{name}}} » inconnue dans « {what} » ; valides : "
                              f"{', '.join('{' + p + '}' for p in PLACEHOLDERS)}")
         return None if bad else make_text(value.strip())
 
     def recommendation(self, node: Any, line: int, where: str, default_priority: Optional[int]) -> Optional[Recommendation]:
         if not isinstance(node, dict):
-            self.error(line, f"{where}: a recommendation must be a mapping with kind, action and why")
+            self.error(line, f"{where} : une recommandation doit être une table avec kind, action et why")
             return None
         ok = True
         for key in node:
             if key not in REC_KEYS:
-                self.error(_line_of(node, key, line), f"{where}: unknown key '{key}'; allowed: {', '.join(REC_KEYS)}")
+                self.error(_line_of(node, key, line), f"{where} : clé « {key} » inconnue ; valides : {', '.join(REC_KEYS)}")
                 ok = False
         kind = node.get("kind")
         if "kind" not in node:
-            self.error(line, f"{where}: no 'kind'; allowed: {', '.join(SERVICE_KINDS)}")
+            self.error(line, f"{where} : « kind » absent ; valides : {', '.join(SERVICE_KINDS)}")
             ok = False
         elif kind not in SERVICE_KINDS:
-            self.error(_line_of(node, "kind", line), f"{where}: unknown kind {_show(kind)}; allowed: {', '.join(SERVICE_KINDS)}")
+            self.error(_line_of(node, "kind", line), f"{where} : kind {_show(kind)} inconnu ; valides : {', '.join(SERVICE_KINDS)}")
             ok = False
         action = node.get("action")
         if "action" not in node:
-            self.error(line, f"{where}: no 'action'; allowed: {', '.join(ACTIONS)}")
+            self.error(line, f"{where} : « action » absent ; valides : {', '.join(ACTIONS)}")
             ok = False
         elif action not in ACTIONS:
-            self.error(_line_of(node, "action", line), f"{where}: unknown action {_show(action)}; allowed: {', '.join(ACTIONS)}")
+            self.error(_line_of(node, "action", line), f"{where} : action {_show(action)} inconnue ; valides : {', '.join(ACTIONS)}")
             ok = False
         why = None
         if "why" not in node:
-            self.error(line, f"{where}: no 'why' (the French text read to the patient)")
+            self.error(line, f"{where} : « why » absent (le texte en français lu au patient)")
             ok = False
         else:
             why = self.text(node["why"], _line_of(node, "why", line), where, "why")
@@ -265,8 +267,8 @@ class _Parser:
             name_line = _line_of(node, "name", line)
             name = self.text(node["name"], name_line, where, "name")
             if name is not None and (len(name.template) > NAME_MAX or "\n" in name.template):
-                self.error(name_line, f"{where}: 'name' must be a short title on one line "
-                                      f"(at most {NAME_MAX} characters)")
+                self.error(name_line, f"{where} : « name » doit être un titre court sur une ligne "
+                                      f"({NAME_MAX} caractères au plus)")
                 name = None
             ok = ok and name is not None
         advice: list[Text] = []
@@ -274,7 +276,7 @@ class _Parser:
             raw = node["advice"]
             advice_line = _line_of(node, "advice", line)
             if not isinstance(raw, list):
-                self.error(advice_line, f"{where}: 'advice' must be a list of French lines")
+                self.error(advice_line, f"{where} : « advice » doit être une liste de lignes en français")
                 ok = False
             else:
                 for index, item in enumerate(raw):
@@ -287,7 +289,7 @@ class _Parser:
         if "priority" in node:
             raw_priority = node["priority"]
             if isinstance(raw_priority, bool) or not isinstance(raw_priority, int):
-                self.error(_line_of(node, "priority", line), f"{where}: 'priority' must be an integer; got {_show(raw_priority)}")
+                self.error(_line_of(node, "priority", line), f"{where} : « priority » doit être un entier ; reçu : {_show(raw_priority)}")
                 ok = False
             else:
                 priority = raw_priority
@@ -295,26 +297,26 @@ class _Parser:
         if "service" in node:
             service_line = _line_of(node, "service", line)
             if service_id not in FIXED_SERVICES:
-                self.error(service_line, f"{where}: unknown service {_show(service_id)}; allowed: {', '.join(FIXED_SERVICES)}")
+                self.error(service_line, f"{where} : service {_show(service_id)} inconnu ; valides : {', '.join(FIXED_SERVICES)}")
                 ok = False
             elif kind in SERVICE_KINDS and kind not in FIXED_SERVICES[service_id]:
-                self.error(service_line, f"{where}: service '{service_id}' cannot be given as kind '{kind}'; "
-                                         f"its kinds: {', '.join(FIXED_SERVICES[service_id])}")
+                self.error(service_line, f"{where} : le service « {service_id} » ne peut pas être donné comme kind « {kind} » ; "
+                                         f"ses kinds : {', '.join(FIXED_SERVICES[service_id])}")
                 ok = False
         selector = None
         if "select" in node:
             selector = self.selector(node["select"], _line_of(node, "select", line), where, kind)
             ok = ok and selector is not None
         if "service" in node and "select" in node:
-            self.error(line, f"{where}: give either 'service' (a fixed number) or 'select' (places from the directory), not both")
+            self.error(line, f"{where} : donner « service » (un numéro fixe) ou « select » (des lieux de l'annuaire), pas les deux")
             ok = False
         elif kind in OWN_PRACTITIONER_KINDS and ("service" in node or "select" in node):
-            self.error(line, f"{where}: kind '{kind}' is the patient's own practitioner: no 'service' and no 'select'")
+            self.error(line, f"{where} : le kind « {kind} » est le praticien du patient : ni « service » ni « select »")
             ok = False
         elif ("service" not in node and "select" not in node and kind not in OWN_PRACTITIONER_KINDS
               and action != "info" and kind in SERVICE_KINDS):
-            self.error(line, f"{where}: kind '{kind}' with action '{action}' needs 'service' (a fixed number) "
-                             f"or 'select' (places from the directory)")
+            self.error(line, f"{where} : le kind « {kind} » avec l'action « {action} » demande « service » (un numéro fixe) "
+                             f"ou « select » (des lieux de l'annuaire)")
             ok = False
         if not ok or priority is None or why is None:
             return None
@@ -324,19 +326,19 @@ class _Parser:
 
     def selector(self, node: Any, line: int, where: str, kind: Any) -> Optional[Selector]:
         if not isinstance(node, dict):
-            self.error(line, f"{where}: 'select' must be a mapping such as {{kind: centre_sante, limit: 2}}")
+            self.error(line, f"{where} : « select » doit être une table comme {{kind: centre_sante, limit: 2}}")
             return None
         ok = True
         for key in node:
             if key not in SELECT_KEYS:
-                self.error(_line_of(node, key, line), f"{where}: select: unknown key '{key}'; allowed: {', '.join(SELECT_KEYS)}")
+                self.error(_line_of(node, key, line), f"{where} : select : clé « {key} » inconnue ; valides : {', '.join(SELECT_KEYS)}")
                 ok = False
         select_kind = node.get("kind", kind)
         if select_kind not in SERVICE_KINDS:
-            self.error(_line_of(node, "kind", line), f"{where}: select: unknown kind {_show(select_kind)}; allowed: {', '.join(SERVICE_KINDS)}")
+            self.error(_line_of(node, "kind", line), f"{where} : select : kind {_show(select_kind)} inconnu ; valides : {', '.join(SERVICE_KINDS)}")
             ok = False
         elif select_kind != kind:
-            self.error(_line_of(node, "kind", line), f"{where}: select: kind '{select_kind}' differs from the recommendation's kind {_show(kind)}")
+            self.error(_line_of(node, "kind", line), f"{where} : select : le kind « {select_kind} » diffère de celui de la recommandation, {_show(kind)}")
             ok = False
         capabilities = node.get("capabilities", [])
         if not isinstance(capabilities, list):
@@ -344,15 +346,15 @@ class _Parser:
         for capability in capabilities:
             if capability not in CAPABILITIES:
                 self.error(_line_of(node, "capabilities", line),
-                           f"{where}: select: unknown capability {_show(capability)}; allowed: {', '.join(CAPABILITIES)}")
+                           f"{where} : select : capacité {_show(capability)} inconnue ; valides : {', '.join(CAPABILITIES)}")
                 ok = False
         limit = node.get("limit", 1)
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= SELECT_LIMIT_MAX:
-            self.error(_line_of(node, "limit", line), f"{where}: select: 'limit' must be an integer from 1 to {SELECT_LIMIT_MAX}; got {_show(limit)}")
+            self.error(_line_of(node, "limit", line), f"{where} : select : « limit » doit être un entier de 1 à {SELECT_LIMIT_MAX} ; reçu : {_show(limit)}")
             ok = False
         open_now = node.get("open_now", False)
         if not isinstance(open_now, bool):
-            self.error(_line_of(node, "open_now", line), f"{where}: select: 'open_now' takes true or false; got {_show(open_now)}")
+            self.error(_line_of(node, "open_now", line), f"{where} : select : « open_now » prend true ou false ; reçu : {_show(open_now)}")
             ok = False
         if not ok:
             return None
@@ -362,89 +364,89 @@ class _Parser:
 
     def sources(self, node: Any, line: int, where: str) -> Optional[tuple[str, ...]]:
         if not isinstance(node, list) or not node:
-            self.error(line, f"{where}: no sources; cite a seed file and section (like "
-                             f"'000_9b2cbc01bfa1af61.txt II') or a public source named in facts.md")
+            self.error(line, f"{where} : aucune source ; citer un fichier seed et sa section (comme "
+                             f"« 000_9b2cbc01bfa1af61.txt II ») ou une source publique nommée dans facts.md")
             return None
         ok = True
         for index, source in enumerate(node):
             source_line = _line_of(node, index, line)
             if not isinstance(source, str) or not source.strip():
-                self.error(source_line, f"{where}: a source must be a non-empty text; got {_show(source)}")
+                self.error(source_line, f"{where} : une source doit être un texte non vide ; reçu : {_show(source)}")
                 ok = False
                 continue
             for seed in SEED_NAME.findall(source):
                 if seed not in SEEDS:
-                    self.error(source_line, f"{where}: unknown seed file '{seed}'; seeds: {', '.join(SEEDS)}")
+                    self.error(source_line, f"{where} : fichier seed « {seed} » inconnu ; seeds : {', '.join(SEEDS)}")
                     ok = False
                 elif not source.replace(seed, "").strip():
-                    self.error(source_line, f"{where}: source '{source}' names a seed file without a section "
-                                            f"(like '{seed} II')")
+                    self.error(source_line, f"{where} : la source « {source} » nomme un fichier seed sans section "
+                                            f"(comme « {seed} II »)")
                     ok = False
         return tuple(item.strip() for item in node) if ok else None
 
     def example(self, node: Any, line: int, rule_id: str) -> Optional[Example]:
-        where = f"rule '{rule_id}', example"
+        where = f"règle « {rule_id} », exemple"
         if not isinstance(node, dict):
-            self.error(line, f"{where}: an example must be a mapping with name, facts, at or period, expect and missing")
+            self.error(line, f"{where} : un exemple doit être une table avec name, facts, at ou period, expect et missing")
             return None
         name = node.get("name")
         if not isinstance(name, str) or not name.strip():
-            self.error(line, f"{where}: no 'name' (it names the test)")
+            self.error(line, f"{where} : « name » absent (il nomme le test)")
             return None
-        where = f"rule '{rule_id}', example '{name}'"
+        where = f"règle « {rule_id} », exemple « {name} »"
         ok = True
         for key in node:
             if key not in EXAMPLE_KEYS:
-                self.error(_line_of(node, key, line), f"{where}: unknown key '{key}'; allowed: {', '.join(EXAMPLE_KEYS)}")
+                self.error(_line_of(node, key, line), f"{where} : clé « {key} » inconnue ; valides : {', '.join(EXAMPLE_KEYS)}")
                 ok = False
         facts: dict[str, Any] = {}
         raw_facts = node.get("facts", {})
         facts_line = _line_of(node, "facts", line)
         if not isinstance(raw_facts, dict):
-            self.error(facts_line, f"{where}: 'facts' must be a mapping fact: value")
+            self.error(facts_line, f"{where} : « facts » doit être une table fait: valeur")
             ok = False
         else:
             for fact, value in raw_facts.items():
                 try:
                     facts[fact] = parse_fact_value(fact, value if not isinstance(value, bool) else _show(value).strip("'"))
                 except FactError as exc:
-                    self.error(_line_of(raw_facts, fact, facts_line), f"{where}: {exc}")
+                    self.error(_line_of(raw_facts, fact, facts_line), f"{where} : {exc}")
                     ok = False
         period = node.get("period")
         at: Optional[datetime] = None
         if "period" in node and period not in PERIODS:
-            self.error(_line_of(node, "period", line), f"{where}: unknown period {_show(period)}; allowed: {', '.join(PERIODS)}")
+            self.error(_line_of(node, "period", line), f"{where} : période {_show(period)} inconnue ; valides : {', '.join(PERIODS)}")
             ok = False
         if "at" in node:
             try:
                 at = parse_moment(str(node["at"]))
             except ValueError as exc:
-                self.error(_line_of(node, "at", line), f"{where}: 'at': {exc}")
+                self.error(_line_of(node, "at", line), f"{where} : « at » : {exc}")
                 ok = False
         if "at" not in node and "period" not in node:
-            self.error(line, f"{where}: give 'at' (a moment, like 2026-11-28T14:00) or 'period'")
+            self.error(line, f"{where} : donner « at » (un moment, comme 2026-11-28T14:00) ou « period »")
             ok = False
         expect = node.get("expect")
         if not isinstance(expect, list):
-            self.error(_line_of(node, "expect", line), f"{where}: 'expect' must list the kinds of the first recommendations, in order")
+            self.error(_line_of(node, "expect", line), f"{where} : « expect » doit lister les kinds des premières recommandations, dans l'ordre")
             ok = False
         else:
             for index, kind in enumerate(expect):
                 if kind not in SERVICE_KINDS:
-                    self.error(_line_of(expect, index, line), f"{where}: expect: unknown kind {_show(kind)}; allowed: {', '.join(SERVICE_KINDS)}")
+                    self.error(_line_of(expect, index, line), f"{where} : expect : kind {_show(kind)} inconnu ; valides : {', '.join(SERVICE_KINDS)}")
                     ok = False
         missing = node.get("missing")
         if not isinstance(missing, list):
-            self.error(_line_of(node, "missing", line), f"{where}: 'missing' must list the facts still to ask, in order ([] for none)")
+            self.error(_line_of(node, "missing", line), f"{where} : « missing » doit lister les faits encore à demander, dans l'ordre ([] pour aucun)")
             ok = False
         else:
             for index, fact in enumerate(missing):
                 if fact not in FACTS:
-                    self.error(_line_of(missing, index, line), f"{where}: missing: unknown fact {_show(fact)}; known facts: {', '.join(FACTS)}")
+                    self.error(_line_of(missing, index, line), f"{where} : missing : fait {_show(fact)} inconnu ; faits connus : {', '.join(FACTS)}")
                     ok = False
         fires = node.get("fires", True)
         if not isinstance(fires, bool):
-            self.error(_line_of(node, "fires", line), f"{where}: 'fires' takes true or false")
+            self.error(_line_of(node, "fires", line), f"{where} : « fires » prend true ou false")
             ok = False
         if not ok:
             return None
@@ -457,52 +459,52 @@ class _Parser:
 
     def rule(self, node: Any, line: int, index: int) -> Optional[Rule]:
         if not isinstance(node, dict):
-            self.error(line, f"rule #{index + 1}: a rule must be a mapping with id, title, when, recommendations, "
-                             f"priority, sources and examples")
+            self.error(line, f"règle n° {index + 1} : une règle doit être une table avec id, title, when, recommendations, "
+                             f"priority, sources et examples")
             return None
         rule_id = node.get("id")
         if "id" not in node:
-            self.error(line, f"rule #{index + 1}: no 'id'")
-            where = f"rule #{index + 1}"
+            self.error(line, f"règle n° {index + 1} : « id » absent")
+            where = f"règle n° {index + 1}"
             ok = False
         elif not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
-            self.error(_line_of(node, "id", line), f"rule id {_show(rule_id)} must be dotted lowercase words, "
-                                                    f"like 'out_of_hours.consult'")
-            where = f"rule #{index + 1}"
+            self.error(_line_of(node, "id", line), f"l'id de règle {_show(rule_id)} doit être des mots en minuscules séparés par des points, "
+                                                    f"comme « out_of_hours.consult »")
+            where = f"règle n° {index + 1}"
             ok = False
         else:
-            where = f"rule '{rule_id}'"
+            where = f"règle « {rule_id} »"
             ok = True
         for key in node:
             if key not in RULE_KEYS:
-                self.error(_line_of(node, key, line), f"{where}: unknown key '{key}'; allowed: {', '.join(RULE_KEYS)}")
+                self.error(_line_of(node, key, line), f"{where} : clé « {key} » inconnue ; valides : {', '.join(RULE_KEYS)}")
                 ok = False
         title = node.get("title")
         if not isinstance(title, str) or not title.strip():
-            self.error(_line_of(node, "title", line), f"{where}: no 'title'")
+            self.error(_line_of(node, "title", line), f"{where} : « title » absent")
             ok = False
         when: Optional[Cond] = None
         if "when" not in node:
-            self.error(line, f"{where}: no 'when' (write 'when: {{}}' for a rule that always applies)")
+            self.error(line, f"{where} : « when » absent (écrire « when: {{}} » pour une règle qui s'applique toujours)")
             ok = False
         else:
             when = self.condition(node["when"], _line_of(node, "when", line), where)
             ok = ok and when is not None
         priority = node.get("priority")
         if "priority" not in node or isinstance(priority, bool) or not isinstance(priority, int):
-            self.error(_line_of(node, "priority", line), f"{where}: 'priority' must be an integer (higher comes first)")
+            self.error(_line_of(node, "priority", line), f"{where} : « priority » doit être un entier (le plus grand passe en premier)")
             ok = False
             priority = None
         recommendations: list[Recommendation] = []
         raw_recs = node.get("recommendations")
         recs_line = _line_of(node, "recommendations", line)
         if not isinstance(raw_recs, list) or not raw_recs:
-            self.error(recs_line, f"{where}: no 'recommendations'")
+            self.error(recs_line, f"{where} : « recommendations » absent")
             ok = False
         else:
             for rec_index, item in enumerate(raw_recs):
                 rec = self.recommendation(item, _line_of(raw_recs, rec_index, recs_line),
-                                          f"{where}: recommendation {rec_index + 1}", priority)
+                                          f"{where} : recommandation {rec_index + 1}", priority)
                 if rec is None:
                     ok = False
                 else:
@@ -511,50 +513,50 @@ class _Parser:
         ok = ok and sources is not None
         note = node.get("note")
         if note is not None and (not isinstance(note, str) or not note.strip()):
-            self.error(_line_of(node, "note", line), f"{where}: 'note' must be a text")
+            self.error(_line_of(node, "note", line), f"{where} : « note » doit être un texte")
             ok = False
         ask: list[str] = []
         if "ask" in node:
             raw_ask = node["ask"]
             ask_line = _line_of(node, "ask", line)
             if not isinstance(raw_ask, list):
-                self.error(ask_line, f"{where}: 'ask' must list facts in the order to ask them")
+                self.error(ask_line, f"{where} : « ask » doit lister des faits dans l'ordre où les demander")
                 ok = False
             else:
                 for ask_index, fact in enumerate(raw_ask):
                     if fact not in FACTS:
-                        self.error(_line_of(raw_ask, ask_index, ask_line), f"{where}: ask: unknown fact {_show(fact)}; known facts: {', '.join(FACTS)}")
+                        self.error(_line_of(raw_ask, ask_index, ask_line), f"{where} : ask : fait {_show(fact)} inconnu ; faits connus : {', '.join(FACTS)}")
                         ok = False
                     elif fact in ask:
-                        self.error(_line_of(raw_ask, ask_index, ask_line), f"{where}: ask: '{fact}' is listed twice")
+                        self.error(_line_of(raw_ask, ask_index, ask_line), f"{where} : ask : « {fact} » est listé deux fois")
                         ok = False
                     else:
                         ask.append(fact)
         exclusive = node.get("exclusive", False)
         if not isinstance(exclusive, bool):
-            self.error(_line_of(node, "exclusive", line), f"{where}: 'exclusive' takes true or false")
+            self.error(_line_of(node, "exclusive", line), f"{where} : « exclusive » prend true ou false")
             ok = False
         pdsa = node.get("pdsa", False)
         if not isinstance(pdsa, bool):
-            self.error(_line_of(node, "pdsa", line), f"{where}: 'pdsa' takes true or false (true: a doctors' duty "
-                                                      f"rule, which sees bridge days as holidays)")
+            self.error(_line_of(node, "pdsa", line), f"{where} : « pdsa » prend true ou false (true : une règle de garde "
+                                                      f"médicale, pour qui les ponts sont des jours fériés)")
             ok = False
         examples: list[Example] = []
         raw_examples = node.get("examples")
         examples_line = _line_of(node, "examples", line)
         if not isinstance(raw_examples, list) or not raw_examples:
-            self.error(examples_line, f"{where}: no examples; give at least one situation with its expected "
-                                      f"recommendations and missing facts")
+            self.error(examples_line, f"{where} : aucun exemple ; donner au moins une situation avec ses recommandations "
+                                      f"attendues et les faits manquants")
             ok = False
         else:
             names: set[str] = set()
             for example_index, item in enumerate(raw_examples):
                 example = self.example(item, _line_of(raw_examples, example_index, examples_line),
-                                       rule_id if isinstance(rule_id, str) else f"#{index + 1}")
+                                       rule_id if isinstance(rule_id, str) else f"n° {index + 1}")
                 if example is None:
                     ok = False
                 elif example.name in names:
-                    self.error(example.line, f"{where}: two examples are named '{example.name}'")
+                    self.error(example.line, f"{where} : deux exemples s'appellent « {example.name} »")
                     ok = False
                 else:
                     names.add(example.name)
@@ -579,11 +581,11 @@ def parse_rules(path: Path | str) -> tuple[RuleSet, list[Problem]]:
     path = Path(path)
     parser = _Parser()
     if not path.exists():
-        return RuleSet([], {}, []), [Problem(str(path), None, "no such file or directory")]
+        return RuleSet([], {}, []), [Problem(str(path), None, "fichier ou dossier introuvable")]
     files, skipped = rule_files(path)
     parser.problems.extend(skipped)
     if not files:
-        return RuleSet([], {}, []), parser.problems + [Problem(str(path), None, "no rule files (*.yaml) here")]
+        return RuleSet([], {}, []), parser.problems + [Problem(str(path), None, "aucun fichier de règles (*.yaml) ici")]
 
     documents: list[tuple[str, LineMap]] = []
     for file in files:
@@ -593,14 +595,14 @@ def parse_rules(path: Path | str) -> tuple[RuleSet, list[Problem]]:
         if data is None and problems:
             continue
         if data is None:
-            parser.error(1, "empty file; expected 'rules:' (and optionally 'definitions:')")
+            parser.error(1, "fichier vide ; attendu : « rules: » (et, si besoin, « definitions: »)")
             continue
         if not isinstance(data, dict) or not any(key in data for key in TOP_KEYS):
-            parser.error(_line(data, 1), "expected a mapping with 'rules:' (a list) and optionally 'definitions:'")
+            parser.error(_line(data, 1), "attendu : une table avec « rules: » (une liste) et, si besoin, « definitions: »")
             continue
         for key in data:
             if key not in TOP_KEYS:
-                parser.error(data.line_of(key), f"unknown top-level key '{key}'; allowed: {', '.join(TOP_KEYS)}")
+                parser.error(data.line_of(key), f"clé de premier niveau « {key} » inconnue ; valides : {', '.join(TOP_KEYS)}")
         documents.append((str(file), data))
 
     # Definitions first: rules in any file may refer to them.
@@ -613,20 +615,20 @@ def parse_rules(path: Path | str) -> tuple[RuleSet, list[Problem]]:
         if raw is None:
             continue
         if not isinstance(raw, dict):
-            parser.error(data.line_of("definitions"), "'definitions' must map names to conditions")
+            parser.error(data.line_of("definitions"), "« definitions » doit associer des noms à des conditions")
             continue
         for name, node in raw.items():
             line = raw.line_of(name)
             if not isinstance(name, str) or not DEFINITION_NAME.match(name):
-                parser.error(line, f"definition name {_show(name)} must be a lowercase word like 'doctor_needed'")
+                parser.error(line, f"le nom de définition {_show(name)} doit être un mot en minuscules comme « doctor_needed »")
                 continue
             if name in defined_at:
                 first = defined_at[name]
-                parser.error(line, f"duplicate definition '{name}' (first defined at {first[0]}:{first[1]})")
+                parser.error(line, f"définition « {name} » en double (déjà définie en {first[0]}:{first[1]})")
                 continue
             defined_at[name] = (file, line)
             before = len(parser.refs)
-            cond = parser.condition(node, _line(node, line), f"definition '{name}'")
+            cond = parser.condition(node, _line(node, line), f"définition « {name} »")
             definition_refs[name] = [ref.name for ref, *_ in parser.refs[before:]]
             if cond is not None:
                 definitions[name] = cond
@@ -637,7 +639,7 @@ def parse_rules(path: Path | str) -> tuple[RuleSet, list[Problem]]:
         parser.path = file
         raw_rules = data.get("rules", [])
         if not isinstance(raw_rules, list):
-            parser.error(data.line_of("rules"), "'rules' must be a list of rules")
+            parser.error(data.line_of("rules"), "« rules » doit être une liste de règles")
             continue
         for index, node in enumerate(raw_rules):
             line = _line_of(raw_rules, index, data.line_of("rules"))
@@ -646,7 +648,7 @@ def parse_rules(path: Path | str) -> tuple[RuleSet, list[Problem]]:
             if isinstance(rule_id, str) and RULE_ID.match(rule_id):
                 if rule_id in first_ids:
                     first = first_ids[rule_id]
-                    parser.error(line, f"duplicate rule id '{rule_id}' (first defined at {first[0]}:{first[1]})")
+                    parser.error(line, f"id de règle « {rule_id} » en double (déjà défini en {first[0]}:{first[1]})")
                     continue
                 first_ids[rule_id] = (file, line)
             if rule is not None:
@@ -657,15 +659,15 @@ def parse_rules(path: Path | str) -> tuple[RuleSet, list[Problem]]:
     for ref, file, line, where in parser.refs:
         parser.path = file
         if ref.name not in defined_at:
-            known = ", ".join(sorted(defined_at)) or "none"
-            parser.problems.append(Problem(file, line, f"{where}: unknown definition '{ref.name}'; definitions: {known}"))
+            known = ", ".join(sorted(defined_at)) or "aucune"
+            parser.problems.append(Problem(file, line, f"{where} : définition « {ref.name} » inconnue ; définitions : {known}"))
         elif ref.name in cyclic:
             continue
         else:
             ref.target = definitions.get(ref.name)
     for name, chain in cyclic.items():
         file, line = defined_at[name]
-        parser.problems.append(Problem(file, line, f"definition '{name}' refers to itself: {' -> '.join(chain)}"))
+        parser.problems.append(Problem(file, line, f"la définition « {name} » renvoie à elle-même : {' -> '.join(chain)}"))
 
     bound = [rule for rule in rules if all(not isinstance(node, Ref) or node.target is not None for node in walk(rule.when))]
     for order, rule in enumerate(bound):

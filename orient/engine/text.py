@@ -40,13 +40,13 @@ def placeholders_of(template: str) -> tuple[list[str], str | None]:
         fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(template)
                   if name is not None]
     except ValueError as exc:
-        return [], f"malformed placeholder ({exc}); write {{{{ and }}}} for literal braces"
+        return [], f"variable mal formée ({exc}) ; écrire {{{{ et }}}} pour des accolades littérales"
     for name, spec, conversion in fields:
         # Only {name}: a format spec ({moment:d}, {moment:>99999999}), a conversion or an
         # attribute would crash or blow up the answer when the rule fires.
         if spec or conversion or not name.isidentifier():
             shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
-            return [], f"placeholder '{shown}' takes no format, conversion or attribute; write {{{name.split('.')[0].split('[')[0]}}}"
+            return [], f"la variable « {shown} » ne prend ni format, ni conversion, ni attribut ; écrire {{{name.split('.')[0].split('[')[0]}}}"
     return [name for name, _, _ in fields], None
 
 
