@@ -113,7 +113,7 @@ def test_orient_has_no_import_loop():
 # Modules still over the limit, each being split on its own branch of issue 11: the rules loader
 # (after the one YAML reader lands) and the counter screens (the UI controller). Remove when done.
 # gazetteer: the search that knows the home area (issue 13) pushed it to ~520 lines; to split next.
-LONG_FOR_NOW = {"orient.engine.loader", "orient.ui.screens", "orient.directory.gazetteer"}
+LONG_FOR_NOW = {"orient.ui.screens", "orient.directory.gazetteer"}
 
 
 def test_no_module_is_over_450_lines():

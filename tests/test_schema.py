@@ -7,7 +7,7 @@ from pathlib import Path
 
 from orient import schema
 from orient.directory import loading, rota
-from orient.engine import loader
+from orient.engine import loader, parse_recommendations
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -33,7 +33,7 @@ def test_the_directory_loader_accepts_and_requires_exactly_the_schemas_fields():
 def test_the_rules_loader_accepts_exactly_the_schemas_fields():
     assert loader.RULE_KEYS == names(schema.RULE_FIELDS)
     assert loader.EXAMPLE_KEYS == names(schema.EXAMPLE_FIELDS)
-    assert loader.REC_KEYS == names(schema.RECOMMENDATION_FIELDS)
+    assert parse_recommendations.REC_KEYS == names(schema.RECOMMENDATION_FIELDS)
 
 
 def test_closed_lists_and_interchange_names_are_declared_where_they_apply():
