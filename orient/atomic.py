@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import Union
+from typing import Iterator, Union
 
 # What a target that is not a regular file would be replaced by the rename (a device node, a FIFO…).
 _KINDS = (
@@ -45,22 +46,23 @@ def refusal(path: Union[str, Path]) -> "NotARegularFile | None":
     return NotARegularFile(path, kind)
 
 
-def write_atomic(path: Union[str, Path], data: Union[str, bytes]) -> None:
-    """Write `data` (text as UTF-8 with \\n line ends, or bytes) to `path` atomically;
-    a crash leaves the old file or the new one, never half of it. Raises NotARegularFile
-    (an OSError) when `path` is a folder, a device, a FIFO or a socket: the rename would
-    replace it (as root, `--out /dev/full` would have turned the device into a file)."""
+@contextlib.contextmanager
+def replacing(path: Union[str, Path]) -> Iterator[Path]:
+    """A temporary path next to `path` to write (by any means); when the block ends
+    without error it is synced and renamed over `path`, else removed: a crash leaves
+    the old file or the new one, never half of it. Raises NotARegularFile (an OSError)
+    when `path` is a folder, a device, a FIFO or a socket: the rename would replace it
+    (as root, `--out /dev/full` would have turned the device into a file)."""
     path = Path(path)
     refused = refusal(path)
     if refused is not None:
         raise refused
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
+        yield Path(tmp)
+        with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         refused = refusal(path)  # swapped for a device while we wrote
         if refused is not None:
@@ -72,3 +74,12 @@ def write_atomic(path: Union[str, Path], data: Union[str, bytes]) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def write_atomic(path: Union[str, Path], data: Union[str, bytes]) -> None:
+    """Write `data` (text as UTF-8 with \\n line ends, or bytes) to `path` atomically
+    (`replacing`: the old file or the new one, never half of it; NotARegularFile when
+    `path` is not a regular file)."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    with replacing(path) as tmp:
+        tmp.write_bytes(payload)

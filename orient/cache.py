@@ -1,41 +1,40 @@
-"""A compact load cache: the parsed rules and directory, ready to use, in one file.
+"""The load path of rules and directory, and its cache: a SQLite store compiled from the YAML.
 
 Reading the YAML (rules with their examples, services with their phones and
 opening hours checked) costs most of an `orient ask`; at national scale it takes
-tens of seconds. `load_knowledge_parts` keeps what the loaders built in a file
-under the user's cache folder and reads it back when nothing changed:
+tens of seconds. `load_knowledge_parts` compiles what the loaders built into a
+SQLite store (`orient.store.sqlite`) under the user's cache folder, and opens it
+read-only when nothing changed; an orientation then reads only the services it
+ranks:
 
 - the key is a content hash: every file of the rules and directory folders
   (names and bytes), the gazetteer file, the orient version, the Python
   version, the orient source files (name, size, modification time) and the
   installed parsers the loaders depend on. Any change gives another key, and
-  the file is rebuilt from the YAML: a stale cache never answers;
-- a file that is truncated, corrupt (checksum), from another format or another
-  version is ignored and rebuilt; loading errors (`DataError`) are never cached;
+  the store is rebuilt from the YAML: a stale store never answers;
+- the YAML stays the source of truth, checked by the same loaders as
+  `orient check`; loading errors (`DataError`) are never stored;
+- a file that is damaged, of another schema version or another key is rebuilt;
+  a damage found only while answering switches the process to the YAML
+  (`FallbackDirectory`): an answer never fails on the store;
 - written atomically (a temporary file in the same folder, then `os.replace`);
-- one file per pair of data folders, overwritten when its key changes; at most
-  MAX_FILES files in the folder (the oldest go);
-- services are stored by column with shared values (the same opening hours,
-  capabilities, commune codes… once), which keeps both the file and the
-  memory of a national directory small.
+- the folder and the file must belong to the user and be writable by nobody
+  else, else they are not used (`userdirs.unsafe_reason`);
+- one file per pair of data folders, at most MAX_FILES in the folder.
 
 Where: `$ORIENT_CACHE_DIR`, else `$XDG_CACHE_HOME/orient`, else `~/.cache/orient`.
-`ORIENT_CACHE=off` turns it off. The file is a pickle: it is read only when it and its
-folder belong to the user and nobody else can write them (`orient.userdirs.safe_private_file`);
-a shared or foreign cache folder is neither read nor written (the data is loaded from the YAML).
+`ORIENT_CACHE=off` turns it off (the YAML is read in memory).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
-from orient.userdirs import orient_dir, private_dir, safe_private_file, unsafe_reason
+from orient.userdirs import orient_dir, unsafe_reason
 from orient.vocabulary import OFF_VALUES
 
 if TYPE_CHECKING:
@@ -44,19 +43,17 @@ if TYPE_CHECKING:
 
 CACHE_ENV = "ORIENT_CACHE"
 CACHE_DIR_ENV = "ORIENT_CACHE_DIR"
-FORMAT = 1
-MAGIC = b"orient-knowledge-cache\n"
+FORMAT = 2  # 1 was the pickle
 # Parsers whose version can change what the loaders build or accept.
 DEPENDENCIES = ("yaml", "phonenumbers", "opening_hours", "holidays")
 # Sub-packages that cannot change what the loaders build (left out of the code stamp, so
 # that editing the UI does not throw the cache away).
 NOT_LOADING_CODE = ("ui", "render", "commands", "bench")
 MAX_FILES = 8  # cache files kept in the folder, newest first
-STALE_TEMPORARY_S = 3600
 
 
 # What the last `load_knowledge_parts` did, for `orient bench` and the tests:
-# "hit", "built" (written), "built, not written", "off", or "rebuilt: <why>".
+# "hit", "off", "rebuilt: <why>" (possibly "; not written…"), or "refused: <why>".
 last_status = ""
 
 
@@ -141,152 +138,70 @@ def knowledge_key(rules_dir: Path, directory_dir: Path, gazetteer_file: Path) ->
 def cache_file(rules_dir: Path, directory_dir: Path, folder: Optional[Path] = None) -> Path:
     """The cache file for this pair of data folders (one per pair, whatever their content)."""
     where = hashlib.sha256(f"{Path(rules_dir).resolve()}\0{Path(directory_dir).resolve()}".encode()).hexdigest()
-    return (folder or cache_dir()) / f"knowledge-{where[:20]}.pickle"
-
-
-# --- the file -----------------------------------------------------------------------------
-
-
-def _checksum(payload) -> bytes:
-    return hashlib.blake2b(payload, digest_size=16).hexdigest().encode()
-
-
-def read(path: Path, key: str) -> tuple[Optional[dict], str]:
-    """(the payload stored under `key`, "") or (None, why not: missing, another key,
-    another format, corrupt, unreadable, not private)."""
-    path = Path(path)
-    if not path.exists() and not path.is_symlink():
-        return None, "no cache file"
-    if not safe_private_file(path):
-        reason = unsafe_reason(path.parent, folder=True) or unsafe_reason(path, folder=False)
-        return None, f"not read: not private ({reason})"
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None, "no cache file"
-    except OSError as exc:
-        return None, f"unreadable ({exc.strerror or exc})"
-    if not data.startswith(MAGIC):
-        return None, "not a cache file"
-    head = MAGIC + f"{FORMAT}\n{key}\n".encode()
-    if not data.startswith(head):
-        same_format = data.startswith(MAGIC + f"{FORMAT}\n".encode())
-        return None, "data or code changed" if same_format else "another cache format"
-    end = data.find(b"\n", len(head))
-    payload = memoryview(data)[end + 1:]  # no copy: a national directory is tens of megabytes
-    if end < 0 or data[len(head):end] != _checksum(payload):
-        return None, "corrupt (checksum)"
-    try:
-        value = pickle.loads(payload)
-    except Exception as exc:  # noqa: BLE001 — any failure means: rebuild
-        return None, f"corrupt ({type(exc).__name__})"
-    if not isinstance(value, dict) or value.get("key") != key:
-        return None, "corrupt (key)"
-    return value, ""
-
-
-def write(path: Path, key: str, value: dict) -> bool:
-    """Write atomically; False when the cache folder is not writable (the answer does not need it)."""
-    from orient.atomic import write_atomic
-
-    path = Path(path)
-    try:
-        payload = pickle.dumps(dict(value, key=key), protocol=pickle.HIGHEST_PROTOCOL)
-        private_dir(path.parent)  # never into a folder others can write (PermissionError)
-        write_atomic(path, MAGIC + f"{FORMAT}\n{key}\n".encode() + _checksum(payload) + b"\n" + payload)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
-        return False
-    prune(path.parent, keep=path)
-    return True
-
-
-def prune(folder: Path, keep: Optional[Path] = None, most: int = MAX_FILES) -> None:
-    """Keep the cache folder small: the `most` newest files (tests and benchmarks load
-    many temporary folders; each would otherwise leave its file behind)."""
-    try:
-        files = [(p.stat().st_mtime_ns, p) for p in Path(folder).glob("knowledge-*.pickle") if p != keep]
-        # Temporary files of a writer killed before its rename (write_atomic), an hour old.
-        stale = time.time() - STALE_TEMPORARY_S
-        leftovers = [p for p in Path(folder).glob(".knowledge-*.tmp") if p.stat().st_mtime < stale]
-    except OSError:
-        return
-    for p in leftovers:
-        try:
-            p.unlink()
-        except OSError:
-            pass
-    files.sort(reverse=True)
-    for _, p in files[max(0, most - 1):]:
-        try:
-            p.unlink()
-        except OSError:
-            pass
-
-
-# --- services by column -------------------------------------------------------------------
-
-
-def _service_fields() -> tuple[str, ...]:
-    from dataclasses import fields
-
-    from orient.directory.model import Service
-
-    return tuple(f.name for f in fields(Service))
-
-
-def pack_services(services) -> dict:
-    """Services as columns, equal values stored once."""
-    names = _service_fields()
-    columns = []
-    for name in names:
-        shared: dict = {}
-        column = []
-        for s in services:
-            value = getattr(s, name)
-            try:
-                value = shared.setdefault(value, value)
-            except TypeError:  # unhashable: keep as is
-                pass
-            column.append(value)
-        columns.append(column)
-    return {"fields": names, "columns": columns, "count": len(services)}
-
-
-def unpack_services(packed: dict) -> list:
-    from orient.directory.model import Service
-
-    if tuple(packed["fields"]) != _service_fields():
-        raise ValueError("the Service fields changed")
-    rows = zip(*packed["columns"])
-    services = [Service(*row) for row in rows]
-    if len(services) != packed["count"]:
-        raise ValueError("truncated columns")
-    return services
+    return (folder or cache_dir()) / f"knowledge-{where[:20]}.sqlite"
 
 
 # --- rules and directory ------------------------------------------------------------------
 
 
 def build_parts(rules_dir: Path, directory_dir: Path, gazetteer) -> tuple["RuleSet", "Directory"]:
-    """The loaders, as without a cache (DataError on any problem, rules first): what
-    `orient check` refuses, including a fixed number the rules name and the directory lacks."""
+    """The loaders, as without a cache (DataError on any problem, rules first)."""
     from orient.directory.catalog import Directory
-    from orient.directory.fixed import missing_fixed_problems
     from orient.engine import load_rules
-    from orient.problems import DataError
 
     rules = load_rules(rules_dir)
     directory = Directory.load(directory_dir, gazetteer)
-    missing = missing_fixed_problems(rules, lambda sid: directory.get(sid) is not None, str(directory_dir))
-    if missing:
-        raise DataError(missing)
     return rules, directory
 
 
+
+class FallbackDirectory:
+    """A store's directory that, if the store fails while answering (a file damaged after it
+    was opened, a lost server), switches for good to another directory and asks it again:
+    the answer comes, a little later, never a traceback. `fell_back` says why, for a warning."""
+
+    def __init__(self, primary: Any, fallback: Callable[[], Any], errors: tuple[type, ...]):
+        self._active = primary
+        self._fallback = fallback
+        self._errors = errors
+        self.fell_back: Optional[str] = None
+
+    def _switch(self, exc: BaseException) -> None:
+        if self.fell_back is None:
+            self.fell_back = f"{type(exc).__name__}: {exc}"
+            self._active = self._fallback()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            target = getattr(self._active, name)
+        except self._errors as exc:
+            self._switch(exc)
+            target = getattr(self._active, name)
+        if not callable(target):
+            return target
+
+        def call(*args, **kwargs):
+            try:
+                return target(*args, **kwargs)
+            except self._errors as exc:
+                if self.fell_back is not None:
+                    raise
+                self._switch(exc)
+                return getattr(self._active, name)(*args, **kwargs)
+        return call
+
+    def __len__(self) -> int:
+        return self.__getattr__("__len__")()
+
+    def __iter__(self):
+        return iter(self.services)
+
+
 def load_knowledge_parts(rules_dir: Path, directory_dir: Path, gazetteer,
-                         build: Optional[Callable[[], tuple[Any, Any]]] = None) -> tuple["RuleSet", "Directory"]:
-    """The rules and directory of these folders, from the cache when it holds them, else
-    from the YAML (then stored). Raises what the loaders raise (DataError, OSError)."""
+                         build: Optional[Callable[[], tuple[Any, Any]]] = None) -> tuple["RuleSet", Any]:
+    """The rules and directory of these folders, from the store when it holds them, else
+    from the YAML (then compiled into the store). Raises what the loaders raise (DataError,
+    OSError)."""
     global last_status
     rules_dir, directory_dir = Path(rules_dir), Path(directory_dir)
     build = build or (lambda: build_parts(rules_dir, directory_dir, gazetteer))
@@ -299,15 +214,14 @@ def load_knowledge_parts(rules_dir: Path, directory_dir: Path, gazetteer,
     except OSError:
         return build()
     path = cache_file(rules_dir, directory_dir)
-    payload, why = read(path, key)
-    if payload is not None:
-        try:
-            parts = _restore(payload, gazetteer)
-        except Exception as exc:  # noqa: BLE001 — a payload that does not fit this code: rebuild
-            why = f"does not fit this code ({type(exc).__name__})"
-        else:
-            last_status = "hit"
-            return parts
+    refused = unsafe_reason(path.parent) or unsafe_reason(path)
+    if refused:
+        last_status = f"refused: {refused}"
+        return build()
+    parts, why = _open(path, key, gazetteer, build)
+    if parts is not None:
+        last_status = "hit"
+        return parts
     last_status = f"rebuilt: {why}"
     rules, directory = build()
     try:
@@ -316,30 +230,74 @@ def load_knowledge_parts(rules_dir: Path, directory_dir: Path, gazetteer,
             return rules, directory  # do not store a mix
     except OSError:
         return rules, directory
-    if not write(path, key, {
-        "rules": rules,
-        "services": pack_services(directory.services),
-        "sectors": list(directory.rota.sectors),
-        "fingerprint": directory.fingerprint,
-        "area": sorted(directory.area),
-    }):
+    if not _write(path, key, rules, directory, rules_dir, directory_dir):
         last_status += "; not written (cache folder not writable)"
-    return rules, directory
+        return rules, directory
+    parts, why = _open(path, key, gazetteer, build)
+    return parts if parts is not None else (rules, directory)
 
 
-def _restore(payload: dict, gazetteer) -> tuple["RuleSet", "Directory"]:
-    from orient.directory.catalog import Directory
+def _open(path: Path, key: str, gazetteer, build) -> tuple[Optional[tuple], str]:
+    """(rules, directory) from the store file, or (None, why not)."""
+    import sqlite3
 
-    services = unpack_services(payload["services"])
-    directory = Directory(services, payload["sectors"], gazetteer, payload["fingerprint"], payload["area"])
-    return payload["rules"], directory
+    from orient.store.codec import CodecError
+    from orient.store.sqlite import SqliteStore, StoreError
+
+    try:
+        store = SqliteStore.open(path, key)
+    except StoreError as exc:
+        return None, str(exc)
+    try:
+        if store.truncated():
+            raise StoreError("truncated")
+        rules = store.rules()
+        directory = store.directory(gazetteer)
+    except (StoreError, CodecError, sqlite3.Error) as exc:
+        store.close()
+        return None, str(exc) or type(exc).__name__
+    return (rules, FallbackDirectory(directory, lambda: build()[1], (sqlite3.Error, StoreError))), ""
+
+
+def _write(path: Path, key: str, rules, directory, rules_dir: Path, directory_dir: Path) -> bool:
+    """Compile the store atomically; False when the cache folder is not writable."""
+    import sqlite3
+
+    from orient.store.codec import CodecError, dumps_rules
+    from orient.store.sqlite import build as build_store
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if unsafe_reason(path.parent):
+            return False
+        build_store(path, key, dumps_rules(rules), directory,
+                    {"rules_dir": str(rules_dir.resolve()), "directory_dir": str(directory_dir.resolve())})
+    except (OSError, sqlite3.Error, CodecError):
+        return False
+    prune(path.parent, keep=path)
+    return True
+
+
+def prune(folder: Path, keep: Optional[Path] = None, most: int = MAX_FILES) -> None:
+    """Keep the cache folder small: the `most` newest files (tests and benchmarks load
+    many temporary folders; each would otherwise leave its file behind)."""
+    try:
+        files = [(p.stat().st_mtime_ns, p) for p in Path(folder).glob("knowledge-*") if p != keep]
+    except OSError:
+        return
+    files.sort(reverse=True)
+    for _, p in files[max(0, most - 1):]:
+        try:
+            p.unlink()
+        except OSError:
+            pass
 
 
 def clear(folder: Optional[Path] = None) -> int:
-    """Remove the cache files; returns how many."""
+    """Remove the cache files (the stores, and pickles of older versions); returns how many."""
     folder = folder or cache_dir()
     count = 0
-    for p in Path(folder).glob("knowledge-*.pickle"):
+    for p in Path(folder).glob("knowledge-*"):
         try:
             p.unlink()
             count += 1

@@ -1,4 +1,4 @@
-"""The load cache (orient.cache) never changes an answer: same JSON with and without it,
+"""The load cache (orient.cache, a SQLite store) never changes an answer: same JSON with and without it,
 rebuilt when a YAML file changes, ignored when corrupt or from another format or code."""
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def test_the_second_load_comes_from_the_cache_and_answers_the_same_as_the_yaml(c
     rules, directory = data
     built = Knowledge.load(rules, directory)
     assert cache.last_status.startswith("rebuilt")
-    assert len(list(cache_dir.glob("knowledge-*.pickle"))) == 1
+    assert len(list(cache_dir.glob("knowledge-*.sqlite"))) == 1
     cached = Knowledge.load(rules, directory)
     assert cache.last_status == "hit"
     assert cached.directory is not built.directory
@@ -69,7 +69,7 @@ def test_orient_ask_prints_the_same_json_with_and_without_the_cache(cache_dir):
         assert done.returncode == 0, done.stderr
         outputs.append(json.loads(done.stdout))
     assert outputs[0] == outputs[1] == outputs[2]
-    assert list(cache_dir.glob("knowledge-*.pickle"))
+    assert list(cache_dir.glob("knowledge-*.sqlite"))
 
 
 def test_an_edited_service_is_seen_at_the_next_load(cache_dir, data):
@@ -122,43 +122,80 @@ def test_a_broken_file_is_refused_every_time_and_never_cached(cache_dir, data):
     assert Knowledge.load(rules, directory).directory.get("samu-15") is not None
 
 
-@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty", "format", "pickle"])
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "empty", "schema", "key", "rules"])
 def test_a_damaged_cache_file_is_ignored_and_rewritten(cache_dir, data, damage):
+    import sqlite3
+
     rules, directory = data
     reference = answers(Knowledge.load(rules, directory), count=40)
-    [path] = cache_dir.glob("knowledge-*.pickle")
+    [path] = cache_dir.glob("knowledge-*.sqlite")
     raw = path.read_bytes()
     if damage == "truncate":
-        raw = raw[: len(raw) // 2]
-    elif damage == "flip":
-        raw = raw[:-100] + bytes([raw[-100] ^ 0xFF]) + raw[-99:]
+        path.write_bytes(raw[: len(raw) // 2])
     elif damage == "garbage":
-        raw = os.urandom(len(raw))
+        path.write_bytes(os.urandom(len(raw)))
     elif damage == "empty":
-        raw = b""
-    elif damage == "format":
-        raw = raw.replace(cache.MAGIC + f"{cache.FORMAT}\n".encode(), cache.MAGIC + b"999\n", 1)
-    elif damage == "pickle":  # a valid checksum over a payload that is not a pickle
-        key = raw[len(cache.MAGIC):].split(b"\n")[1]
-        payload = b"not a pickle at all"
-        raw = cache.MAGIC + f"{cache.FORMAT}\n".encode() + key + b"\n" + cache._checksum(payload) + b"\n" + payload
-    path.write_bytes(raw)
+        path.write_bytes(b"")
+    else:
+        with sqlite3.connect(path) as conn:
+            if damage == "schema":
+                conn.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+            elif damage == "key":
+                conn.execute("UPDATE meta SET value = 'another' WHERE key = 'key'")
+            else:
+                conn.execute("UPDATE rules SET body = '{\"format\": 1, \"rules\": {\"o\": \"os.system\"}}'")
+        conn.close()
     knowledge = Knowledge.load(rules, directory)
     assert cache.last_status.startswith("rebuilt")
     assert answers(knowledge, count=40) == reference
+    assert knowledge.directory.fell_back is None
     Knowledge.load(rules, directory)
     assert cache.last_status == "hit"  # rewritten whole
 
 
+def test_a_store_damaged_while_in_use_still_answers_from_the_yaml(cache_dir, data):
+    rules, directory = data
+    reference = answers(Knowledge.load(rules, directory), count=40)
+    knowledge = Knowledge.load(rules, directory)
+    assert cache.last_status == "hit"
+    [path] = cache_dir.glob("knowledge-*.sqlite")
+    with open(path, "r+b") as handle:  # in place: the open connection reads the damaged pages
+        size = handle.seek(0, 2)
+        handle.seek(0)
+        handle.write(os.urandom(size))
+    assert answers(knowledge, count=40) == reference
+    assert knowledge.directory.fell_back
+
+
+def test_a_store_folder_others_can_write_to_is_not_used(cache_dir, data):
+    rules, directory = data
+    reference = answers(Knowledge.load(rules, directory), count=20)
+    cache_dir.chmod(0o777)
+    try:
+        knowledge = Knowledge.load(rules, directory)
+        assert cache.last_status.startswith("refused:") and "modifiable par d'autres" in cache.last_status
+        assert answers(knowledge, count=20) == reference
+    finally:
+        cache_dir.chmod(0o700)
+    [path] = cache_dir.glob("knowledge-*.sqlite")
+    path.chmod(0o666)
+    Knowledge.load(rules, directory)
+    assert cache.last_status.startswith("refused:")
+    path.chmod(0o600)
+    Knowledge.load(rules, directory)
+    assert cache.last_status == "hit"
+
+
 def test_a_cache_written_for_other_data_or_code_is_not_used(cache_dir, data):
+    from orient.store.sqlite import SqliteStore, StoreError
+
     rules, directory = data
     Knowledge.load(rules, directory)
-    [path] = cache_dir.glob("knowledge-*.pickle")
+    [path] = cache_dir.glob("knowledge-*.sqlite")
     key = cache.knowledge_key(rules, directory, paths.gazetteer_file())
-    payload, why = cache.read(path, key)
-    assert payload is not None and why == ""
-    payload, why = cache.read(path, "0" * 64)
-    assert payload is None and why == "data or code changed"
+    SqliteStore.open(path, key).close()
+    with pytest.raises(StoreError, match="data or code changed"):
+        SqliteStore.open(path, "0" * 64)
 
 
 def test_the_cache_can_be_turned_off_and_an_unwritable_folder_does_not_matter(tmp_path, data, monkeypatch):
@@ -190,14 +227,7 @@ def test_writing_leaves_no_temporary_file_and_keeps_few_files(cache_dir, data, t
         shutil.copytree(directory, other)
         Knowledge.load(rules, other)
     names = [p.name for p in cache_dir.iterdir()]
-    assert all(n.startswith("knowledge-") and n.endswith(".pickle") for n in names), names
+    assert all(n.startswith("knowledge-") and n.endswith(".sqlite") for n in names), names
     assert len(names) == cache.MAX_FILES
 
 
-def test_services_go_through_the_columns_unchanged_and_share_equal_values():
-    services = synth.synthetic_services(default_gazetteer(), 2000, seed=4)
-    packed = cache.pack_services(services)
-    back = cache.unpack_services(packed)
-    assert back == services
-    hours = {id(s.opening_hours) for s in back if s.opening_hours}
-    assert len(hours) == len({s.opening_hours for s in back if s.opening_hours})

@@ -9,7 +9,7 @@ from typing import Iterable, Iterator, Optional
 from orient.directory.geo import haversine_km
 from orient.directory.hours import WEEKDAYS, format_hour, hours_status, open_checker
 from orient.directory.loading import GazetteerLike, fingerprint, read_directory
-from orient.directory.model import CAPABILITIES, KINDS, HoursStatus, Placed, Service
+from orient.directory.model import HoursStatus, Placed, Service, wanted_capabilities
 from orient.directory.ranking import KindIndex, select as _select
 from orient.directory.rota import Rota, Sector
 from orient.problems import DataError
@@ -78,12 +78,7 @@ class Directory:
                capabilities: Iterable[str] = (), limit: int = 3, max_km: Optional[float] = None,
                bridge_days: bool = True) -> list[Placed]:
         """Services of a kind: open first, then unknown hours, closed last; nearest first in each."""
-        if kind not in KINDS:
-            raise ValueError(f"unknown kind '{kind}'; valid kinds: {', '.join(KINDS)}")
-        wanted = frozenset(capabilities)
-        unknown = sorted(wanted - CAPABILITIES.keys())
-        if unknown:
-            raise ValueError(f"unknown capability {', '.join(unknown)}; valid: {', '.join(CAPABILITIES)}")
+        wanted = wanted_capabilities(kind, capabilities)
         index = self._indexes.get(kind)
         if index is None:
             return []
@@ -102,10 +97,14 @@ class Directory:
             distance = None
             if commune is not None and service.located:
                 distance = round(haversine_km(commune.lat, commune.lon, service.lat, service.lon), 1)
-            end = duty.end.astimezone(PARIS)
-            status = HoursStatus(True, f"de garde jusqu'à {_until(end, at)}", end)
-            placed.append(Placed(service, distance, status))
+            placed.append(Placed(service, distance, duty_status(duty.end, at)))
         return placed
+
+
+def duty_status(end: datetime, at: datetime) -> HoursStatus:
+    """A pharmacy on duty until `end`, seen from `at` ("de garde jusqu'à demain 9h")."""
+    end = end.astimezone(PARIS)
+    return HoursStatus(True, f"de garde jusqu'à {_until(end, at)}", end)
 
 
 def _until(end: datetime, at: datetime) -> str:

@@ -17,6 +17,17 @@ from orient.vocabulary import CAPABILITIES, CONTRACT_KINDS, EXTRA_KINDS, KINDS  
 PRECISIONS = ("address", "commune")
 
 
+def wanted_capabilities(kind: str, capabilities) -> frozenset[str]:
+    """The capabilities a selection asks for, checked with its kind (ValueError naming the valid ones)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind '{kind}'; valid kinds: {', '.join(KINDS)}")
+    wanted = frozenset(capabilities)
+    unknown = sorted(wanted - CAPABILITIES.keys())
+    if unknown:
+        raise ValueError(f"unknown capability {', '.join(unknown)}; valid: {', '.join(CAPABILITIES)}")
+    return wanted
+
+
 @dataclass(frozen=True)
 class Service:
     id: str

@@ -1,0 +1,130 @@
+"""The compiled rules as JSON, so that a store holds data, never code.
+
+The rules (`orient.engine.model.RuleSet` and its conditions) are a tree of a few
+known classes. They are written as plain JSON with the class named; reading
+accepts only the classes of `orient.engine.model` and `orient.engine.conditions`
+(anything else is refused), so a store file or a shared server can at worst give
+wrong data — which the content key detects — never run code, as a pickle could.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+FORMAT = 1
+_UNBOUND = {"conditions.Ref": ("target",)}
+
+
+class CodecError(ValueError):
+    """The JSON does not describe rules this code knows."""
+
+
+def _classes() -> dict[str, type]:
+    from orient.engine import conditions, model
+
+    found = {}
+    for module in (conditions, model):
+        for value in vars(module).values():
+            if isinstance(value, type) and value.__module__ == module.__name__:
+                found[f"{module.__name__.rsplit('.', 1)[1]}.{value.__name__}"] = value
+    return found
+
+
+def _attributes(cls: type) -> tuple[str, ...]:
+    if dataclasses.is_dataclass(cls):
+        return tuple(f.name for f in dataclasses.fields(cls))
+    names: list[str] = []
+    for klass in reversed(cls.__mro__):
+        for name in klass.__dict__.get("__slots__", ()):
+            if name not in names:
+                names.append(name)
+    return tuple(names)
+
+
+def _encode(value: Any, names: dict[type, str]) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, list):
+        return [_encode(v, names) for v in value]
+    if isinstance(value, tuple):
+        return {"t": [_encode(v, names) for v in value]}
+    if isinstance(value, frozenset):
+        return {"fs": [_encode(v, names) for v in value]}
+    if isinstance(value, dict):
+        return {"d": [[_encode(k, names), _encode(v, names)] for k, v in value.items()]}
+    if isinstance(value, datetime):
+        zone = getattr(value.tzinfo, "key", None)
+        return {"dt": value.replace(tzinfo=None).isoformat() if zone else value.isoformat(), "tz": zone}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    name = names.get(type(value))
+    if name is None:
+        raise CodecError(f"cannot store a {type(value).__name__}")
+    # A reference is stored by name and bound again after reading (as the loader binds it):
+    # the definitions are written once, not copied at every use.
+    skipped = _UNBOUND.get(name, ())
+    return {"o": name, "f": {a: _encode(getattr(value, a), names) for a in _attributes(type(value))
+                             if a not in skipped and hasattr(value, a)}}
+
+
+def _decode(value: Any, classes: dict[str, type], refs: list) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, list):
+        return [_decode(v, classes, refs) for v in value]
+    if not isinstance(value, dict) or len(value) not in (1, 2):
+        raise CodecError(f"unexpected value {str(value)[:60]}")
+    if "t" in value:
+        return tuple(_decode(v, classes, refs) for v in value["t"])
+    if "fs" in value:
+        return frozenset(_decode(v, classes, refs) for v in value["fs"])
+    if "d" in value:
+        return {_decode(k, classes, refs): _decode(v, classes, refs) for k, v in value["d"]}
+    if "dt" in value:
+        moment = datetime.fromisoformat(value["dt"])
+        return moment.replace(tzinfo=ZoneInfo(value["tz"])) if value.get("tz") else moment
+    if "date" in value:
+        return date.fromisoformat(value["date"])
+    cls = classes.get(value.get("o"))
+    if cls is None:
+        raise CodecError(f"unknown class {str(value.get('o'))[:60]}")
+    obj = object.__new__(cls)
+    allowed = set(_attributes(cls))
+    for attribute, raw in value.get("f", {}).items():
+        if attribute not in allowed:
+            raise CodecError(f"unknown attribute {cls.__name__}.{attribute}")
+        object.__setattr__(obj, attribute, _decode(raw, classes, refs))
+    if value["o"] in _UNBOUND:
+        refs.append(obj)
+    return obj
+
+
+def dumps_rules(rules: Any) -> str:
+    """The rule set as JSON text."""
+    names = {cls: name for name, cls in _classes().items()}
+    return json.dumps({"format": FORMAT, "rules": _encode(rules, names)}, ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def loads_rules(text: str) -> Any:
+    """The rule set written by `dumps_rules`; CodecError for anything else."""
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise CodecError(f"not JSON ({exc})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise CodecError("another format of stored rules")
+    refs: list = []
+    try:
+        rules = _decode(data["rules"], _classes(), refs)
+        for ref in refs:
+            ref.target = rules.definitions[ref.name]
+        return rules
+    except (TypeError, KeyError, AttributeError, ValueError) as exc:
+        if isinstance(exc, CodecError):
+            raise
+        raise CodecError(f"damaged ({type(exc).__name__})") from None

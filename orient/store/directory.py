@@ -1,0 +1,264 @@
+"""The directory read from a store: the same interface and the same answers as
+`orient.directory.catalog.Directory`, without loading every service.
+
+A query asks the store for the few opening-hours strings of a kind, classifies
+each once (open, unknown, closed), then fetches only the services it ranks:
+nearest first through the store's spatial index in boxes that grow until enough
+services are certainly the nearest. The full opening status (with its French
+label) is computed only for the services returned. Ties and order are those of
+`orient.directory.ranking.select`: open, then unknown hours, then closed; nearest
+first, file order on equal distance; services without a location after the
+located ones of their class.
+
+Subclasses give `_rows(sql, params)` (placeholders `?`) and `_near_sql()`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date, datetime, timezone
+from typing import Iterable, Iterator, Optional
+
+from orient.directory.catalog import Directory, duty_status
+from orient.directory.geo import EARTH_RADIUS_KM, haversine_km
+from orient.directory.hours import hours_status, open_checker
+from orient.directory.model import CAPABILITIES, HoursStatus, Placed, Service, wanted_capabilities
+
+OPEN, UNKNOWN, CLOSED = 0, 1, 2
+CAPABILITY_BITS = {name: 1 << i for i, name in enumerate(CAPABILITIES)}
+SERVICE_COLUMNS = ", ".join(f"service.{c}" for c in (
+    "ord", "id", "name", "kind", "commune", "address", "lat", "lon", "precision", "phones")) + ", hours.text, " + \
+    ", ".join(f"service.{c}" for c in ("walk_in_hours", "capabilities", "sources", "verified", "note", "path",
+                                        "line", "url"))
+FIRST_RADIUS_KM = 15.0
+SCAN_WHOLE = 256  # a class this small is fetched whole: one query, exact distances
+
+
+def capability_mask(capabilities: Iterable[str]) -> int:
+    mask = 0
+    for name in capabilities:
+        mask |= CAPABILITY_BITS[name]
+    return mask
+
+
+def epoch(at: datetime) -> int:
+    return int(at.astimezone(timezone.utc).timestamp())
+
+
+class StoreDirectory:
+    """Directory-like view of a store (see the module docstring)."""
+
+    def __init__(self, gazetteer=None, fingerprint: Optional[str] = None):
+        self.gazetteer = gazetteer
+        self.fingerprint = fingerprint
+        self._services: dict[str, Service] = {}
+        self._all: Optional[tuple[Service, ...]] = None
+        self._rota = None
+
+    # --- what a subclass gives -------------------------------------------------------------
+
+    def _rows(self, sql: str, params: tuple = ()) -> list[tuple]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _near_sql(self) -> str:
+        """A condition on the service `s` being inside the box (?, ?, ?, ?) = lat_lo, lat_hi,
+        lon_lo, lon_hi."""
+        raise NotImplementedError  # pragma: no cover - abstract
+
+    # --- services -----------------------------------------------------------------------------
+
+    def _service(self, row: tuple) -> Service:
+        (_, sid, name, kind, commune, address, lat, lon, precision, phones, hours, walk_in, caps, sources,
+         verified, note, path, line, url) = row
+        cached = self._services.get(sid)
+        if cached is None:
+            cached = self._services[sid] = Service(
+                id=sid, name=name, kind=kind, commune=commune, address=address, lat=lat, lon=lon,
+                precision=precision, phones=tuple(json.loads(phones)), opening_hours=hours,
+                walk_in_hours=walk_in, capabilities=frozenset(json.loads(caps)), sources=tuple(json.loads(sources)),
+                verified=date.fromisoformat(verified) if verified else None, note=note, path=path, line=line,
+                url=url)
+        return cached
+
+    def _fetch(self, where: str, params: tuple = (), tail: str = "") -> list[tuple[int, Service]]:
+        rows = self._rows(f"SELECT {SERVICE_COLUMNS} FROM service JOIN hours ON hours.id = service.hours_id "
+                          f"WHERE {where} {tail}", params)
+        return [(row[0], self._service(row)) for row in rows]
+
+    def get(self, service_id: str) -> Optional[Service]:
+        found = self._services.get(service_id)
+        if found is None:
+            rows = self._fetch("service.id = ?", (service_id,))
+            found = rows[0][1] if rows else None
+        return found
+
+    @property
+    def services(self) -> tuple[Service, ...]:
+        """Every service, in file order (for tools and comparisons; orientations never need it)."""
+        if self._all is None:
+            self._all = tuple(s for _, s in self._fetch("1 = 1", (), "ORDER BY ord"))
+        return self._all
+
+    def __len__(self) -> int:
+        return self._rows("SELECT COUNT(*) FROM service")[0][0]
+
+    def __iter__(self) -> Iterator[Service]:
+        return iter(self.services)
+
+    def of_kind(self, kind: str) -> list[Service]:
+        return [s for _, s in self._fetch("kind = ?", (kind,), "ORDER BY ord")]
+
+    status = Directory.status
+    walk_in_status = Directory.walk_in_status
+
+    # --- selection ----------------------------------------------------------------------------
+
+    def select(self, kind: str, *, near: Optional[tuple[float, float]], at: datetime,
+               capabilities: Iterable[str] = (), limit: int = 3, max_km: Optional[float] = None,
+               bridge_days: bool = True) -> list[Placed]:
+        """As `Directory.select`."""
+        wanted = wanted_capabilities(kind, capabilities)
+        if limit <= 0:
+            return []
+        mask = capability_mask(wanted)
+        hours = self._rows("SELECT DISTINCT kind_hours.hours_id, hours.text FROM kind_hours "
+                           "JOIN hours ON hours.id = kind_hours.hours_id "
+                           "WHERE kind = ? AND (caps & ?) = ?", (kind, mask, mask))
+        if not hours:
+            return []
+        is_open = open_checker(at, bridge_days=bridge_days)
+        by_class: list[list[int]] = [[], [], []]
+        for hours_id, text in hours:
+            state = is_open(text)
+            by_class[OPEN if state is True else CLOSED if state is False else UNKNOWN].append(hours_id)
+        statuses: dict[Optional[str], HoursStatus] = {}
+
+        def placed(service: Service, distance: Optional[float]) -> Placed:
+            text = service.opening_hours
+            if text not in statuses:
+                statuses[text] = hours_status(text, at, bridge_days=bridge_days)
+            return Placed(service, distance, statuses[text])
+
+        out: list[Placed] = []
+        for members in by_class:
+            need = limit - len(out)
+            if need <= 0:
+                break
+            if not members:
+                continue
+            marks = ",".join("?" * len(members))
+            where = f"kind = ? AND (caps & ?) = ? AND hours_id IN ({marks})"
+            params = (kind, mask, mask, *members)
+            if near is None:  # no patient location: file order within the class
+                out.extend(placed(s, None) for _, s in self._fetch(where, params, f"ORDER BY ord LIMIT {need}"))
+                continue
+            found, exhausted = self._nearest(where, params, near, need, max_km)
+            out.extend(placed(s, round(d, 1)) for d, _, s in found)
+            if not exhausted:
+                break
+            unlocated = self._fetch(f"{where} AND (lat IS NULL OR lon IS NULL)", params, f"ORDER BY ord LIMIT {limit}")
+            out.extend(placed(s, None) for _, s in unlocated)
+        return out[:limit]
+
+    def _nearest(self, where: str, params: tuple, near: tuple[float, float], need: int,
+                 max_km: Optional[float]) -> tuple[list[tuple[float, int, Service]], bool]:
+        """The `need` nearest located services matching `where` (within `max_km`), and whether
+        there are no more of them."""
+        located = f"{where} AND lat IS NOT NULL AND lon IS NOT NULL"
+        total = self._rows(f"SELECT COUNT(*) FROM service WHERE {located}", params)[0][0]
+        radius = FIRST_RADIUS_KM if max_km is None else min(FIRST_RADIUS_KM, max_km)
+        while True:
+            whole = total <= max(need, SCAN_WHOLE)
+            box = None if whole else _box(near, radius)
+            if box is None:
+                rows = self._fetch(located, params)
+            else:
+                rows = self._fetch(f"{located} AND {self._near_sql()}", params + box)
+            limit_km = max_km if box is None else radius
+            found = sorted((d, order, s) for order, s in rows
+                           if (d := _distance(near, s)) <= (limit_km if limit_km is not None else math.inf))
+            if len(found) > need:
+                return found[:need], False
+            if box is None or (max_km is not None and radius >= max_km):
+                return found, True
+            radius = radius * 4 if max_km is None else min(radius * 4, max_km)
+
+    # --- duty rotas ---------------------------------------------------------------------------
+
+    def duty_at(self, commune_code: Optional[str], at: datetime) -> list[tuple[str, datetime]]:
+        """(pharmacy id, end) of the duty covering this commune at `at`: the commune's first
+        sector, its last duty started at or before `at`, if it has not ended."""
+        if commune_code is None:
+            return []
+        moment = epoch(at)
+        rows = self._rows(
+            "SELECT pharmacy, end_s FROM duty WHERE sector_ord = "
+            "(SELECT MIN(sector_ord) FROM sector_commune WHERE commune = ?) AND start_s <= ? "
+            "ORDER BY start_s DESC LIMIT 1", (commune_code, moment))
+        return [(pharmacy, datetime.fromtimestamp(end, timezone.utc)) for pharmacy, end in rows if moment < end]
+
+    def on_duty_pharmacies(self, commune_code: Optional[str], at: datetime) -> list[Placed]:
+        """The pharmacies on duty for this commune at `at`, from the rota; [] when no rota covers it."""
+        placed = []
+        commune = self.gazetteer.get(commune_code) if (self.gazetteer and commune_code) else None
+        for pharmacy, end in self.duty_at(commune_code, at):
+            service = self.get(pharmacy)
+            if service is None:  # cannot happen with a checked directory
+                continue
+            distance = None
+            if commune is not None and service.located:
+                distance = round(haversine_km(commune.lat, commune.lon, service.lat, service.lon), 1)
+            placed.append(Placed(service, distance, duty_status(end, at)))
+        return placed
+
+    @property
+    def rota(self):
+        """The whole rota as `orient.directory.rota.Rota` (for tools; orientations use `duty_at`)."""
+        if self._rota is None:
+            from orient.directory.rota import Duty, Rota, Sector
+
+            duties: dict[int, list] = {}
+            for sector_ord, start, end, pharmacy, path, line in self._rows(
+                    "SELECT sector_ord, start_s, end_s, pharmacy, path, line FROM duty ORDER BY sector_ord, start_s"):
+                duties.setdefault(sector_ord, []).append(Duty(
+                    pharmacy, datetime.fromtimestamp(start, timezone.utc), datetime.fromtimestamp(end, timezone.utc),
+                    path, line))
+            communes: dict[int, set] = {}
+            for commune, sector_ord in self._rows("SELECT commune, sector_ord FROM sector_commune"):
+                communes.setdefault(sector_ord, set()).add(commune)
+            sectors = [Sector(sid, name, frozenset(communes.get(o, ())), tuple(duties.get(o, ())),
+                              tuple(json.loads(sources)), path, line)
+                       for o, sid, name, sources, path, line in self._rows(
+                           "SELECT ord, id, name, sources, path, line FROM sector ORDER BY ord")]
+            self._rota = Rota(sectors)
+        return self._rota
+
+
+def _distance(near: tuple[float, float], s: Service) -> float:
+    """Great-circle distance, the formula of `orient.directory.ranking.select` (same rounding)."""
+    plat = math.radians(near[0])
+    p2 = math.radians(s.lat)
+    h = (math.sin((p2 - plat) / 2) ** 2
+         + math.cos(plat) * math.cos(p2) * math.sin(math.radians(s.lon - near[1]) / 2) ** 2)
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _box(near: tuple[float, float], radius_km: float) -> Optional[tuple[float, float, float, float]]:
+    """(lat_lo, lat_hi, lon_lo, lon_hi) holding every point within `radius_km` of `near`, or
+    None when that is most of the globe (a pole or the antimeridian inside: scan the class)."""
+    angle = radius_km / EARTH_RADIUS_KM
+    if angle >= math.pi / 2:
+        return None
+    lat, lon = near
+    dlat = math.degrees(angle) + 1e-6
+    lat_lo, lat_hi = lat - dlat, lat + dlat
+    if lat_lo <= -90 or lat_hi >= 90:
+        return None
+    ratio = math.sin(angle) / math.cos(math.radians(lat))
+    if ratio >= 1:
+        return None
+    dlon = math.degrees(math.asin(ratio)) + 1e-6
+    if lon - dlon < -180 or lon + dlon > 180:
+        return None
+    return (lat_lo, lat_hi, lon - dlon, lon + dlon)

@@ -1,0 +1,162 @@
+"""The embedded store: one SQLite file compiled from the YAML, opened read-only.
+
+`build` writes the compiled rules and directory into a temporary file of the
+same folder, syncs it and renames it over the old one: a reader sees the old
+store or the new one, never half of one (an open connection keeps reading the
+file it opened). `SqliteStore.open` refuses a file of another schema version or
+another content key (the caller then rebuilds it from the YAML).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Optional
+from urllib.parse import quote
+
+from orient.atomic import replacing
+from orient.store.directory import StoreDirectory, capability_mask, epoch
+from orient.store.schema import SCHEMA_VERSION, SQLITE
+
+
+class StoreError(Exception):
+    """A store that cannot be used as it is (why, in `str()`); the caller rebuilds or falls back."""
+
+
+def service_rows(services) -> tuple[list[tuple], list[tuple], list[tuple], list[tuple]]:
+    """(hours, services, geo, kind_hours) rows of the services, in file order."""
+    hours_ids: dict[Optional[str], int] = {None: 0}
+    services_out, geo, kind_hours = [], [], set()
+    for order, s in enumerate(services, start=1):
+        hours_id = hours_ids.setdefault(s.opening_hours, len(hours_ids))
+        caps = capability_mask(s.capabilities)
+        services_out.append((
+            order, s.id, s.name, s.kind, s.commune, s.address, s.lat, s.lon, s.precision,
+            json.dumps(list(s.phones)), hours_id, s.walk_in_hours, caps, json.dumps(sorted(s.capabilities)),
+            json.dumps(list(s.sources), ensure_ascii=False), s.verified.isoformat() if s.verified else None,
+            s.note, s.path, s.line, s.url))
+        if s.located:
+            geo.append((order, s.lat, s.lat, s.lon, s.lon))
+        kind_hours.add((s.kind, caps, hours_id))
+    hours = [(i, text) for text, i in hours_ids.items()]
+    return hours, services_out, geo, sorted(kind_hours)
+
+
+def rota_rows(sectors) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """(sector, sector_commune, duty) rows of the rota, sectors in file order."""
+    sector_out, communes, duties = [], [], []
+    for order, sector in enumerate(sectors, start=1):
+        sector_out.append((order, sector.id, sector.name, json.dumps(list(sector.sources), ensure_ascii=False),
+                           sector.path, sector.line))
+        communes.extend((code, order) for code in sorted(sector.communes))
+        duties.extend((order, epoch(d.start), epoch(d.end), d.pharmacy, d.path, d.line) for d in sector.duties)
+    return sector_out, communes, duties
+
+
+def build(path: Path, key: str, rules_json: str, directory, meta: Optional[dict] = None) -> None:
+    """Compile into `path` atomically (OSError, sqlite3.Error on failure; the old file stays)."""
+    with replacing(path) as tmp:
+        conn = sqlite3.connect(tmp)
+        try:
+            conn.execute("PRAGMA journal_mode = OFF")  # a temporary file, renamed only once complete
+            conn.executescript(SQLITE)
+            hours, services, geo, kind_hours = service_rows(directory.services)
+            sectors, communes, duties = rota_rows(directory.rota.sectors)
+            conn.executemany("INSERT INTO hours VALUES (?, ?)", hours)
+            conn.executemany(f"INSERT INTO service VALUES ({','.join('?' * 20)})", services)
+            conn.executemany("INSERT INTO service_geo VALUES (?, ?, ?, ?, ?)", geo)
+            conn.executemany("INSERT INTO kind_hours VALUES (?, ?, ?)", kind_hours)
+            conn.executemany("INSERT INTO sector VALUES (?, ?, ?, ?, ?, ?)", sectors)
+            conn.executemany("INSERT INTO sector_commune VALUES (?, ?)", communes)
+            conn.executemany("INSERT INTO duty VALUES (?, ?, ?, ?, ?, ?)", duties)
+            conn.execute("INSERT INTO rules VALUES (1, ?)", (rules_json,))
+            facts = {
+                "schema_version": str(SCHEMA_VERSION), "key": key,
+                "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "services": str(len(services)), "sectors": str(len(sectors)), "duties": str(len(duties)),
+                "fingerprint": directory.fingerprint or "", **(meta or {}),
+            }
+            conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(facts.items()))
+            conn.commit()
+        finally:
+            conn.close()
+
+
+class SqliteDirectory(StoreDirectory):
+    def __init__(self, conn: sqlite3.Connection, gazetteer=None, fingerprint: Optional[str] = None):
+        super().__init__(gazetteer, fingerprint)
+        self._conn = conn
+        self._query_lock = threading.Lock()  # one connection, shared by the UI's threads
+
+    def _rows(self, sql: str, params: tuple = ()) -> list[tuple]:
+        with self._query_lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def _near_sql(self) -> str:
+        return ("ord IN (SELECT ord FROM service_geo WHERE max_lat >= ? AND min_lat <= ? "
+                "AND max_lon >= ? AND min_lon <= ?)")
+
+
+class SqliteStore:
+    """An open store file: its facts (`meta`), its rules, its directory."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, meta: dict[str, str]):
+        self.conn = conn
+        self.path = path
+        self.meta = meta
+
+    @classmethod
+    def open(cls, path: Path, key: Optional[str] = None) -> "SqliteStore":
+        """Open read-only; StoreError when missing, damaged, of another version or key."""
+        path = Path(path)
+        if not path.is_file():
+            raise StoreError("no store file")
+        try:
+            conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True,
+                                   check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"unreadable ({exc})") from None
+        try:
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.Error as exc:
+            conn.close()
+            raise StoreError(f"damaged ({exc})") from None
+        if meta.get("schema_version") != str(SCHEMA_VERSION):
+            conn.close()
+            raise StoreError("another schema version")
+        if key is not None and meta.get("key") != key:
+            conn.close()
+            raise StoreError("data or code changed")
+        return cls(conn, path, meta)
+
+    def rules(self) -> Any:
+        from orient.store.codec import loads_rules
+
+        try:
+            [(body,)] = self.conn.execute("SELECT body FROM rules").fetchall()
+        except (sqlite3.Error, ValueError) as exc:
+            raise StoreError(f"damaged rules ({exc})") from None
+        return loads_rules(body)
+
+    def directory(self, gazetteer=None) -> SqliteDirectory:
+        return SqliteDirectory(self.conn, gazetteer, self.meta.get("fingerprint") or None)
+
+    def truncated(self) -> bool:
+        """Whether the file is shorter than SQLite says (a cut copy): a cheap test at every open."""
+        pages, size = (self.conn.execute(f"PRAGMA {name}").fetchone()[0] for name in ("page_count", "page_size"))
+        return self.path.stat().st_size < pages * size
+
+    def check(self) -> None:
+        """Read every page once (`PRAGMA quick_check`): StoreError when damaged."""
+        try:
+            result = self.conn.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"damaged ({exc})") from None
+        if result != [("ok",)]:
+            raise StoreError(f"damaged ({result[0][0]})")
+
+    def close(self) -> None:
+        self.conn.close()

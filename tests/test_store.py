@@ -1,0 +1,140 @@
+"""The store (orient.store) answers exactly as the in-memory directory it was compiled from:
+same services, same order, same distances and statuses, same duty pharmacies — on a
+synthetic directory of a few thousand services, with the same test functions for every
+backend the machine offers (SQLite always; PostgreSQL: see tests/pg.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from orient.bench import synth
+from orient.directory.catalog import Directory
+from orient.directory.gazetteer import default_gazetteer
+from orient.directory.model import CAPABILITIES, KINDS
+from orient.directory.rota import Duty, Sector
+from orient.periods import PARIS
+from orient.store.codec import CodecError, dumps_rules, loads_rules
+from orient.store.sqlite import SqliteStore, build
+
+
+def synthetic_directory(count: int = 3000, seed: int = 7) -> Directory:
+    """Synthetic services (one in 15 without a location) and a rota over their pharmacies."""
+    gazetteer = default_gazetteer()
+    rng = random.Random(seed)
+    services = []
+    for i, s in enumerate(synth.synthetic_services(gazetteer, count, seed=seed)):
+        services.append(dataclasses.replace(s, lat=None, lon=None) if i % 15 == 0 else s)
+    pharmacies = [s for s in services if s.kind in ("pharmacie", "pharmacie_garde") and s.commune]
+    communes = sorted({s.commune for s in pharmacies})
+    sectors = []
+    start = datetime(2026, 11, 20, 19, tzinfo=PARIS).astimezone(timezone.utc)
+    for n in range(0, min(len(communes), 60), 3):
+        duties, moment = [], start
+        for _ in range(12):
+            length = timedelta(hours=rng.choice((14, 24, 38, 62)))
+            gap = timedelta(hours=rng.choice((0, 0, 10)))
+            duties.append(Duty(rng.choice(pharmacies).id, moment, moment + length, "rota.yaml", 10 + n))
+            moment += length + gap
+        sectors.append(Sector(f"secteur-{n}", f"Secteur {n}", frozenset(communes[n:n + 4]), tuple(duties),
+                              ("test",), "rota.yaml", n + 1))
+    return Directory(services, sectors, gazetteer, "synthetic")
+
+
+@pytest.fixture(scope="module")
+def reference() -> Directory:
+    return synthetic_directory()
+
+
+def sqlite_store(directory, tmp_path_factory):
+    path = tmp_path_factory.mktemp("store") / "knowledge.sqlite"
+    build(path, "test-key", "{}", directory)
+    return SqliteStore.open(path, "test-key").directory(directory.gazetteer)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def stored(request, reference, tmp_path_factory):
+    """The reference directory compiled into each backend."""
+    if request.param == "sqlite":
+        return sqlite_store(reference, tmp_path_factory)
+    pg = pytest.importorskip("tests.pg")
+    return pg.postgresql_directory(request, reference)
+
+
+def queries(directory: Directory, count: int, seed: int):
+    rng = random.Random(seed)
+    located = [s for s in directory.services if s.located]
+    kinds = sorted({s.kind for s in directory.services})
+    for _ in range(count):
+        kind = rng.choice(kinds)
+        if rng.random() < 0.15:
+            near = None
+        elif rng.random() < 0.1:  # far from everything: overseas, the other hemisphere, a pole
+            near = rng.choice([(-21.1, 55.5), (4.9, -52.3), (-45.0, 170.0), (89.9, 0.0), (0.0, 179.99)])
+        else:
+            base = rng.choice(located)
+            near = (base.lat + rng.uniform(-0.3, 0.3), base.lon + rng.uniform(-0.3, 0.3))
+        caps = frozenset(rng.sample(sorted(CAPABILITIES), rng.choice((0, 0, 0, 1, 2))))
+        at = datetime(2026, 1, 1, tzinfo=PARIS) + timedelta(minutes=rng.randrange(0, 365 * 24 * 60, 7))
+        limit = rng.choice((1, 1, 3, 5, 40))
+        max_km = rng.choice((None, None, None, 5.0, 30.0))
+        yield kind, near, at, caps, limit, max_km, rng.random() < 0.8
+
+
+def test_select_gives_the_same_services_order_distances_and_statuses(reference, stored):
+    compared = placed = 0
+    for kind, near, at, caps, limit, max_km, bridge in queries(reference, 400, seed=3):
+        expected = reference.select(kind, near=near, at=at, capabilities=caps, limit=limit, max_km=max_km,
+                                    bridge_days=bridge)
+        got = stored.select(kind, near=near, at=at, capabilities=caps, limit=limit, max_km=max_km,
+                            bridge_days=bridge)
+        assert got == expected, (kind, near, at, caps, limit, max_km)
+        compared += 1
+        placed += len(got)
+    assert compared == 400 and placed > 400  # the queries did place services
+
+
+def test_on_duty_pharmacies_are_the_same_at_every_moment(reference, stored):
+    communes = sorted({c for s in reference.rota.sectors for c in s.communes}) + ["32013", None]
+    moment = datetime(2026, 11, 19, 12, tzinfo=PARIS)
+    on_duty = 0
+    for step in range(0, 24 * 30, 5):
+        at = moment + timedelta(hours=step)
+        for code in communes[::3]:
+            expected = reference.on_duty_pharmacies(code, at)
+            assert stored.on_duty_pharmacies(code, at) == expected, (code, at)
+            on_duty += len(expected)
+    assert on_duty > 50
+
+
+def test_lookups_by_id_and_kind_and_the_whole_rota(reference, stored):
+    for s in reference.services[::97]:
+        assert stored.get(s.id) == s
+    assert stored.get("no-such-service") is None
+    assert len(stored) == len(reference)
+    assert list(stored) == list(reference.services)
+    for kind in KINDS:
+        assert stored.of_kind(kind) == reference.of_kind(kind)
+    assert stored.rota.sectors == reference.rota.sectors
+    with pytest.raises(ValueError, match="unknown kind"):
+        stored.select("no_such_kind", near=None, at=datetime.now(PARIS))
+    with pytest.raises(ValueError, match="unknown capability"):
+        stored.select("msp", near=None, at=datetime.now(PARIS), capabilities=["no_such_capability"])
+
+
+def test_rules_go_through_json_and_back_and_nothing_else_is_read():
+    from orient.engine import load_rules, run_example
+    from orient.paths import rules_dir
+
+    rules = load_rules(rules_dir())
+    back = loads_rules(dumps_rules(rules))
+    examples = [(rule, example) for rule in back for example in rule.examples]
+    assert len(examples) == sum(len(rule.examples) for rule in rules) > 20
+    assert [failure for rule, example in examples for failure in run_example(back, rule, example)] == []
+    for text in ('{"format": 1, "rules": {"o": "os.system", "f": {}}}', '{"format": 99, "rules": []}',
+                 "not json", '{"format": 1, "rules": {"o": "model.RuleSet", "f": {"evil": 1}}}'):
+        with pytest.raises(CodecError):
+            loads_rules(text)
