@@ -45,7 +45,7 @@ CACHE_ENV = "ORIENT_CACHE"
 CACHE_DIR_ENV = "ORIENT_CACHE_DIR"
 FORMAT = 2  # 1 was the pickle
 # Parsers whose version can change what the loaders build or accept.
-DEPENDENCIES = ("yaml", "phonenumbers", "opening_hours", "holidays")
+DEPENDENCIES = ("yaml", "phonenumbers", "opening_hours")
 # Sub-packages that cannot change what the loaders build (left out of the code stamp, so
 # that editing the UI does not throw the cache away).
 NOT_LOADING_CODE = ("ui", "render", "commands", "bench")

@@ -7,15 +7,15 @@ férié, le vendredi et le samedi lorsqu'ils suivent un jour férié" (bridge da
 In the Gers the weekend counts from Saturday 12h (CH Auch); bridge days are not
 confirmed for the Gers, so they are a setting, on by default.
 
-Public holidays are computed by the `holidays` package (France, metropolitan: no
-Alsace-Moselle days unless asked), never typed in.
+Public holidays are computed from the Code du travail (L3133-1) and Easter by
+`orient.holidays_fr` (metropolitan France), never typed in.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 
+from orient.holidays_fr import public_holidays
 from orient.vocabulary import PARIS, PERIOD_MOMENTS, PERIODS, to_paris
 
 __all__ = ["PARIS", "PERIODS", "classify", "is_bridge_day", "moment_label", "parse_moment", "public_holiday",
@@ -31,20 +31,11 @@ _EXPECTED_FORM = (
 )
 
 
-@lru_cache(maxsize=64)
-def _holidays_of(year: int) -> dict[date, str]:
-    import holidays  # imported on first use: it costs tens of milliseconds
-
-    try:
-        calendar = holidays.country_holidays("FR", years=year, language="fr")
-    except Exception:  # years the package does not cover: no holiday rather than a crash
-        return {}
-    return dict(calendar.items())
-
-
 def public_holiday(d: date) -> str | None:
     """The French name of the public holiday (Code du travail L3133-1) on `d`, or None."""
-    return _holidays_of(d.year).get(d)
+    if not 1 <= d.year <= 9999:
+        return None
+    return public_holidays(d.year).get(d)
 
 
 def is_bridge_day(d: date) -> bool:

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from orient.directory.geo import haversine_km
-from orient.directory.hours import WEEKDAYS, format_hour, hours_status, open_checker
+from orient.directory.hours import ServiceHours, duty_status, hours_status, open_checker
 from orient.directory.loading import GazetteerLike, fingerprint, read_directory
 from orient.directory.model import HoursStatus, Placed, Service, wanted_capabilities
 from orient.directory.ranking import KindIndex, select as _select
 from orient.directory.rota import Rota, Sector
 from orient.problems import DataError
-from orient.vocabulary import PARIS
 
 # Loaded directories by (content hash, gazetteer): loading twice the same files is free.
 _LOADED: dict[tuple[str, int], tuple["Directory", object]] = {}
 
 
-class Directory:
+class Directory(ServiceHours):
     def __init__(self, services: Iterable[Service], sectors: Iterable[Sector] = (),
                  gazetteer: Optional[GazetteerLike] = None, fingerprint: Optional[str] = None,
                  area: Iterable[str] = ()):
@@ -68,12 +67,6 @@ class Directory:
         index = self._indexes.get(kind)
         return list(index.services) if index else []
 
-    def status(self, service: Service, at: datetime, *, bridge_days: bool = True) -> HoursStatus:
-        return hours_status(service.opening_hours, at, bridge_days=bridge_days)
-
-    def walk_in_status(self, service: Service, at: datetime, *, bridge_days: bool = True) -> HoursStatus:
-        return hours_status(service.walk_in_hours, at, bridge_days=bridge_days)
-
     def select(self, kind: str, *, near: Optional[tuple[float, float]], at: datetime,
                capabilities: Iterable[str] = (), limit: int = 3, max_km: Optional[float] = None,
                bridge_days: bool = True) -> list[Placed]:
@@ -99,27 +92,6 @@ class Directory:
                 distance = round(haversine_km(commune.lat, commune.lon, service.lat, service.lon), 1)
             placed.append(Placed(service, distance, duty_status(duty.end, at)))
         return placed
-
-
-def duty_status(end: datetime, at: datetime) -> HoursStatus:
-    """A pharmacy on duty until `end`, seen from `at` ("de garde jusqu'à demain 9h")."""
-    end = end.astimezone(PARIS)
-    return HoursStatus(True, f"de garde jusqu'à {_until(end, at)}", end)
-
-
-def _until(end: datetime, at: datetime) -> str:
-    """"9h", "demain 8h", "samedi 9h", "05/12 9h": when a duty ends, seen from `at`."""
-    now = at.astimezone(PARIS) if at.tzinfo else at
-    hour = format_hour(end)
-    day = end.date() - timedelta(days=1) if hour == "minuit" else end.date()
-    days = (day - now.date()).days
-    if days <= 0:
-        return hour
-    if days == 1:
-        return f"demain {hour}"
-    if days < 7:
-        return f"{WEEKDAYS[day.weekday()]} {hour}"
-    return f"{day.strftime('%d/%m')} {hour}"
 
 
 def clear_cache() -> None:

@@ -130,7 +130,7 @@ def open_checker(at: datetime, *, bridge_days: bool = True) -> Callable[[Optiona
 
 
 def _is_bridge_day(day: date) -> bool:
-    from orient.periods import is_bridge_day  # lazy: holidays is loaded on first use
+    from orient.periods import is_bridge_day
 
     return is_bridge_day(day)
 
@@ -218,3 +218,34 @@ def _day(day: date, today: date) -> str:
 def clear_caches() -> None:
     parse_hours.cache_clear()
     _status_at.cache_clear()
+
+
+class ServiceHours:
+    """The opening status of a service, as every directory (in memory or a store) gives it."""
+
+    def status(self, service, at: datetime, *, bridge_days: bool = True) -> HoursStatus:
+        return hours_status(service.opening_hours, at, bridge_days=bridge_days)
+
+    def walk_in_status(self, service, at: datetime, *, bridge_days: bool = True) -> HoursStatus:
+        return hours_status(service.walk_in_hours, at, bridge_days=bridge_days)
+
+
+def duty_status(end: datetime, at: datetime) -> HoursStatus:
+    """A pharmacy on duty until `end`, seen from `at` ("de garde jusqu'à demain 9h")."""
+    end = end.astimezone(PARIS)
+    return HoursStatus(True, f"de garde jusqu'à {_until(end, at)}", end)
+
+
+def _until(end: datetime, at: datetime) -> str:
+    """"9h", "demain 8h", "samedi 9h", "05/12 9h": when a duty ends, seen from `at`."""
+    now = at.astimezone(PARIS) if at.tzinfo else at
+    hour = format_hour(end)
+    day = end.date() - timedelta(days=1) if hour == "minuit" else end.date()
+    days = (day - now.date()).days
+    if days <= 0:
+        return hour
+    if days == 1:
+        return f"demain {hour}"
+    if days < 7:
+        return f"{WEEKDAYS[day.weekday()]} {hour}"
+    return f"{day.strftime('%d/%m')} {hour}"

@@ -20,9 +20,8 @@ import math
 from datetime import date, datetime, timezone
 from typing import Iterable, Iterator, Optional
 
-from orient.directory.catalog import Directory, duty_status
 from orient.directory.geo import EARTH_RADIUS_KM, haversine_km
-from orient.directory.hours import hours_status, open_checker
+from orient.directory.hours import ServiceHours, duty_status, hours_status, open_checker
 from orient.directory.model import CAPABILITIES, HoursStatus, Placed, Service, wanted_capabilities
 
 OPEN, UNKNOWN, CLOSED = 0, 1, 2
@@ -46,7 +45,7 @@ def epoch(at: datetime) -> int:
     return int(at.astimezone(timezone.utc).timestamp())
 
 
-class StoreDirectory:
+class StoreDirectory(ServiceHours):
     """Directory-like view of a store (see the module docstring)."""
 
     def __init__(self, gazetteer=None, fingerprint: Optional[str] = None):
@@ -108,9 +107,6 @@ class StoreDirectory:
 
     def of_kind(self, kind: str) -> list[Service]:
         return [s for _, s in self._fetch("kind = ?", (kind,), "ORDER BY ord")]
-
-    status = Directory.status
-    walk_in_status = Directory.walk_in_status
 
     # --- selection ----------------------------------------------------------------------------
 

@@ -15,9 +15,7 @@ import threading
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Optional
-from urllib.parse import quote
 
-from orient.atomic import replacing
 from orient.store.directory import StoreDirectory, capability_mask, epoch
 from orient.store.schema import SCHEMA_VERSION, SQLITE
 
@@ -58,6 +56,8 @@ def rota_rows(sectors) -> tuple[list[tuple], list[tuple], list[tuple]]:
 
 def build(path: Path, key: str, rules_json: str, directory, meta: Optional[dict] = None) -> None:
     """Compile into `path` atomically (OSError, sqlite3.Error on failure; the old file stays)."""
+    from orient.atomic import replacing  # tempfile: only to build
+
     with replacing(path) as tmp:
         conn = sqlite3.connect(tmp)
         try:
@@ -115,7 +115,7 @@ class SqliteStore:
         if not path.is_file():
             raise StoreError("no store file")
         try:
-            conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True,
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
                                    check_same_thread=False)
         except sqlite3.Error as exc:
             raise StoreError(f"unreadable ({exc})") from None
