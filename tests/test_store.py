@@ -60,7 +60,8 @@ def stored(request, reference, tmp_path_factory):
     """The reference directory compiled into each backend."""
     if request.param == "sqlite":
         return sqlite_store(reference, tmp_path_factory)
-    pg = pytest.importorskip("tests.pg")
+    import pg
+
     return pg.postgresql_directory(request, reference)
 
 

@@ -10,7 +10,7 @@ label) is computed only for the services returned. Ties and order are those of
 first, file order on equal distance; services without a location after the
 located ones of their class.
 
-Subclasses give `_rows(sql, params)` (placeholders `?`) and `_near_sql()`.
+Subclasses give `_rows(sql, params)` (placeholders `?`) and `_near(box)`.
 """
 
 from __future__ import annotations
@@ -60,9 +60,8 @@ class StoreDirectory(ServiceHours):
     def _rows(self, sql: str, params: tuple = ()) -> list[tuple]:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def _near_sql(self) -> str:
-        """A condition on the service `s` being inside the box (?, ?, ?, ?) = lat_lo, lat_hi,
-        lon_lo, lon_hi."""
+    def _near(self, box: tuple[float, float, float, float]) -> tuple[str, tuple]:
+        """(condition, parameters): the service is inside the box (lat_lo, lat_hi, lon_lo, lon_hi)."""
         raise NotImplementedError  # pragma: no cover - abstract
 
     # --- services -----------------------------------------------------------------------------
@@ -170,7 +169,8 @@ class StoreDirectory(ServiceHours):
             if box is None:
                 rows = self._fetch(located, params)
             else:
-                rows = self._fetch(f"{located} AND {self._near_sql()}", params + box)
+                inside, corners = self._near(box)
+                rows = self._fetch(f"{located} AND {inside}", params + corners)
             limit_km = max_km if box is None else radius
             found = sorted((d, order, s) for order, s in rows
                            if (d := _distance(near, s)) <= (limit_km if limit_km is not None else math.inf))

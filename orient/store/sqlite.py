@@ -95,9 +95,10 @@ class SqliteDirectory(StoreDirectory):
         with self._query_lock:
             return self._conn.execute(sql, params).fetchall()
 
-    def _near_sql(self) -> str:
-        return ("ord IN (SELECT ord FROM service_geo WHERE max_lat >= ? AND min_lat <= ? "
-                "AND max_lon >= ? AND min_lon <= ?)")
+    def _near(self, box: tuple[float, float, float, float]) -> tuple[str, tuple]:
+        lat_lo, lat_hi, lon_lo, lon_hi = box
+        return ("service.ord IN (SELECT ord FROM service_geo WHERE max_lat >= ? AND min_lat <= ? "
+                "AND max_lon >= ? AND min_lon <= ?)", (lat_lo, lat_hi, lon_lo, lon_hi))
 
 
 class SqliteStore:
