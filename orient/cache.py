@@ -57,6 +57,17 @@ MAX_FILES = 8  # cache files kept in the folder, newest first
 last_status = ""
 
 
+DATABASE_ENV = "ORIENT_DATABASE_URL"
+
+
+def database_url(given: Optional[str] = None, environ: Optional[Mapping[str, str]] = None) -> Optional[str]:
+    """The shared server's URL: `given` (--database), else $ORIENT_DATABASE_URL; None for the
+    local store ("local" forces it)."""
+    env = os.environ if environ is None else environ
+    value = (given if given is not None else env.get(DATABASE_ENV, "")).strip()
+    return None if value in ("", "local") else value
+
+
 def enabled(environ: Optional[Mapping[str, str]] = None) -> bool:
     env = os.environ if environ is None else environ
     return env.get(CACHE_ENV, "").strip().lower() not in OFF_VALUES
@@ -158,13 +169,27 @@ def build_parts(rules_dir: Path, directory_dir: Path, gazetteer) -> tuple["RuleS
 class FallbackDirectory:
     """A store's directory that, if the store fails while answering (a file damaged after it
     was opened, a lost server), switches for good to another directory and asks it again:
-    the answer comes, a little later, never a traceback. `fell_back` says why, for a warning."""
+    the answer comes, a little later, never a traceback. `fell_back` says why; `notice` is
+    the French warning an answer then carries (None when the answer is the same anyway)."""
 
-    def __init__(self, primary: Any, fallback: Callable[[], Any], errors: tuple[type, ...]):
+    def __init__(self, primary: Any, fallback: Callable[[], Any], errors: tuple[type, ...],
+                 notice: Optional[str] = None, *, degraded: bool = False):
         self._active = primary
         self._fallback = fallback
         self._errors = errors
+        self._notice = notice
+        self._degraded = degraded  # already answering from a second-best source
         self.fell_back: Optional[str] = None
+
+    @property
+    def notice(self) -> Optional[str]:
+        """The warning for the answers: this directory's own once degraded, else that of the
+        directory it fell back to (which may be degraded itself)."""
+        if self._degraded:
+            return self._notice
+        if self.fell_back is None:
+            return None
+        return self._notice or getattr(self._active, "notice", None)
 
     def _switch(self, exc: BaseException) -> None:
         if self.fell_back is None:
@@ -198,13 +223,22 @@ class FallbackDirectory:
 
 
 def load_knowledge_parts(rules_dir: Path, directory_dir: Path, gazetteer,
-                         build: Optional[Callable[[], tuple[Any, Any]]] = None) -> tuple["RuleSet", Any]:
+                         build: Optional[Callable[[], tuple[Any, Any]]] = None,
+                         database: Optional[str] = None) -> tuple["RuleSet", Any]:
     """The rules and directory of these folders, from the store when it holds them, else
-    from the YAML (then compiled into the store). Raises what the loaders raise (DataError,
-    OSError)."""
+    from the YAML (then compiled into the store). With a PostgreSQL `database` (default
+    $ORIENT_DATABASE_URL), from the shared server (`orient.store.shared`). Raises what the
+    loaders raise (DataError, OSError)."""
     global last_status
     rules_dir, directory_dir = Path(rules_dir), Path(directory_dir)
     build = build or (lambda: build_parts(rules_dir, directory_dir, gazetteer))
+    url = database_url(database)
+    if url:
+        from orient.store.shared import load_shared
+
+        parts, last_status = load_shared(url, gazetteer, lambda: load_knowledge_parts(
+            rules_dir, directory_dir, gazetteer, build, database="local"))
+        return parts
     source = getattr(gazetteer, "_source", "")
     last_status = "off"
     if not enabled() or not source or not rules_dir.exists() or not directory_dir.is_dir():

@@ -13,10 +13,11 @@ import sys
 
 COMMANDS = (
     "ask", "check", "communes", "import_data", "bench", "stats", "rota", "export", "report", "corrections", "serve",
+    "db",
 )
-# Commands that echo data from files, spreadsheets or the desks: everything they print goes
-# through orient.textsafe (ask, check and stats strip their own output already).
-STRIPPED = frozenset({"corrections", "export", "report", "rota", "import"})
+# Commands that echo data from files, spreadsheets, the desks or a shared server: everything they
+# print goes through orient.textsafe (ask, check and stats strip their own output already).
+STRIPPED = frozenset({"corrections", "export", "report", "rota", "import", "db"})
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -96,9 +96,10 @@ class Knowledge:
 
     @classmethod
     def load(cls, rules_dir: Optional[Path] = None, directory_dir: Optional[Path] = None,
-             *, bridge_days: bool = True) -> "Knowledge":
+             *, bridge_days: bool = True, database: Optional[str] = None) -> "Knowledge":
         """The rules and directory of these folders (default: the embedded ones), read from
-        the load cache when their files did not change (orient.cache), else from the YAML."""
+        the store compiled from them when their files did not change (orient.cache), else
+        from the YAML; or from the shared server `database` / $ORIENT_DATABASE_URL."""
         from orient.cache import load_knowledge_parts
 
         gazetteer = default_gazetteer()
@@ -106,6 +107,7 @@ class Knowledge:
             Path(rules_dir) if rules_dir else paths.rules_dir(),
             Path(directory_dir) if directory_dir else paths.directory_dir(),
             gazetteer,
+            database=database,
         )
         return cls(rules=rules, directory=directory, gazetteer=gazetteer, bridge_days=bridge_days)
 
@@ -132,6 +134,9 @@ def orient(knowledge: Knowledge, facts: Mapping[str, object], at: datetime,
     _first_actionable(recommendations)
     for rank, rec in enumerate(recommendations, start=1):
         rec.rank = rank
+    notice = getattr(knowledge.directory, "notice", None)  # e.g. the shared server lost: a local copy
+    if notice:
+        warnings.append(notice)
     return Answer(
         at=at,
         period=period,

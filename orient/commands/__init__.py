@@ -44,13 +44,20 @@ def home_dept(args: argparse.Namespace) -> str:
     return code
 
 
-def load_knowledge(prog: str, rules_dir=None, directory_dir=None, *, bridge_days: bool = True):
+def add_database_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--database", metavar="URL",
+                        help="serveur partagé postgresql://… (défaut : $ORIENT_DATABASE_URL ; sinon le stockage "
+                             "SQLite local)")
+
+
+def load_knowledge(prog: str, rules_dir=None, directory_dir=None, *, bridge_days: bool = True,
+                   database=None):
     """The Knowledge for a command; invalid data is printed as `path:line: message`, then exit 1."""
     from orient.orientation import Knowledge
     from orient.problems import DataError
 
     try:
-        return Knowledge.load(rules_dir, directory_dir, bridge_days=bridge_days)
+        return Knowledge.load(rules_dir, directory_dir, bridge_days=bridge_days, database=database)
     except DataError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -7,7 +7,7 @@ import json
 import sys
 from datetime import datetime
 
-from orient.commands import add_home_dept_argument, load_knowledge, parse_home_dept
+from orient.commands import add_database_argument, add_home_dept_argument, load_knowledge, parse_home_dept
 from orient.journal import add_journal_arguments
 from orient.textsafe import printable, printable_json
 
@@ -23,6 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="sortie JSON pour les programmes")
     add_journal_arguments(p)
     add_home_dept_argument(p)
+    add_database_argument(p)
     p.set_defaults(run=run)
 
 
@@ -65,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
 
     from orient.orientation import orient
 
-    knowledge = load_knowledge("orient ask", args.rules, args.directory, bridge_days=not args.no_bridge_days)
+    knowledge = load_knowledge("orient ask", args.rules, args.directory, bridge_days=not args.no_bridge_days,
+                               database=args.database)
 
     commune = None
     commune_warning = None
@@ -99,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(printable(render_answer(answer)))
     sys.stdout.flush()  # the answer first; the journal after, bounded (it never delays the answer)
     _journal(args, answer, facts)
+    _send_journal(args, answer, facts)
     return 0
 
 
@@ -110,6 +113,18 @@ def _printable(text: str, limit: int) -> str:
         head = limit * 2 // 5
         text = f"{text[:head]} … {text[-(limit - head):]}"
     return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _send_journal(args: argparse.Namespace, answer, facts) -> None:
+    """With a shared server: the row to the server's journal, once the answer is out."""
+    from orient.cache import database_url
+
+    url = database_url(args.database)
+    if url:
+        sys.stdout.flush()
+        from orient.journal import send_to_server
+
+        send_to_server(answer, facts, url, no_journal=args.no_journal, path=args.journal)
 
 
 def _journal(args: argparse.Namespace, answer, facts) -> None:

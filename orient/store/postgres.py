@@ -73,17 +73,29 @@ class PostgresStore:
 
     @classmethod
     def connect(cls, url: str, *, max_size: int = 4, timeout: float = 5.0) -> "PostgresStore":
-        """A pool to `url`, checked by one connection; StoreError (French) when unreachable."""
+        """A pool to `url`, after one direct connection shows the server answers; StoreError
+        (French, with the server's reason) when it does not."""
+        import logging
+
+        import psycopg
         import psycopg_pool
 
+        # The pool logs its reconnection attempts in English on stderr: the desk says it once, in French.
+        logging.getLogger("psycopg.pool").propagate = False
+        logging.getLogger("psycopg.pool").addHandler(logging.NullHandler())
+        try:
+            psycopg.connect(url, connect_timeout=max(1, int(timeout))).close()
+        except (psycopg.Error, ValueError) as exc:
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+            raise StoreError(f"serveur PostgreSQL injoignable ({without_password(url)}) : {reason}") from None
         pool = psycopg_pool.ConnectionPool(url, min_size=1, max_size=max_size, open=False, timeout=timeout,
                                            kwargs={"autocommit": True, "connect_timeout": max(1, int(timeout))},
                                            reconnect_timeout=timeout)
         try:
             pool.open(wait=True, timeout=timeout)
-        except Exception as exc:  # noqa: BLE001 — PoolTimeout and friends: say why, never a traceback
+        except psycopg_pool.PoolTimeout:
             pool.close()
-            raise StoreError(f"serveur PostgreSQL injoignable ({_safe_url(url)}) : {type(exc).__name__}") from None
+            raise StoreError(f"serveur PostgreSQL injoignable ({without_password(url)})") from None
         return cls(pool, url)
 
     def close(self) -> None:
@@ -164,6 +176,6 @@ class PostgresStore:
         return PostgresDirectory(self.pool, gazetteer, self.meta().get("fingerprint") or None)
 
 
-def _safe_url(url: str) -> str:
+def without_password(url: str) -> str:
     """The URL without its password, for messages."""
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
