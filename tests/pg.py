@@ -19,7 +19,6 @@ import subprocess
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Optional
 
 import pytest
 
@@ -29,69 +28,80 @@ URL_ENV = "ORIENT_TEST_DATABASE_URL"
 _state: dict = {}
 
 
-def _as_user(command: list[str], user: Optional[str]) -> list[str]:
-    return ["runuser", "-u", user, "--", *command] if user else command
+class Server:
+    """A throwaway PostgreSQL server in a temporary folder, on a unix socket only."""
+
+    def __init__(self):
+        if not (BIN / "initdb").exists():
+            raise RuntimeError(f"PostgreSQL absent ({BIN}/initdb); install postgresql-15 or set {URL_ENV}")
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            raise RuntimeError("psycopg absent (pip install -e '.[test]')") from None
+        self.user = "nobody" if os.geteuid() == 0 else None  # initdb refuses root
+        self.base = Path(tempfile.mkdtemp(prefix="orient-pg-"))
+        if self.user:
+            entry = pwd.getpwnam(self.user)
+            os.chown(self.base, entry.pw_uid, entry.pw_gid)
+        self.data = self.base / "data"
+        self.running = False
+        atexit.register(self.remove)
+        self._run([str(BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "orient", "-E", "UTF8",
+                   "--locale=C", "--no-sync"], "initdb")
+        self.start()
+        import psycopg
+
+        with psycopg.connect(f"postgresql://orient@/postgres?host={self.base}", autocommit=True) as conn:
+            conn.execute("CREATE DATABASE orient_test")
+        self.url = f"postgresql://orient@/orient_test?host={self.base}"
+
+    def _run(self, command: list[str], what: str) -> None:
+        command = ["runuser", "-u", self.user, "--", *command] if self.user else command
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        if done.returncode != 0:
+            raise RuntimeError(f"{what} failed: {(done.stderr or done.stdout).strip()[-500:]}")
+
+    def start(self) -> None:
+        options = f"-k {self.base} -c listen_addresses='' -F -c max_connections=80"
+        self._run([str(BIN / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.base / "log"),
+                   "-w", "-t", "60", "start"], "pg_ctl start")
+        self.running = True
+
+    def stop(self) -> None:
+        if self.running:
+            self._run([str(BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"], "pg_ctl stop")
+            self.running = False
+
+    def remove(self) -> None:
+        try:
+            self.stop()
+        except (RuntimeError, OSError, subprocess.SubprocessError):
+            pass
+        shutil.rmtree(self.base, ignore_errors=True)
 
 
 def _start() -> str:
-    """A fresh server's URL (or raise RuntimeError with why not)."""
-    if not (BIN / "initdb").exists():
-        raise RuntimeError(f"PostgreSQL absent ({BIN}/initdb); install postgresql-15 or set {URL_ENV}")
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        raise RuntimeError("psycopg absent (pip install -e '.[test]')") from None
-    user = None
-    if os.geteuid() == 0:
-        user = "nobody"
-        pwd.getpwnam(user)
-    base = Path(tempfile.mkdtemp(prefix="orient-pg-"))
-    _state["base"] = base
-    if user:
-        entry = pwd.getpwnam(user)
-        os.chown(base, entry.pw_uid, entry.pw_gid)
-    data = base / "data"
-    done = subprocess.run(_as_user([str(BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "orient",
-                                    "-E", "UTF8", "--locale=C", "--no-sync"], user),
-                          capture_output=True, text=True, timeout=120)
-    if done.returncode != 0:
-        raise RuntimeError(f"initdb failed: {done.stderr.strip()[-500:]}")
-    options = f"-k {base} -c listen_addresses='' -F -c max_connections=60"
-    done = subprocess.run(_as_user([str(BIN / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(base / "log"),
-                                    "-w", "-t", "60", "start"], user), capture_output=True, text=True, timeout=120)
-    if done.returncode != 0:
-        raise RuntimeError(f"pg_ctl start failed: {done.stderr.strip()[-500:]}")
-    _state["stop"] = _as_user([str(BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"], user)
-    atexit.register(stop)
-    import psycopg
-
-    with psycopg.connect(f"postgresql://orient@/postgres?host={base}", autocommit=True) as conn:
-        conn.execute("CREATE DATABASE orient_test")
-    return f"postgresql://orient@/orient_test?host={base}"
+    server = Server()
+    _state["server"] = server
+    return server.url
 
 
 def stop() -> None:
-    """Stop our server (if we started one) and remove its folder."""
-    command = _state.pop("stop", None)
-    if command:
-        subprocess.run(command, capture_output=True, timeout=60)
-    base = _state.pop("base", None)
-    if base:
-        shutil.rmtree(base, ignore_errors=True)
+    """Stop and remove our session server (if we started one)."""
+    server = _state.pop("server", None)
+    if server:
+        server.remove()
 
 
-def server_control() -> Optional[tuple[list[str], list[str]]]:
-    """(stop, start) commands of our own server, for the tests that cut it off; None for a
-    server from ORIENT_TEST_DATABASE_URL (never stopped by the tests)."""
-    command = _state.get("stop")
-    if not command:
-        return None
-    start = [c for c in command]
-    start[start.index("-m"):start.index("-m") + 2] = []
-    base = _state["base"]
-    start[-1] = "start"
-    start[-1:-1] = ["-o", f"-k {base} -c listen_addresses='' -F -c max_connections=60", "-l", str(base / "log")]
-    return command, start
+def own_server() -> "Server":
+    """A server of its own for a test that stops it (skips when no server can be started)."""
+    postgres_url()  # skips with the reason when PostgreSQL is not there
+    if os.environ.get(URL_ENV, "").strip() and not (BIN / "initdb").exists():
+        pytest.skip("cannot start a server of our own to stop it (only ORIENT_TEST_DATABASE_URL)")
+    try:
+        return Server()
+    except (RuntimeError, OSError, KeyError, subprocess.SubprocessError) as exc:
+        pytest.skip(f"cannot start a PostgreSQL server: {exc}")
 
 
 def postgres_url() -> str:
