@@ -25,7 +25,8 @@ LAYERS = {"base": 0, "domain": 1, "assembly": 2, "front": 3}
 # Modules and packages placed explicitly; any other top-level module of orient/ is "base".
 PLACED = {
     "orient.engine": "domain", "orient.directory": "domain",
-    "orient.orientation": "assembly", "orient.cache": "assembly", "orient.journal": "assembly",
+    "orient.orientation": "assembly", "orient.cache": "assembly", "orient.store": "assembly",
+    "orient.journal": "assembly",
     "orient.corrections": "assembly", "orient.render": "assembly", "orient.export": "assembly",
     "orient.bench": "front", "orient.commands": "front", "orient.report": "front", "orient.ui": "front",
     "orient.cli": "front", "orient.__main__": "front",
