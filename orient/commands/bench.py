@@ -33,6 +33,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--services", type=_count, default=DEFAULT_SERVICES, metavar="N",
                    help=f"nombre de services synthétiques (défaut {DEFAULT_SERVICES:_})".replace("_", " "))
     p.add_argument("--seed", type=int, default=0, metavar="S", help="graine du générateur (défaut 0)")
+    p.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite",
+                   help="où mesurer les postes concurrents (« desks ») : postgresql avec --database ou "
+                        "ORIENT_DATABASE_URL (SQLite si le serveur est injoignable)")
+    p.add_argument("--database", metavar="URL", help="serveur postgresql://… pour --store postgresql")
     p.set_defaults(run=run)
 
 
@@ -43,7 +47,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"orient bench : {message}", file=sys.stderr, flush=True)
 
     try:
-        result = run_bench(args.services, args.seed, progress=progress)
+        database = None
+        if args.store == "postgresql":
+            from orient.cache import database_url
+
+            database = database_url(args.database)
+            if not database:
+                print("orient bench : --store postgresql demande --database ou ORIENT_DATABASE_URL", file=sys.stderr)
+                return 2
+        result = run_bench(args.services, args.seed, progress=progress, database=database)
     except RuntimeError as exc:
         print(f"orient bench : {exc}", file=sys.stderr)
         return 1
@@ -73,6 +85,28 @@ def _yes(flag) -> str:
     return "—" if flag is None else ("oui / yes" if flag else "NON / no")
 
 
+def _store_rows(result: dict) -> list[tuple[str, str, str, str]]:
+    """Issue 12's figures (orient.bench.store)."""
+    a, met, ratios = result["ask_process"], result["met"], result.get("store_ratios", {})
+    d = result.get("desks", {})
+    return [
+        ("  python -c 'import sqlite3, json' (médiane)", _ms(a.get("interpreter_ms")), "", ""),
+        ("orient ask / interpréteur nu", f"{ratios.get('ask_process_vs_interpreter')}×", "≤ 4× (but 3×)",
+         _yes(met.get("ask_process_vs_interpreter"))),
+        ("orient ask national / Gers", f"{ratios.get('national_vs_gers_ask')}×", "≤ 1,3×",
+         _yes(met.get("national_vs_gers_ask"))),
+        ("mémoire max. d'orient ask (national)", f"{a.get('national_peak_rss_mb')} Mo", "≤ 80 Mo",
+         _yes(met.get("national_peak_rss_mb"))),
+        ("première orientation (national)", _ms(result["orientation"].get("first_ms")), "≤ 20 ms",
+         _yes(met.get("orientation_first_ms"))),
+        (f"postes concurrents ({d.get('desks')} × {d.get('orientations')} orientations, {d.get('store')}) p95",
+         _ms(d.get("p95_ms")), "", ""),
+        ("  nouveau tour de garde visible après / lignes de journal perdues",
+         f"{_ms(d.get('rota_visible_after_ms'))} / {d.get('journal_rows_lost')}", "0 perdue",
+         _yes(met.get("desks_journal_rows_lost"))),
+    ]
+
+
 def render(result: dict) -> str:
     """A French/English table: each figure beside its target and whether it is met."""
     m = result["machine"]
@@ -98,6 +132,7 @@ def render(result: dict) -> str:
          _yes(met["tui_first_screen_median_ms"])),
         ("mémoire max. du processus d'orientation", f"{result['peak_rss_mb']:.0f} Mo", "≤ 200 Mo",
          _yes(met["peak_rss_mb"])),
+        *_store_rows(result),
     ]
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     head = ("mesure / measure", "résultat / result", "cible / target", "atteinte / met")
