@@ -354,10 +354,16 @@ def record_orientation(answer: Answer, facts: Mapping[str, Any], *, no_journal: 
 
 def record_if_enabled(answer: Answer, facts: Mapping[str, Any], *, no_journal: bool = False,
                       path: Path | str | None = None,
-                      errors: Optional[MutableMapping[str, str]] = None) -> bool:
+                      errors: Optional[MutableMapping[str, str]] = None, server: bool = True) -> bool:
     """What `orient ask` and the UI call after each answer: writes unless --no-journal or
-    ORIENT_JOURNAL=off; never raises (see record_orientation)."""
-    return record_orientation(answer, facts, no_journal=no_journal, path=path, errors=errors)
+    ORIENT_JOURNAL=off; never raises (see record_orientation). With `server` and a shared
+    server ($ORIENT_DATABASE_URL), the row goes there too (`send_to_server`)."""
+    written = record_orientation(answer, facts, no_journal=no_journal, path=path, errors=errors)
+    if server:
+        from orient.cache import database_url
+
+        send_to_server(answer, facts, database_url(), no_journal=no_journal, path=path)
+    return written
 
 
 # --- writing without making anyone wait ----------------------------------------------------

@@ -227,3 +227,20 @@ def test_a_desk_cut_off_from_the_server_keeps_answering_and_sends_its_rows_later
         store.close()
     finally:
         server.remove()
+
+
+def test_the_journal_call_of_the_counter_ui_sends_to_the_server_too(loaded_url, tmp_path, monkeypatch):
+    from orient.journal import record_if_enabled
+    from orient.store.postgres import PostgresStore
+
+    monkeypatch.setenv("ORIENT_DATABASE_URL", loaded_url)
+    monkeypatch.setenv("ORIENT_JOURNAL", str(tmp_path / "journal.sqlite3"))
+    knowledge = Knowledge.load(database="local")
+    facts = {"red_flag": "none", "need": "dental"}
+    answer = orient(knowledge, facts, parse_moment("2026-11-28T14:00"), knowledge.gazetteer.resolve("Auch"))
+    assert record_if_enabled(answer, facts)  # what orient/ui/app.py record_in_journal calls
+    store = PostgresStore.connect(loaded_url)
+    with store.pool.connection() as conn:
+        rows = conn.execute("SELECT commune, first_kind FROM journal").fetchall()
+    store.close()
+    assert rows == [("32013", answer.recommendations[0].kind)]
