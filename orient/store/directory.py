@@ -10,7 +10,8 @@ label) is computed only for the services returned. Ties and order are those of
 first, file order on equal distance; services without a location after the
 located ones of their class.
 
-Subclasses give `_rows(sql, params)` (placeholders `?`) and `_near(box)`.
+Subclasses give `_rows(sql, params)` (placeholders `?`) and `_near(box)`. Column names
+in conditions are qualified (`service.kind`): the spatial index may be joined in.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ SERVICE_COLUMNS = ", ".join(f"service.{c}" for c in (
     ", ".join(f"service.{c}" for c in ("walk_in_hours", "capabilities", "sources", "verified", "note", "path",
                                         "line", "url"))
 FIRST_RADIUS_KM = 15.0
-SCAN_WHOLE = 256  # a class this small is fetched whole: one query, exact distances
+SCAN_WHOLE = 256  # a class this small is read whole: one query, exact distances
+WHOLE_BEYOND_KM = 1000.0  # nothing enough within this radius: read the class's points whole
 
 
 def capability_mask(capabilities: Iterable[str]) -> int:
@@ -60,8 +62,9 @@ class StoreDirectory(ServiceHours):
     def _rows(self, sql: str, params: tuple = ()) -> list[tuple]:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def _near(self, box: tuple[float, float, float, float]) -> tuple[str, tuple]:
-        """(condition, parameters): the service is inside the box (lat_lo, lat_hi, lon_lo, lon_hi)."""
+    def _near(self, box: tuple[float, float, float, float]) -> tuple[str, str, tuple]:
+        """(FROM clause, condition, parameters) for the services inside the box (lat_lo, lat_hi,
+        lon_lo, lon_hi), the spatial index first."""
         raise NotImplementedError  # pragma: no cover - abstract
 
     # --- services -----------------------------------------------------------------------------
@@ -95,7 +98,7 @@ class StoreDirectory(ServiceHours):
     def services(self) -> tuple[Service, ...]:
         """Every service, in file order (for tools and comparisons; orientations never need it)."""
         if self._all is None:
-            self._all = tuple(s for _, s in self._fetch("1 = 1", (), "ORDER BY ord"))
+            self._all = tuple(s for _, s in self._fetch("1 = 1", (), "ORDER BY service.ord"))
         return self._all
 
     def __len__(self) -> int:
@@ -105,7 +108,7 @@ class StoreDirectory(ServiceHours):
         return iter(self.services)
 
     def of_kind(self, kind: str) -> list[Service]:
-        return [s for _, s in self._fetch("kind = ?", (kind,), "ORDER BY ord")]
+        return [s for _, s in self._fetch("service.kind = ?", (kind,), "ORDER BY service.ord")]
 
     # --- selection ----------------------------------------------------------------------------
 
@@ -143,42 +146,52 @@ class StoreDirectory(ServiceHours):
             if not members:
                 continue
             marks = ",".join("?" * len(members))
-            where = f"kind = ? AND (caps & ?) = ? AND hours_id IN ({marks})"
+            where = f"service.kind = ? AND (service.caps & ?) = ? AND service.hours_id IN ({marks})"
             params = (kind, mask, mask, *members)
             if near is None:  # no patient location: file order within the class
-                out.extend(placed(s, None) for _, s in self._fetch(where, params, f"ORDER BY ord LIMIT {need}"))
+                out.extend(placed(s, None) for _, s in self._fetch(where, params, f"ORDER BY service.ord LIMIT {need}"))
                 continue
             found, exhausted = self._nearest(where, params, near, need, max_km)
             out.extend(placed(s, round(d, 1)) for d, _, s in found)
             if not exhausted:
                 break
-            unlocated = self._fetch(f"{where} AND (lat IS NULL OR lon IS NULL)", params, f"ORDER BY ord LIMIT {limit}")
+            unlocated = self._fetch(f"{where} AND (service.lat IS NULL OR service.lon IS NULL)", params,
+                                    f"ORDER BY service.ord LIMIT {limit}")
             out.extend(placed(s, None) for _, s in unlocated)
         return out[:limit]
 
     def _nearest(self, where: str, params: tuple, near: tuple[float, float], need: int,
                  max_km: Optional[float]) -> tuple[list[tuple[float, int, Service]], bool]:
         """The `need` nearest located services matching `where` (within `max_km`), and whether
-        there are no more of them."""
-        located = f"{where} AND lat IS NOT NULL AND lon IS NOT NULL"
+        there are no more of them. Candidates are read as (ord, lat, lon) only; whole rows are
+        read for the winners."""
+        located = f"{where} AND service.lat IS NOT NULL AND service.lon IS NOT NULL"
         total = self._rows(f"SELECT COUNT(*) FROM service WHERE {located}", params)[0][0]
         radius = FIRST_RADIUS_KM if max_km is None else min(FIRST_RADIUS_KM, max_km)
         while True:
-            whole = total <= max(need, SCAN_WHOLE)
+            whole = total <= max(need, SCAN_WHOLE) or radius > WHOLE_BEYOND_KM
             box = None if whole else _box(near, radius)
             if box is None:
-                rows = self._fetch(located, params)
+                rows = self._rows(f"SELECT service.ord, service.lat, service.lon FROM service WHERE {located}", params)
             else:
-                inside, corners = self._near(box)
-                rows = self._fetch(f"{located} AND {inside}", params + corners)
+                source, inside, corners = self._near(box)
+                rows = self._rows(f"SELECT service.ord, service.lat, service.lon FROM {source} "
+                                  f"WHERE {inside} AND {located}", corners + params)
             limit_km = max_km if box is None else radius
-            found = sorted((d, order, s) for order, s in rows
-                           if (d := _distance(near, s)) <= (limit_km if limit_km is not None else math.inf))
+            found = sorted((d, order) for order, lat, lon in rows
+                           if (d := _distance(near, lat, lon)) <= (limit_km if limit_km is not None else math.inf))
             if len(found) > need:
-                return found[:need], False
+                return self._placed(found[:need]), False
             if box is None or (max_km is not None and radius >= max_km):
-                return found, True
+                return self._placed(found), True
             radius = radius * 4 if max_km is None else min(radius * 4, max_km)
+
+    def _placed(self, found: list[tuple[float, int]]) -> list[tuple[float, int, Service]]:
+        if not found:
+            return []
+        orders = [order for _, order in found]
+        services = dict(self._fetch(f"service.ord IN ({','.join('?' * len(orders))})", tuple(orders)))
+        return [(d, order, services[order]) for d, order in found]
 
     # --- duty rotas ---------------------------------------------------------------------------
 
@@ -231,12 +244,12 @@ class StoreDirectory(ServiceHours):
         return self._rota
 
 
-def _distance(near: tuple[float, float], s: Service) -> float:
+def _distance(near: tuple[float, float], lat: float, lon: float) -> float:
     """Great-circle distance, the formula of `orient.directory.ranking.select` (same rounding)."""
     plat = math.radians(near[0])
-    p2 = math.radians(s.lat)
+    p2 = math.radians(lat)
     h = (math.sin((p2 - plat) / 2) ** 2
-         + math.cos(plat) * math.cos(p2) * math.sin(math.radians(s.lon - near[1]) / 2) ** 2)
+         + math.cos(plat) * math.cos(p2) * math.sin(math.radians(lon - near[1]) / 2) ** 2)
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 

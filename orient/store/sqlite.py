@@ -95,10 +95,10 @@ class SqliteDirectory(StoreDirectory):
         with self._query_lock:
             return self._conn.execute(sql, params).fetchall()
 
-    def _near(self, box: tuple[float, float, float, float]) -> tuple[str, tuple]:
-        lat_lo, lat_hi, lon_lo, lon_hi = box
-        return ("service.ord IN (SELECT ord FROM service_geo WHERE max_lat >= ? AND min_lat <= ? "
-                "AND max_lon >= ? AND min_lon <= ?)", (lat_lo, lat_hi, lon_lo, lon_hi))
+    def _near(self, box: tuple[float, float, float, float]) -> tuple[str, str, tuple]:
+        # CROSS JOIN: SQLite keeps this order, the R*Tree first.
+        return ("service_geo AS g CROSS JOIN service ON service.ord = g.ord",
+                "g.max_lat >= ? AND g.min_lat <= ? AND g.max_lon >= ? AND g.min_lon <= ?", box)
 
 
 class SqliteStore:
