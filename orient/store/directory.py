@@ -23,9 +23,10 @@ from typing import Iterable, Iterator, Optional
 
 from orient.directory.geo import EARTH_RADIUS_KM, haversine_km
 from orient.directory.hours import ServiceHours, duty_status, hours_status, open_checker
-from orient.directory.model import CAPABILITIES, HoursStatus, Placed, Service, wanted_capabilities
+from orient.directory.model import CAPABILITIES, KINDS, HoursStatus, Placed, Service, wanted_capabilities
 
 OPEN, UNKNOWN, CLOSED = 0, 1, 2
+KIND_NUMBERS = {kind: i for i, kind in enumerate(KINDS)}  # the R*Tree's kind dimension
 CAPABILITY_BITS = {name: 1 << i for i, name in enumerate(CAPABILITIES)}
 SERVICE_COLUMNS = ", ".join(f"service.{c}" for c in (
     "ord", "id", "name", "kind", "commune", "address", "lat", "lon", "precision", "phones")) + ", hours.text, " + \
@@ -59,12 +60,14 @@ class StoreDirectory(ServiceHours):
 
     # --- what a subclass gives -------------------------------------------------------------
 
+    _in_order = ""  # SQL that makes a scan follow the file order ("NOT INDEXED" in SQLite)
+
     def _rows(self, sql: str, params: tuple = ()) -> list[tuple]:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def _near(self, box: tuple[float, float, float, float]) -> tuple[str, str, tuple]:
-        """(FROM clause, condition, parameters) for the services inside the box (lat_lo, lat_hi,
-        lon_lo, lon_hi), the spatial index first."""
+    def _near(self, kind: str, box: tuple[float, float, float, float]) -> tuple[str, str, tuple]:
+        """(FROM clause, condition, parameters) for the services of `kind` inside the box (lat_lo,
+        lat_hi, lon_lo, lon_hi), the spatial index first."""
         raise NotImplementedError  # pragma: no cover - abstract
 
     # --- services -----------------------------------------------------------------------------
@@ -82,8 +85,12 @@ class StoreDirectory(ServiceHours):
                 url=url)
         return cached
 
-    def _fetch(self, where: str, params: tuple = (), tail: str = "") -> list[tuple[int, Service]]:
-        rows = self._rows(f"SELECT {SERVICE_COLUMNS} FROM service JOIN hours ON hours.id = service.hours_id "
+    def _fetch(self, where: str, params: tuple = (), tail: str = "", *, in_order: bool = False,
+               ) -> list[tuple[int, Service]]:
+        """Services matching `where`; `in_order`: walk the table in file order rather than an
+        index (to stop early at a LIMIT when most rows match)."""
+        source = f"service {self._in_order}" if in_order else "service"
+        rows = self._rows(f"SELECT {SERVICE_COLUMNS} FROM {source} JOIN hours ON hours.id = service.hours_id "
                           f"WHERE {where} {tail}", params)
         return [(row[0], self._service(row)) for row in rows]
 
@@ -120,16 +127,21 @@ class StoreDirectory(ServiceHours):
         if limit <= 0:
             return []
         mask = capability_mask(wanted)
-        hours = self._rows("SELECT DISTINCT kind_hours.hours_id, hours.text FROM kind_hours "
-                           "JOIN hours ON hours.id = kind_hours.hours_id "
-                           "WHERE kind = ? AND (caps & ?) = ?", (kind, mask, mask))
+        hours = self._rows("SELECT kind_hours.hours_id, hours.text, SUM(located), SUM(unlocated) FROM kind_hours "
+                           "JOIN hours ON hours.id = kind_hours.hours_id WHERE kind = ? AND (caps & ?) = ? "
+                           "GROUP BY kind_hours.hours_id, hours.text", (kind, mask, mask))
         if not hours:
             return []
         is_open = open_checker(at, bridge_days=bridge_days)
         by_class: list[list[int]] = [[], [], []]
-        for hours_id, text in hours:
+        sizes = [[0, 0], [0, 0], [0, 0]]  # per class: located, unlocated
+        for hours_id, text, located, unlocated in hours:
             state = is_open(text)
-            by_class[OPEN if state is True else CLOSED if state is False else UNKNOWN].append(hours_id)
+            c = OPEN if state is True else CLOSED if state is False else UNKNOWN
+            by_class[c].append(hours_id)
+            sizes[c][0] += located
+            sizes[c][1] += unlocated
+        everything = sum(a + b for a, b in sizes)
         statuses: dict[Optional[str], HoursStatus] = {}
 
         def placed(service: Service, distance: Optional[float]) -> Placed:
@@ -139,7 +151,7 @@ class StoreDirectory(ServiceHours):
             return Placed(service, distance, statuses[text])
 
         out: list[Placed] = []
-        for members in by_class:
+        for members, (located, unlocated) in zip(by_class, sizes):
             need = limit - len(out)
             if need <= 0:
                 break
@@ -149,24 +161,26 @@ class StoreDirectory(ServiceHours):
             where = f"service.kind = ? AND (service.caps & ?) = ? AND service.hours_id IN ({marks})"
             params = (kind, mask, mask, *members)
             if near is None:  # no patient location: file order within the class
-                out.extend(placed(s, None) for _, s in self._fetch(where, params, f"ORDER BY service.ord LIMIT {need}"))
+                dense = 8 * (located + unlocated) >= everything  # then the first rows in file order match
+                out.extend(placed(s, None) for _, s in self._fetch(where, params, f"ORDER BY service.ord LIMIT {need}",
+                                                                    in_order=dense))
                 continue
-            found, exhausted = self._nearest(where, params, near, need, max_km)
+            found, exhausted = self._nearest(kind, where, params, near, need, max_km, located)
             out.extend(placed(s, round(d, 1)) for d, _, s in found)
             if not exhausted:
                 break
-            unlocated = self._fetch(f"{where} AND (service.lat IS NULL OR service.lon IS NULL)", params,
-                                    f"ORDER BY service.ord LIMIT {limit}")
-            out.extend(placed(s, None) for _, s in unlocated)
+            if unlocated:
+                rows = self._fetch(f"{where} AND (service.lat IS NULL OR service.lon IS NULL)", params,
+                                   f"ORDER BY service.ord LIMIT {limit}")
+                out.extend(placed(s, None) for _, s in rows)
         return out[:limit]
 
-    def _nearest(self, where: str, params: tuple, near: tuple[float, float], need: int,
-                 max_km: Optional[float]) -> tuple[list[tuple[float, int, Service]], bool]:
+    def _nearest(self, kind: str, where: str, params: tuple, near: tuple[float, float], need: int,
+                 max_km: Optional[float], total: int) -> tuple[list[tuple[float, int, Service]], bool]:
         """The `need` nearest located services matching `where` (within `max_km`), and whether
         there are no more of them. Candidates are read as (ord, lat, lon) only; whole rows are
         read for the winners."""
         located = f"{where} AND service.lat IS NOT NULL AND service.lon IS NOT NULL"
-        total = self._rows(f"SELECT COUNT(*) FROM service WHERE {located}", params)[0][0]
         radius = FIRST_RADIUS_KM if max_km is None else min(FIRST_RADIUS_KM, max_km)
         while True:
             whole = total <= max(need, SCAN_WHOLE) or radius > WHOLE_BEYOND_KM
@@ -174,7 +188,7 @@ class StoreDirectory(ServiceHours):
             if box is None:
                 rows = self._rows(f"SELECT service.ord, service.lat, service.lon FROM service WHERE {located}", params)
             else:
-                source, inside, corners = self._near(box)
+                source, inside, corners = self._near(kind, box)
                 rows = self._rows(f"SELECT service.ord, service.lat, service.lon FROM {source} "
                                   f"WHERE {inside} AND {located}", corners + params)
             limit_km = max_km if box is None else radius

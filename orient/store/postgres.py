@@ -59,7 +59,7 @@ class PostgresDirectory(StoreDirectory):
         with self._pool.connection() as conn:
             return conn.execute(sql.replace("?", "%s"), params).fetchall()
 
-    def _near(self, box: tuple[float, float, float, float]) -> tuple[str, str, tuple]:
+    def _near(self, kind: str, box: tuple[float, float, float, float]) -> tuple[str, str, tuple]:
         lat_lo, lat_hi, lon_lo, lon_hi = box  # a point is (x = lon, y = lat); GiST index service_point
         return ("service", "point(service.lon, service.lat) <@ box(point(?, ?), point(?, ?))",
                 (lon_lo, lat_lo, lon_hi, lat_hi))

@@ -6,12 +6,15 @@ version is rebuilt from the YAML (it is a cache of it).
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Opening-hours strings, each once; id 0 is "unknown" (NULL text).
 # Services in file order (`ord`); capabilities also as a bit mask for the query.
-# `kind_hours`: which hours strings occur per kind and capabilities (the few strings a
-# query classifies as open / unknown / closed before it looks at any service).
+# `kind_hours`: which hours strings occur per kind and capabilities, and how many services
+# (located or not) have them: a query classifies these few strings as open / unknown /
+# closed and knows each class's size before it looks at any service.
+# `service_geo`: an R*Tree of the located services with the kind as a third dimension
+# (its number in KINDS), so that a box holds only the kind asked for.
 SQLITE = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE rules (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL);
@@ -39,8 +42,9 @@ CREATE TABLE service (
     url TEXT
 );
 CREATE INDEX service_kind_hours ON service (kind, hours_id, ord);
-CREATE VIRTUAL TABLE service_geo USING rtree (ord, min_lat, max_lat, min_lon, max_lon);
+CREATE VIRTUAL TABLE service_geo USING rtree (ord, min_kind, max_kind, min_lat, max_lat, min_lon, max_lon);
 CREATE TABLE kind_hours (kind TEXT NOT NULL, caps INTEGER NOT NULL, hours_id INTEGER NOT NULL,
+                         located INTEGER NOT NULL, unlocated INTEGER NOT NULL,
                          PRIMARY KEY (kind, caps, hours_id)) WITHOUT ROWID;
 CREATE TABLE sector (ord INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
                      sources TEXT NOT NULL, path TEXT NOT NULL, line INTEGER NOT NULL);

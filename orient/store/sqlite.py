@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Optional
 
-from orient.store.directory import StoreDirectory, capability_mask, epoch
+from orient.store.directory import KIND_NUMBERS, StoreDirectory, capability_mask, epoch
 from orient.store.schema import SCHEMA_VERSION, SQLITE
 
 
@@ -27,7 +27,8 @@ class StoreError(Exception):
 def service_rows(services) -> tuple[list[tuple], list[tuple], list[tuple], list[tuple]]:
     """(hours, services, geo, kind_hours) rows of the services, in file order."""
     hours_ids: dict[Optional[str], int] = {None: 0}
-    services_out, geo, kind_hours = [], [], set()
+    services_out, geo = [], []
+    kind_hours: dict[tuple, list[int]] = {}
     for order, s in enumerate(services, start=1):
         hours_id = hours_ids.setdefault(s.opening_hours, len(hours_ids))
         caps = capability_mask(s.capabilities)
@@ -37,10 +38,11 @@ def service_rows(services) -> tuple[list[tuple], list[tuple], list[tuple], list[
             json.dumps(list(s.sources), ensure_ascii=False), s.verified.isoformat() if s.verified else None,
             s.note, s.path, s.line, s.url))
         if s.located:
-            geo.append((order, s.lat, s.lat, s.lon, s.lon))
-        kind_hours.add((s.kind, caps, hours_id))
+            number = KIND_NUMBERS[s.kind]
+            geo.append((order, number, number, s.lat, s.lat, s.lon, s.lon))
+        kind_hours.setdefault((s.kind, caps, hours_id), [0, 0])[0 if s.located else 1] += 1
     hours = [(i, text) for text, i in hours_ids.items()]
-    return hours, services_out, geo, sorted(kind_hours)
+    return hours, services_out, geo, [(*key, *counts) for key, counts in sorted(kind_hours.items())]
 
 
 def rota_rows(sectors) -> tuple[list[tuple], list[tuple], list[tuple]]:
@@ -67,8 +69,8 @@ def build(path: Path, key: str, rules_json: str, directory, meta: Optional[dict]
             sectors, communes, duties = rota_rows(directory.rota.sectors)
             conn.executemany("INSERT INTO hours VALUES (?, ?)", hours)
             conn.executemany(f"INSERT INTO service VALUES ({','.join('?' * 20)})", services)
-            conn.executemany("INSERT INTO service_geo VALUES (?, ?, ?, ?, ?)", geo)
-            conn.executemany("INSERT INTO kind_hours VALUES (?, ?, ?)", kind_hours)
+            conn.executemany("INSERT INTO service_geo VALUES (?, ?, ?, ?, ?, ?, ?)", geo)
+            conn.executemany("INSERT INTO kind_hours VALUES (?, ?, ?, ?, ?)", kind_hours)
             conn.executemany("INSERT INTO sector VALUES (?, ?, ?, ?, ?, ?)", sectors)
             conn.executemany("INSERT INTO sector_commune VALUES (?, ?)", communes)
             conn.executemany("INSERT INTO duty VALUES (?, ?, ?, ?, ?, ?)", duties)
@@ -86,6 +88,7 @@ def build(path: Path, key: str, rules_json: str, directory, meta: Optional[dict]
 
 
 class SqliteDirectory(StoreDirectory):
+    _in_order = "NOT INDEXED"
     def __init__(self, conn: sqlite3.Connection, gazetteer=None, fingerprint: Optional[str] = None):
         super().__init__(gazetteer, fingerprint)
         self._conn = conn
@@ -95,10 +98,12 @@ class SqliteDirectory(StoreDirectory):
         with self._query_lock:
             return self._conn.execute(sql, params).fetchall()
 
-    def _near(self, box: tuple[float, float, float, float]) -> tuple[str, str, tuple]:
-        # CROSS JOIN: SQLite keeps this order, the R*Tree first.
+    def _near(self, kind: str, box: tuple[float, float, float, float]) -> tuple[str, str, tuple]:
+        # CROSS JOIN: SQLite keeps this order, the R*Tree first (the kind is its first dimension).
+        number = KIND_NUMBERS[kind]
         return ("service_geo AS g CROSS JOIN service ON service.ord = g.ord",
-                "g.max_lat >= ? AND g.min_lat <= ? AND g.max_lon >= ? AND g.min_lon <= ?", box)
+                "g.min_kind <= ? AND g.max_kind >= ? AND g.max_lat >= ? AND g.min_lat <= ? "
+                "AND g.max_lon >= ? AND g.min_lon <= ?", (number, number, *box))
 
 
 class SqliteStore:

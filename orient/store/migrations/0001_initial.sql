@@ -30,6 +30,7 @@ CREATE TABLE service (
 CREATE INDEX service_kind_hours ON service (kind, hours_id, ord);
 CREATE INDEX service_point ON service USING gist (point(lon, lat)) WHERE lat IS NOT NULL AND lon IS NOT NULL;
 CREATE TABLE kind_hours (kind TEXT NOT NULL, caps INTEGER NOT NULL, hours_id INTEGER NOT NULL,
+                         located INTEGER NOT NULL, unlocated INTEGER NOT NULL,
                          PRIMARY KEY (kind, caps, hours_id));
 CREATE TABLE sector (ord INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
                      sources TEXT NOT NULL, path TEXT NOT NULL, line INTEGER NOT NULL);
