@@ -68,6 +68,9 @@ def run_bench(services: int = 100_000, seed: int = 0, *, situations: int = 600, 
         "ORIENT_KEYMAP": str(root / "no-keymap.toml"),
         "ORIENT_HANDOUT_DIR": str(root / "fiches"),
         "ORIENT_DATABASE_URL": "",  # the local store; a server is measured by `desks` only
+        # As installed (pip compiles the bytecode): a PYTHONDONTWRITEBYTECODE of the caller's
+        # shell would make every `orient ask` compile orient's sources again.
+        "PYTHONDONTWRITEBYTECODE": "",
     }
     saved = {k: os.environ.get(k) for k in ("ORIENT_CACHE_DIR", "ORIENT_CACHE")}
     os.environ["ORIENT_CACHE_DIR"] = str(cache)
