@@ -139,3 +139,27 @@ def test_rules_go_through_json_and_back_and_nothing_else_is_read():
                  "not json", '{"format": 1, "rules": {"o": "model.RuleSet", "f": {"evil": 1}}}'):
         with pytest.raises(CodecError):
             loads_rules(text)
+
+
+def test_weekly_tables_say_what_the_parser_says_on_every_ordinary_day(reference):
+    from orient.directory.hours import open_checker, paris_naive
+    from orient.periods import is_bridge_day, public_holiday
+    from orient.store.week import WeekReader, weekly_table
+
+    texts = sorted({s.opening_hours for s in reference.services if s.opening_hours})
+    tables = {t: weekly_table(t) for t in texts}
+    assert sum(1 for w in tables.values() if w) > len(texts) // 2  # most synthetic hours are plain weekly
+    assert weekly_table("Mo-Fr 08:00-18:00; PH off") is None and weekly_table("Jul-Aug Mo 08:00-10:00") is None
+    rng = random.Random(11)
+    checked = 0
+    for _ in range(300):
+        at = datetime(2026, 1, 1, tzinfo=PARIS) + timedelta(minutes=rng.randrange(0, 2 * 365 * 24 * 60))
+        day = paris_naive(at).date()
+        if public_holiday(day) or is_bridge_day(day):
+            continue
+        is_open, week = open_checker(at), WeekReader(paris_naive(at))
+        for text in rng.sample(texts, 40):
+            if tables[text]:
+                assert week.is_open(tables[text]) is is_open(text), (text, at)
+                checked += 1
+    assert checked > 3000

@@ -22,7 +22,7 @@ from datetime import date, datetime, timezone
 from typing import Iterable, Iterator, Optional
 
 from orient.directory.geo import EARTH_RADIUS_KM, haversine_km
-from orient.directory.hours import ServiceHours, duty_status, hours_status, open_checker
+from orient.directory.hours import ServiceHours, duty_status, hours_status, open_checker, paris_naive
 from orient.directory.model import CAPABILITIES, KINDS, HoursStatus, Placed, Service, wanted_capabilities
 
 OPEN, UNKNOWN, CLOSED = 0, 1, 2
@@ -127,16 +127,18 @@ class StoreDirectory(ServiceHours):
         if limit <= 0:
             return []
         mask = capability_mask(wanted)
-        hours = self._rows("SELECT kind_hours.hours_id, hours.text, SUM(located), SUM(unlocated) FROM kind_hours "
-                           "JOIN hours ON hours.id = kind_hours.hours_id WHERE kind = ? AND (caps & ?) = ? "
-                           "GROUP BY kind_hours.hours_id, hours.text", (kind, mask, mask))
+        hours = self._rows("SELECT kind_hours.hours_id, hours.text, hours.week, SUM(located), SUM(unlocated) "
+                           "FROM kind_hours JOIN hours ON hours.id = kind_hours.hours_id "
+                           "WHERE kind = ? AND (caps & ?) = ? GROUP BY kind_hours.hours_id, hours.text, hours.week",
+                           (kind, mask, mask))
         if not hours:
             return []
         is_open = open_checker(at, bridge_days=bridge_days)
+        week = _week_reader(at, bridge_days)
         by_class: list[list[int]] = [[], [], []]
         sizes = [[0, 0], [0, 0], [0, 0]]  # per class: located, unlocated
-        for hours_id, text, located, unlocated in hours:
-            state = is_open(text)
+        for hours_id, text, table, located, unlocated in hours:
+            state = week.is_open(table) if (week is not None and table) else is_open(text)
             c = OPEN if state is True else CLOSED if state is False else UNKNOWN
             by_class[c].append(hours_id)
             sizes[c][0] += located
@@ -256,6 +258,18 @@ class StoreDirectory(ServiceHours):
                            "SELECT ord, id, name, sources, path, line FROM sector ORDER BY ord")]
             self._rota = Rota(sectors)
         return self._rota
+
+
+def _week_reader(at: datetime, bridge_days: bool):
+    """The weekly tables' reader at `at`, or None on a day they do not describe (a public
+    holiday, or a bridge day when bridge days count): then the strings are parsed."""
+    from orient.periods import is_bridge_day, public_holiday
+    from orient.store.week import WeekReader
+
+    local = paris_naive(at)
+    if public_holiday(local.date()) is not None or (bridge_days and is_bridge_day(local.date())):
+        return None
+    return WeekReader(local)
 
 
 def _distance(near: tuple[float, float], lat: float, lon: float) -> float:

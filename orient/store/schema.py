@@ -6,9 +6,10 @@ version is rebuilt from the YAML (it is a cache of it).
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
-# Opening-hours strings, each once; id 0 is "unknown" (NULL text).
+# Opening-hours strings, each once, with their weekly table when they are plain weekly hours
+# (orient/store/week.py); id 0 is "unknown" (NULL text).
 # Services in file order (`ord`); capabilities also as a bit mask for the query.
 # `kind_hours`: which hours strings occur per kind and capabilities, and how many services
 # (located or not) have them: a query classifies these few strings as open / unknown /
@@ -18,7 +19,7 @@ SCHEMA_VERSION = 2
 SQLITE = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE rules (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL);
-CREATE TABLE hours (id INTEGER PRIMARY KEY, text TEXT UNIQUE);
+CREATE TABLE hours (id INTEGER PRIMARY KEY, text TEXT UNIQUE, week TEXT);
 CREATE TABLE service (
     ord INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,

@@ -41,7 +41,9 @@ def service_rows(services) -> tuple[list[tuple], list[tuple], list[tuple], list[
             number = KIND_NUMBERS[s.kind]
             geo.append((order, number, number, s.lat, s.lat, s.lon, s.lon))
         kind_hours.setdefault((s.kind, caps, hours_id), [0, 0])[0 if s.located else 1] += 1
-    hours = [(i, text) for text, i in hours_ids.items()]
+    from orient.store.week import weekly_table
+
+    hours = [(i, text, weekly_table(text)) for text, i in hours_ids.items()]
     return hours, services_out, geo, [(*key, *counts) for key, counts in sorted(kind_hours.items())]
 
 
@@ -67,7 +69,7 @@ def build(path: Path, key: str, rules_json: str, directory, meta: Optional[dict]
             conn.executescript(SQLITE)
             hours, services, geo, kind_hours = service_rows(directory.services)
             sectors, communes, duties = rota_rows(directory.rota.sectors)
-            conn.executemany("INSERT INTO hours VALUES (?, ?)", hours)
+            conn.executemany("INSERT INTO hours VALUES (?, ?, ?)", hours)
             conn.executemany(f"INSERT INTO service VALUES ({','.join('?' * 20)})", services)
             conn.executemany("INSERT INTO service_geo VALUES (?, ?, ?, ?, ?, ?, ?)", geo)
             conn.executemany("INSERT INTO kind_hours VALUES (?, ?, ?, ?, ?)", kind_hours)
