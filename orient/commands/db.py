@@ -142,7 +142,7 @@ def _server_status(store) -> dict:
         with store.pool.connection() as conn:
             report["journal_rows"] = conn.execute("SELECT COUNT(*) FROM journal").fetchone()[0]
             report["open_corrections"] = conn.execute(
-                "SELECT COUNT(*) FROM corrections WHERE status = 'open'").fetchone()[0]
+                "SELECT COUNT(*) FROM corrections WHERE status = 'pending'").fetchone()[0]
         report["loaded"] = store.meta() or None
     return report
 

@@ -57,17 +57,19 @@ CREATE TABLE journal (
 );
 CREATE INDEX journal_hour ON journal (hour);
 
--- Reports from the desks on a directory entry, checked by a coordinator (orient corrections).
+-- Reports from the desks on a directory entry, checked by a coordinator (orient corrections): the
+-- columns of orient/corrections.py's SQLite table, so that a server backend can share its code.
 CREATE TABLE corrections (
     id BIGSERIAL PRIMARY KEY,
-    created TIMESTAMPTZ NOT NULL DEFAULT now(),
-    desk TEXT,
-    service_id TEXT,
-    field TEXT,
-    proposed TEXT,
-    comment TEXT,
-    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'accepted', 'rejected')),
-    decided TIMESTAMPTZ,
-    decided_by TEXT
+    desk TEXT NOT NULL,
+    entry_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    text TEXT,
+    reported_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'accepted', 'rejected')),
+    decided_by TEXT,
+    decided_on TEXT,
+    reason TEXT,
+    change TEXT
 );
-CREATE INDEX corrections_status ON corrections (status, created);
+CREATE INDEX corrections_status ON corrections (status, reported_at);
