@@ -41,7 +41,7 @@ def synthetic_directory(count: int = 3000, seed: int = 7) -> Directory:
             moment += length + gap
         sectors.append(Sector(f"secteur-{n}", f"Secteur {n}", frozenset(communes[n:n + 4]), tuple(duties),
                               ("test",), "rota.yaml", n + 1))
-    return Directory(services, sectors, gazetteer, "synthetic")
+    return Directory(services, sectors, gazetteer, "synthetic", ("32", "31"))
 
 
 @pytest.fixture(scope="module")
@@ -120,6 +120,7 @@ def test_lookups_by_id_and_kind_and_the_whole_rota(reference, stored):
     for kind in KINDS:
         assert stored.of_kind(kind) == reference.of_kind(kind)
     assert stored.rota.sectors == reference.rota.sectors
+    assert stored.area == reference.area == frozenset({"32", "31"})
     with pytest.raises(ValueError, match="unknown kind"):
         stored.select("no_such_kind", near=None, at=datetime.now(PARIS))
     with pytest.raises(ValueError, match="unknown capability"):

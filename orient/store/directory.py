@@ -31,7 +31,7 @@ CAPABILITY_BITS = {name: 1 << i for i, name in enumerate(CAPABILITIES)}
 SERVICE_COLUMNS = ", ".join(f"service.{c}" for c in (
     "ord", "id", "name", "kind", "commune", "address", "lat", "lon", "precision", "phones")) + ", hours.text, " + \
     ", ".join(f"service.{c}" for c in ("walk_in_hours", "capabilities", "sources", "verified", "note", "path",
-                                        "line", "url"))
+                                        "line", "url", "source_date"))
 FIRST_RADIUS_KM = 15.0
 SCAN_WHOLE = 256  # a class this small is read whole: one query, exact distances
 WHOLE_BEYOND_KM = 1000.0  # nothing enough within this radius: read the class's points whole
@@ -51,9 +51,10 @@ def epoch(at: datetime) -> int:
 class StoreDirectory(ServiceHours):
     """Directory-like view of a store (see the module docstring)."""
 
-    def __init__(self, gazetteer=None, fingerprint: Optional[str] = None):
+    def __init__(self, gazetteer=None, fingerprint: Optional[str] = None, area: Iterable[str] = ()):
         self.gazetteer = gazetteer
         self.fingerprint = fingerprint
+        self.area: frozenset[str] = frozenset(area)  # the départements the directory knows
         self._services: dict[str, Service] = {}
         self._all: Optional[tuple[Service, ...]] = None
         self._rota = None
@@ -74,7 +75,7 @@ class StoreDirectory(ServiceHours):
 
     def _service(self, row: tuple) -> Service:
         (_, sid, name, kind, commune, address, lat, lon, precision, phones, hours, walk_in, caps, sources,
-         verified, note, path, line, url) = row
+         verified, note, path, line, url, source_date) = row
         cached = self._services.get(sid)
         if cached is None:
             cached = self._services[sid] = Service(
@@ -82,7 +83,7 @@ class StoreDirectory(ServiceHours):
                 precision=precision, phones=tuple(json.loads(phones)), opening_hours=hours,
                 walk_in_hours=walk_in, capabilities=frozenset(json.loads(caps)), sources=tuple(json.loads(sources)),
                 verified=date.fromisoformat(verified) if verified else None, note=note, path=path, line=line,
-                url=url)
+                url=url, source_date=date.fromisoformat(source_date) if source_date else None)
         return cached
 
     def _fetch(self, where: str, params: tuple = (), tail: str = "", *, in_order: bool = False,

@@ -13,6 +13,7 @@ autocommit (each query its own snapshot) from a small pool.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timezone
 from pathlib import Path
@@ -51,8 +52,8 @@ def driver_errors() -> tuple[type, ...]:
 
 
 class PostgresDirectory(StoreDirectory):
-    def __init__(self, pool, gazetteer=None, fingerprint: Optional[str] = None):
-        super().__init__(gazetteer, fingerprint)
+    def __init__(self, pool, gazetteer=None, fingerprint: Optional[str] = None, area=()):
+        super().__init__(gazetteer, fingerprint, area)
         self._pool = pool
 
     def _rows(self, sql: str, params: tuple = ()) -> list[tuple]:
@@ -154,7 +155,8 @@ class PostgresStore:
                 conn.execute("INSERT INTO rules VALUES (1, %s)", (rules_json,))
                 facts = {"key": key, "loaded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                          "services": str(len(services)), "sectors": str(len(sectors)), "duties": str(len(duties)),
-                         "fingerprint": directory.fingerprint or "", **(meta or {})}
+                         "fingerprint": directory.fingerprint or "", "area": json.dumps(sorted(directory.area)),
+                         **(meta or {})}
                 conn.execute("DELETE FROM meta")
                 with conn.cursor() as cur:
                     cur.executemany("INSERT INTO meta VALUES (%s, %s)", sorted(facts.items()))
@@ -174,7 +176,9 @@ class PostgresStore:
         return row[0]
 
     def directory(self, gazetteer=None) -> PostgresDirectory:
-        return PostgresDirectory(self.pool, gazetteer, self.meta().get("fingerprint") or None)
+        meta = self.meta()
+        return PostgresDirectory(self.pool, gazetteer, meta.get("fingerprint") or None,
+                                 json.loads(meta.get("area") or "[]"))
 
 
 def without_password(url: str) -> str:

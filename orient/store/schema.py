@@ -6,7 +6,7 @@ version is rebuilt from the YAML (it is a cache of it).
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Opening-hours strings, each once, with their weekly table when they are plain weekly hours
 # (orient/store/week.py); id 0 is "unknown" (NULL text).
@@ -40,7 +40,8 @@ CREATE TABLE service (
     note TEXT,
     path TEXT NOT NULL,
     line INTEGER NOT NULL,
-    url TEXT
+    url TEXT,
+    source_date TEXT
 );
 CREATE INDEX service_kind_hours ON service (kind, hours_id, ord);
 CREATE VIRTUAL TABLE service_geo USING rtree (ord, min_kind, max_kind, min_lat, max_lat, min_lon, max_lon);

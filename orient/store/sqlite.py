@@ -36,7 +36,7 @@ def service_rows(services) -> tuple[list[tuple], list[tuple], list[tuple], list[
             order, s.id, s.name, s.kind, s.commune, s.address, s.lat, s.lon, s.precision,
             json.dumps(list(s.phones)), hours_id, s.walk_in_hours, caps, json.dumps(sorted(s.capabilities)),
             json.dumps(list(s.sources), ensure_ascii=False), s.verified.isoformat() if s.verified else None,
-            s.note, s.path, s.line, s.url))
+            s.note, s.path, s.line, s.url, s.source_date.isoformat() if s.source_date else None))
         if s.located:
             number = KIND_NUMBERS[s.kind]
             geo.append((order, number, number, s.lat, s.lat, s.lon, s.lon))
@@ -70,7 +70,7 @@ def build(path: Path, key: str, rules_json: str, directory, meta: Optional[dict]
             hours, services, geo, kind_hours = service_rows(directory.services)
             sectors, communes, duties = rota_rows(directory.rota.sectors)
             conn.executemany("INSERT INTO hours VALUES (?, ?, ?)", hours)
-            conn.executemany(f"INSERT INTO service VALUES ({','.join('?' * 20)})", services)
+            conn.executemany(f"INSERT INTO service VALUES ({','.join('?' * 21)})", services)
             conn.executemany("INSERT INTO service_geo VALUES (?, ?, ?, ?, ?, ?, ?)", geo)
             conn.executemany("INSERT INTO kind_hours VALUES (?, ?, ?, ?, ?)", kind_hours)
             conn.executemany("INSERT INTO sector VALUES (?, ?, ?, ?, ?, ?)", sectors)
@@ -81,7 +81,8 @@ def build(path: Path, key: str, rules_json: str, directory, meta: Optional[dict]
                 "schema_version": str(SCHEMA_VERSION), "key": key,
                 "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 "services": str(len(services)), "sectors": str(len(sectors)), "duties": str(len(duties)),
-                "fingerprint": directory.fingerprint or "", **(meta or {}),
+                "fingerprint": directory.fingerprint or "", "area": json.dumps(sorted(directory.area)),
+                **(meta or {}),
             }
             conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(facts.items()))
             conn.commit()
@@ -91,8 +92,9 @@ def build(path: Path, key: str, rules_json: str, directory, meta: Optional[dict]
 
 class SqliteDirectory(StoreDirectory):
     _in_order = "NOT INDEXED"
-    def __init__(self, conn: sqlite3.Connection, gazetteer=None, fingerprint: Optional[str] = None):
-        super().__init__(gazetteer, fingerprint)
+    def __init__(self, conn: sqlite3.Connection, gazetteer=None, fingerprint: Optional[str] = None,
+                 area=()):
+        super().__init__(gazetteer, fingerprint, area)
         self._conn = conn
         self._query_lock = threading.Lock()  # one connection, shared by the UI's threads
 
@@ -150,7 +152,8 @@ class SqliteStore:
         return loads_rules(body)
 
     def directory(self, gazetteer=None) -> SqliteDirectory:
-        return SqliteDirectory(self.conn, gazetteer, self.meta.get("fingerprint") or None)
+        return SqliteDirectory(self.conn, gazetteer, self.meta.get("fingerprint") or None,
+                               json.loads(self.meta.get("area") or "[]"))
 
     def truncated(self) -> bool:
         """Whether the file is shorter than SQLite says (a cut copy): a cheap test at every open."""

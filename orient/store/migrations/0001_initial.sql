@@ -25,7 +25,8 @@ CREATE TABLE service (
     note TEXT,
     path TEXT NOT NULL,
     line INTEGER NOT NULL,
-    url TEXT
+    url TEXT,
+    source_date TEXT
 );
 CREATE INDEX service_kind_hours ON service (kind, hours_id, ord);
 CREATE INDEX service_point ON service USING gist (point(lon, lat)) WHERE lat IS NOT NULL AND lon IS NOT NULL;
