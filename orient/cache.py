@@ -19,7 +19,7 @@ ranks:
   (`FallbackDirectory`): an answer never fails on the store;
 - written atomically (a temporary file in the same folder, then `os.replace`);
 - the folder and the file must belong to the user and be writable by nobody
-  else, else they are not used (`userdirs.unsafe_reason`);
+  else, else they are not used (`userdirs.unsafe_reason`; `store_refused`);
 - one file per pair of data folders, at most MAX_FILES in the folder.
 
 Where: `$ORIENT_CACHE_DIR`, else `$XDG_CACHE_HOME/orient`, else `~/.cache/orient`.
@@ -31,10 +31,11 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
-from orient.userdirs import orient_dir, unsafe_reason
+from orient.userdirs import orient_dir, private_dir, unsafe_reason
 from orient.vocabulary import OFF_VALUES
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ DEPENDENCIES = ("yaml", "phonenumbers", "opening_hours")
 # Sub-packages that cannot change what the loaders build (left out of the code stamp, so
 # that editing the UI does not throw the cache away).
 NOT_LOADING_CODE = ("ui", "render", "commands", "bench")
+STALE_TEMPORARY_S = 3600
 MAX_FILES = 8  # cache files kept in the folder, newest first
 
 
@@ -66,6 +68,17 @@ def database_url(given: Optional[str] = None, environ: Optional[Mapping[str, str
     env = os.environ if environ is None else environ
     value = (given if given is not None else env.get(DATABASE_ENV, "")).strip()
     return None if value in ("", "local") else value
+
+
+def store_refused(path: Path) -> Optional[str]:
+    """Why a store file (or its folder) must be neither read nor written: a link, another
+    owner, writable by others (`orient.userdirs.unsafe_reason`); None when fine or missing
+    (then created private)."""
+    for where, folder in ((path.parent, True), (path, False)):
+        why = unsafe_reason(where, folder=folder)
+        if why is not None and why != "missing" and not why.startswith("unreadable"):
+            return f"{where}: {why}"  # (unreadable: nothing is read from it, and writing fails)
+    return None
 
 
 def enabled(environ: Optional[Mapping[str, str]] = None) -> bool:
@@ -248,7 +261,7 @@ def load_knowledge_parts(rules_dir: Path, directory_dir: Path, gazetteer,
     except OSError:
         return build()
     path = cache_file(rules_dir, directory_dir)
-    refused = unsafe_reason(path.parent) or unsafe_reason(path)
+    refused = store_refused(path)
     if refused:
         last_status = f"refused: {refused}"
         return build()
@@ -301,9 +314,7 @@ def _write(path: Path, key: str, rules, directory, rules_dir: Path, directory_di
     from orient.store.sqlite import build as build_store
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if unsafe_reason(path.parent):
-            return False
+        private_dir(path.parent)  # never into a folder others can write (PermissionError)
         build_store(path, key, dumps_rules(rules), directory,
                     {"rules_dir": str(rules_dir.resolve()), "directory_dir": str(directory_dir.resolve())})
     except (OSError, sqlite3.Error, CodecError):
@@ -317,8 +328,16 @@ def prune(folder: Path, keep: Optional[Path] = None, most: int = MAX_FILES) -> N
     many temporary folders; each would otherwise leave its file behind)."""
     try:
         files = [(p.stat().st_mtime_ns, p) for p in Path(folder).glob("knowledge-*") if p != keep]
+        # Temporary files of a writer killed before its rename (orient.atomic), an hour old.
+        stale = time.time() - STALE_TEMPORARY_S
+        leftovers = [p for p in Path(folder).glob(".knowledge-*.tmp") if p.stat().st_mtime < stale]
     except OSError:
         return
+    for p in leftovers:
+        try:
+            p.unlink()
+        except OSError:
+            pass
     files.sort(reverse=True)
     for _, p in files[max(0, most - 1):]:
         try:

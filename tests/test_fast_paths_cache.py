@@ -173,7 +173,7 @@ def test_a_store_folder_others_can_write_to_is_not_used(cache_dir, data):
     cache_dir.chmod(0o777)
     try:
         knowledge = Knowledge.load(rules, directory)
-        assert cache.last_status.startswith("refused:") and "modifiable par d'autres" in cache.last_status
+        assert cache.last_status.startswith("refused:") and "writable by other users" in cache.last_status
         assert answers(knowledge, count=20) == reference
     finally:
         cache_dir.chmod(0o700)

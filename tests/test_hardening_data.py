@@ -40,21 +40,25 @@ def no_traceback(result: subprocess.CompletedProcess) -> bool:
 
 
 def plant_pickle(cache: Path, marker: Path) -> None:
-    """A cache file with the right header, key and checksum whose payload runs a command."""
+    """A store file with the right key whose emergency number is another's (the load cache is
+    a SQLite store now, rules as JSON: it cannot run code, but it could still lie). `marker`
+    is the planted name."""
+    import dataclasses
+
     from orient import cache as load_cache
+    from orient.directory.catalog import Directory
     from orient.directory.gazetteer import default_gazetteer
+    from orient.engine import load_rules
+    from orient.store.codec import dumps_rules
+    from orient.store.sqlite import build
 
-    class Payload:
-        def __reduce__(self):
-            return (os.system, (f"touch {marker}",))
-
-    import pickle
-
-    key = load_cache.knowledge_key(paths.rules_dir(), paths.directory_dir(), Path(default_gazetteer()._source))
-    payload = pickle.dumps(Payload())
-    target = load_cache.cache_file(paths.rules_dir(), paths.directory_dir(), cache)
-    target.write_bytes(load_cache.MAGIC + f"{load_cache.FORMAT}\n{key}\n".encode()
-                       + load_cache._checksum(payload) + b"\n" + payload)
+    gazetteer = default_gazetteer()
+    key = load_cache.knowledge_key(paths.rules_dir(), paths.directory_dir(), Path(gazetteer._source))
+    real = Directory.load(paths.directory_dir(), gazetteer)
+    planted = Directory([dataclasses.replace(s, name=marker.name) if s.id == "samu-15" else s for s in real.services],
+                        real.rota.sectors, gazetteer, real.fingerprint, real.area)
+    build(load_cache.cache_file(paths.rules_dir(), paths.directory_dir(), cache), key,
+          dumps_rules(load_rules(paths.rules_dir())), planted)
 
 
 @pytest.mark.parametrize("how", ["writable by everyone", "owned by another user"])
@@ -70,11 +74,12 @@ def test_a_pickle_planted_in_a_shared_cache_folder_is_never_loaded(tmp_path, how
             pytest.skip("giving a folder to another user needs root")
         os.chown(cache, 65534, 65534)
         cache.chmod(0o755)
-    result = run_orient("ask", "--at", TUESDAY_10H, "--fact", "red_flag=none", "--fact", "need=consult",
+    result = run_orient("ask", "--at", TUESDAY_10H, "--fact", "red_flag=chest_pain",
                         "--json", "--no-journal", env_extra={"ORIENT_CACHE": "", "ORIENT_CACHE_DIR": str(cache)})
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["recommendations"]
-    assert not marker.exists()
+    answer = json.loads(result.stdout)
+    assert answer["recommendations"][0]["service_id"] == "samu-15"
+    assert marker.name not in result.stdout  # the planted store was not read
 
 
 def test_the_private_file_checks_are_reusable(tmp_path):

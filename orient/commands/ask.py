@@ -131,4 +131,4 @@ def _journal(args: argparse.Namespace, answer, facts) -> None:
     """The anonymous journal is best effort: it never blocks an answer."""
     from orient.journal import record_if_enabled
 
-    record_if_enabled(answer, facts, no_journal=args.no_journal, path=args.journal, server=False)  # after output
+    record_if_enabled(answer, facts, no_journal=args.no_journal, path=args.journal, server=False)  # the server: _send_journal

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from orient.store.postgres import without_password
+from orient.userdirs import private_dir
 
 OFFLINE = ("Serveur de l'annuaire injoignable : réponse donnée avec la copie locale du {when} "
            "(gardes et horaires peut-être pas à jour).")
@@ -38,11 +39,11 @@ def _when(meta: dict) -> str:
 
 def _offline(local: Callable[[], tuple], url: str, gazetteer) -> tuple[tuple, str]:
     """The rules and directory of the last copy (or of the YAML), with the notice set."""
-    from orient.cache import FallbackDirectory, unsafe_reason
+    from orient.cache import FallbackDirectory, store_refused
     from orient.store.sqlite import SqliteStore, StoreError
 
     path = mirror_file(url)
-    if unsafe_reason(path.parent) is None and unsafe_reason(path) is None:
+    if store_refused(path) is None:
         try:
             store = SqliteStore.open(path)
             rules, directory = store.rules(), store.directory(gazetteer)
@@ -67,7 +68,7 @@ def _sqlite_errors() -> tuple[type, ...]:
 
 def load_shared(url: str, gazetteer, local: Callable[[], tuple]) -> tuple[tuple[Any, Any], str]:
     """((rules, directory), status) from the server at `url`; offline, from the last copy."""
-    from orient.cache import FallbackDirectory, unsafe_reason
+    from orient.cache import FallbackDirectory, store_refused
     from orient.store.codec import CodecError, loads_rules
     from orient.store.postgres import PostgresStore, driver_errors
     from orient.store.sqlite import SqliteStore, StoreError, build
@@ -94,9 +95,9 @@ def load_shared(url: str, gazetteer, local: Callable[[], tuple]) -> tuple[tuple[
     try:
         SqliteStore.open(path, key).close()
     except StoreError:
-        if unsafe_reason(path.parent) is None and unsafe_reason(path) is None:
+        if store_refused(path) is None:
             try:
-                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                private_dir(path.parent)
                 build(path, key, rules_json, directory, {"server": without_password(url),
                                                           "loaded_at": meta.get("loaded_at", "")})
                 status = "server; local copy refreshed"
