@@ -35,7 +35,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
-from orient.userdirs import orient_dir, private_dir, unsafe_reason
+from orient.store.fallback import FallbackDirectory, store_refused  # noqa: F401 (orient.cache.FallbackDirectory)
+from orient.userdirs import orient_dir, private_dir
 from orient.vocabulary import OFF_VALUES
 
 if TYPE_CHECKING:
@@ -68,17 +69,6 @@ def database_url(given: Optional[str] = None, environ: Optional[Mapping[str, str
     env = os.environ if environ is None else environ
     value = (given if given is not None else env.get(DATABASE_ENV, "")).strip()
     return None if value in ("", "local") else value
-
-
-def store_refused(path: Path) -> Optional[str]:
-    """Why a store file (or its folder) must be neither read nor written: a link, another
-    owner, writable by others (`orient.userdirs.unsafe_reason`); None when fine or missing
-    (then created private)."""
-    for where, folder in ((path.parent, True), (path, False)):
-        why = unsafe_reason(where, folder=folder)
-        if why is not None and why != "missing" and not why.startswith("unreadable"):
-            return f"{where}: {why}"  # (unreadable: nothing is read from it, and writing fails)
-    return None
 
 
 def enabled(environ: Optional[Mapping[str, str]] = None) -> bool:
@@ -179,62 +169,6 @@ def build_parts(rules_dir: Path, directory_dir: Path, gazetteer) -> tuple["RuleS
 
 
 
-class FallbackDirectory:
-    """A store's directory that, if the store fails while answering (a file damaged after it
-    was opened, a lost server), switches for good to another directory and asks it again:
-    the answer comes, a little later, never a traceback. `fell_back` says why; `notice` is
-    the French warning an answer then carries (None when the answer is the same anyway)."""
-
-    def __init__(self, primary: Any, fallback: Callable[[], Any], errors: tuple[type, ...],
-                 notice: Optional[str] = None, *, degraded: bool = False):
-        self._active = primary
-        self._fallback = fallback
-        self._errors = errors
-        self._notice = notice
-        self._degraded = degraded  # already answering from a second-best source
-        self.fell_back: Optional[str] = None
-
-    @property
-    def notice(self) -> Optional[str]:
-        """The warning for the answers: this directory's own once degraded, else that of the
-        directory it fell back to (which may be degraded itself)."""
-        if self._degraded:
-            return self._notice
-        if self.fell_back is None:
-            return None
-        return self._notice or getattr(self._active, "notice", None)
-
-    def _switch(self, exc: BaseException) -> None:
-        if self.fell_back is None:
-            self.fell_back = f"{type(exc).__name__}: {exc}"
-            self._active = self._fallback()
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            target = getattr(self._active, name)
-        except self._errors as exc:
-            self._switch(exc)
-            target = getattr(self._active, name)
-        if not callable(target):
-            return target
-
-        def call(*args, **kwargs):
-            try:
-                return target(*args, **kwargs)
-            except self._errors as exc:
-                if self.fell_back is not None:
-                    raise
-                self._switch(exc)
-                return getattr(self._active, name)(*args, **kwargs)
-        return call
-
-    def __len__(self) -> int:
-        return self.__getattr__("__len__")()
-
-    def __iter__(self):
-        return iter(self.services)
-
-
 def load_knowledge_parts(rules_dir: Path, directory_dir: Path, gazetteer,
                          build: Optional[Callable[[], tuple[Any, Any]]] = None,
                          database: Optional[str] = None) -> tuple["RuleSet", Any]:
@@ -250,7 +184,7 @@ def load_knowledge_parts(rules_dir: Path, directory_dir: Path, gazetteer,
         from orient.store.shared import load_shared
 
         parts, last_status = load_shared(url, gazetteer, lambda: load_knowledge_parts(
-            rules_dir, directory_dir, gazetteer, build, database="local"))
+            rules_dir, directory_dir, gazetteer, build, database="local"), cache_dir())
         return parts
     source = getattr(gazetteer, "_source", "")
     last_status = "off"

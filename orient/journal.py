@@ -366,6 +366,25 @@ def record_if_enabled(answer: Answer, facts: Mapping[str, Any], *, no_journal: b
     return written
 
 
+def send_to_server(answer: Answer, facts: Mapping[str, Any], url: Optional[str], *, no_journal: bool = False,
+                   path: Path | str | None = None) -> Optional[int]:
+    """After an answer is shown: its row (and any kept before) to the shared server `url`.
+    Nothing when the journal is off or there is no server; never raises."""
+    if not url or not url.startswith(("postgresql:", "postgres:")):
+        return None
+    target = journal_path_for(no_journal, path)
+    if target is None:
+        return None
+    from orient.store.journal import OUTBOX_FILENAME, ServerJournal  # only with a server
+
+    try:
+        journal = ServerJournal(url, target.with_name(OUTBOX_FILENAME))
+        journal.keep(anonymous_row(answer, facts))
+        return journal.flush()
+    except (OSError, sqlite3.Error, ValueError):
+        return None
+
+
 # --- writing without making anyone wait ----------------------------------------------------
 
 _pending: list = []
@@ -403,106 +422,3 @@ def wait_for_pending(timeout: float = 4 * WRITE_TIMEOUT_S) -> None:
     for thread in list(_pending):
         thread.join(max(0.0, deadline - time.monotonic()))
     _pending[:] = [t for t in _pending if t.is_alive()]
-
-
-# --- the shared journal on a server (orient.store.postgres) ----------------------------------
-
-OUTBOX_FILENAME = "journal-outbox.sqlite3"
-DESK_ENV = "ORIENT_DESK"
-
-
-class ServerJournal:
-    """The desks' journal on the shared server (`ORIENT_DATABASE_URL`), rows as `anonymous_row`.
-
-    Each row first goes to a local outbox (SQLite, next to the desk's journal) with an id of
-    its own, then the outbox is sent to the server in one transaction and emptied. A desk cut
-    off from the server keeps its rows in the outbox and sends them with its next row once the
-    server is back; a row sent twice (a crash between the server's commit and the outbox's)
-    is stored once (`ON CONFLICT (uid) DO NOTHING`). No row is lost, none is counted twice.
-    """
-
-    def __init__(self, url: str, outbox: Path, desk: Optional[str] = None):
-        self.url = url
-        self.outbox = Path(outbox)
-        self.desk = desk if desk is not None else (os.environ.get(DESK_ENV) or _hostname())
-
-    def _outbox(self) -> sqlite3.Connection:
-        self.outbox.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        conn = sqlite3.connect(self.outbox, timeout=10)
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("CREATE TABLE IF NOT EXISTS outbox (uid TEXT PRIMARY KEY, row TEXT NOT NULL)")
-        return conn
-
-    def keep(self, answer: Answer, facts: Mapping[str, Any]) -> str:
-        """Put the row in the outbox; its id."""
-        import uuid
-
-        uid = str(uuid.uuid4())
-        conn = self._outbox()
-        try:
-            with conn:
-                conn.execute("INSERT INTO outbox VALUES (?, ?)", (uid, json.dumps(anonymous_row(answer, facts))))
-        finally:
-            conn.close()
-        return uid
-
-    def pending(self) -> int:
-        if not self.outbox.exists():
-            return 0
-        conn = self._outbox()
-        try:
-            return conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
-        finally:
-            conn.close()
-
-    def flush(self, timeout: float = 2.0) -> Optional[int]:
-        """Send the outbox; how many rows the server now holds from it, or None when the
-        server could not be reached (the rows stay)."""
-        if not self.outbox.exists():
-            return 0
-        conn = self._outbox()
-        try:
-            rows = conn.execute("SELECT uid, row FROM outbox ORDER BY rowid").fetchall()
-            if not rows:
-                return 0
-            try:
-                import psycopg
-
-                with psycopg.connect(self.url, connect_timeout=max(1, int(timeout))) as server:
-                    with server.cursor() as cur:
-                        cur.executemany(
-                            "INSERT INTO journal (uid, desk, hour, commune, period, facts, kinds, first_kind, no_gp) "
-                            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (uid) DO NOTHING",
-                            [(uid, self.desk, *(_row[c] for c in ("hour", "commune", "period", "facts", "kinds",
-                                                                  "first_kind", "no_gp")))
-                             for uid, _row in ((uid, json.loads(text)) for uid, text in rows)])
-            except Exception:  # noqa: BLE001 — any server failure: the rows stay for the next time
-                return None
-            with conn:
-                conn.executemany("DELETE FROM outbox WHERE uid = ?", [(uid,) for uid, _ in rows])
-            return len(rows)
-        finally:
-            conn.close()
-
-
-def _hostname() -> str:
-    import socket
-
-    return socket.gethostname()
-
-
-def send_to_server(answer: Answer, facts: Mapping[str, Any], url: Optional[str], *, no_journal: bool = False,
-                   path: Path | str | None = None) -> Optional[int]:
-    """After an answer is shown: its row (and any kept before) to the shared server `url`.
-    Nothing when the journal is off or there is no server; never raises."""
-    if not url or not url.startswith(("postgresql:", "postgres:")):
-        return None
-    target = journal_path_for(no_journal, path)
-    if target is None:
-        return None
-    try:
-        journal = ServerJournal(url, target.with_name(OUTBOX_FILENAME))
-        journal.keep(answer, facts)
-        return journal.flush()
-    except (OSError, sqlite3.Error, ValueError):
-        return None

@@ -1,4 +1,4 @@
-"""Shared test setup: no test writes to the user's real journal or load cache; one hypothesis
+"""Shared test setup: no test writes to the user's real journal or store; one hypothesis
 profile for every run (the number of examples stays in each test's own `@settings`)."""
 
 import os
@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 # Set at import, before test modules load knowledge at collection time; subprocesses inherit it,
-# and so do the xdist workers, which share the run's cache instead of each rebuilding its own.
+# and so do the xdist workers, which share the run's store files (written whole, then renamed into
+# place: a worker never opens another's half-written file) instead of each compiling its own.
 _cache = os.environ.get("ORIENT_TEST_CACHE_DIR") or tempfile.mkdtemp(prefix="orient-test-cache-")
 os.environ["ORIENT_TEST_CACHE_DIR"] = os.environ["ORIENT_CACHE_DIR"] = _cache
 

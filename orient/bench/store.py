@@ -91,7 +91,8 @@ def desk_main(args: dict) -> dict:
     seen, times, journal_errors = [], [], 0
     url = args.get("url")
     if url:
-        from orient.journal import ServerJournal
+        from orient.journal import anonymous_row
+        from orient.store.journal import ServerJournal
         from orient.store.postgres import PostgresStore
 
         store = PostgresStore.connect(url, max_size=1)
@@ -116,7 +117,7 @@ def desk_main(args: dict) -> dict:
         duty = [r.service_id for r in answer.recommendations if r.kind == "pharmacie_garde"]
         seen.append((done, duty[0] if duty else None))
         if url:
-            journal.keep(answer, DESK_FACTS)
+            journal.keep(anonymous_row(answer, DESK_FACTS))
             if journal.flush() is None:
                 journal_errors += 1
         else:

@@ -6,7 +6,7 @@ since its last copy, copies it into a SQLite store of its cache folder (same
 format as the embedded store). If the server cannot be reached — at start or in
 the middle of an orientation — the desk answers from that copy and every answer
 says so (`Answer.warnings`); without a copy, from its own YAML. The journal rows
-wait in a local outbox until the server is back (`orient.journal.ServerJournal`).
+wait in a local outbox until the server is back (`orient.store.journal.ServerJournal`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import hashlib
 from pathlib import Path
 from typing import Any, Callable
 
+from orient.store.fallback import FallbackDirectory, store_refused
 from orient.store.postgres import without_password
 from orient.userdirs import private_dir
 
@@ -24,12 +25,10 @@ OFFLINE_NO_COPY = ("Serveur de l'annuaire injoignable et aucune copie locale : r
                    "installé sur ce poste (gardes et horaires peut-être pas à jour).")
 
 
-def mirror_file(url: str) -> Path:
-    """The desk's local copy of this server (one per server and database)."""
-    from orient.cache import cache_dir
-
+def mirror_file(url: str, folder: Path) -> Path:
+    """The desk's local copy of this server (one per server and database) in its cache `folder`."""
     where = hashlib.sha256(without_password(url).encode()).hexdigest()[:20]
-    return cache_dir() / f"shared-{where}.sqlite"
+    return Path(folder) / f"shared-{where}.sqlite"
 
 
 def _when(meta: dict) -> str:
@@ -37,12 +36,11 @@ def _when(meta: dict) -> str:
     return loaded.replace("T", " ")[:16] + " UTC" if loaded else "date inconnue"
 
 
-def _offline(local: Callable[[], tuple], url: str, gazetteer) -> tuple[tuple, str]:
+def _offline(local: Callable[[], tuple], url: str, gazetteer, folder: Path) -> tuple[tuple, str]:
     """The rules and directory of the last copy (or of the YAML), with the notice set."""
-    from orient.cache import FallbackDirectory, store_refused
     from orient.store.sqlite import SqliteStore, StoreError
 
-    path = mirror_file(url)
+    path = mirror_file(url, folder)
     if store_refused(path) is None:
         try:
             store = SqliteStore.open(path)
@@ -66,9 +64,8 @@ def _sqlite_errors() -> tuple[type, ...]:
     return (sqlite3.Error, StoreError)
 
 
-def load_shared(url: str, gazetteer, local: Callable[[], tuple]) -> tuple[tuple[Any, Any], str]:
-    """((rules, directory), status) from the server at `url`; offline, from the last copy."""
-    from orient.cache import FallbackDirectory, store_refused
+def load_shared(url: str, gazetteer, local: Callable[[], tuple], folder: Path) -> tuple[tuple[Any, Any], str]:
+    """((rules, directory), status) from the server at `url`; offline, from the last copy (kept in `folder`)."""
     from orient.store.codec import CodecError, loads_rules
     from orient.store.postgres import PostgresStore, driver_errors
     from orient.store.sqlite import SqliteStore, StoreError, build
@@ -76,11 +73,11 @@ def load_shared(url: str, gazetteer, local: Callable[[], tuple]) -> tuple[tuple[
     try:
         errors = driver_errors()
     except ImportError:  # psycopg not installed: as if the server were lost
-        return _offline(local, url, gazetteer)
+        return _offline(local, url, gazetteer, folder)
     try:
         store = PostgresStore.connect(url, timeout=3)
     except StoreError:
-        return _offline(local, url, gazetteer)
+        return _offline(local, url, gazetteer, folder)
     try:
         meta = store.meta()
         rules_json = store.rules_json()
@@ -88,9 +85,9 @@ def load_shared(url: str, gazetteer, local: Callable[[], tuple]) -> tuple[tuple[
         directory = store.directory(gazetteer)
     except errors + (CodecError,):
         store.close()
-        return _offline(local, url, gazetteer)
+        return _offline(local, url, gazetteer, folder)
     status = "server"
-    path = mirror_file(url)
+    path = mirror_file(url, folder)
     key = meta.get("key", "")
     try:
         SqliteStore.open(path, key).close()
@@ -105,6 +102,6 @@ def load_shared(url: str, gazetteer, local: Callable[[], tuple]) -> tuple[tuple[
                 status = "server; local copy not written"
 
     def offline_directory():
-        return _offline(local, url, gazetteer)[0][1]
+        return _offline(local, url, gazetteer, folder)[0][1]
 
     return (rules, FallbackDirectory(directory, offline_directory, errors)), status
