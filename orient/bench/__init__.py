@@ -31,6 +31,7 @@ from typing import Callable, Optional
 
 from orient import paths
 from orient.bench import measure, synth
+from orient.bench.store import STORE_TARGETS, add_store_measures, store_targets_met
 from orient.cache import load_knowledge_parts
 from orient.directory.gazetteer import default_gazetteer
 from orient.orientation import Knowledge
@@ -140,8 +141,6 @@ def run_bench(services: int = 100_000, seed: int = 0, *, situations: int = 600, 
                     tui_runs, env=dict(env, ORIENT_AT="2026-11-28T14:00"))
             except (ImportError, OSError) as exc:  # no pty here
                 result["tui_first_screen"] = {"median_ms": None, "runs": 0, "error": str(exc)}
-
-        from orient.bench.store import STORE_TARGETS, add_store_measures, store_targets_met
 
         add_store_measures(result, env, data.folder, database=database, say=say)
         result["targets"] = {**TARGETS, **STORE_TARGETS}
