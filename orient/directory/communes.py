@@ -36,6 +36,25 @@ COL_CODE, COL_NAME, COL_POSTCODES, COL_DEPT, COL_POP, COL_LAT, COL_LON, COL_SOUR
 INDEX_COLUMNS = (
     "key", "key_rows", "major", "postcode", "postcode_rows", "alias_code", "alias_row", "dept_code", "dept_name",
 )
+OWN, ALIAS, LOCAL = 0, 1, 2  # how a key names a commune: its name, a commune déléguée's, its local name
+_MARKS = {"~": ALIAS, "^": LOCAL}  # a row of `key_rows` marked so; unmarked: OWN
+
+
+def default_path() -> Path:
+    """The shipped communes file."""
+    from orient.paths import gazetteer_file
+
+    return gazetteer_file()
+
+
+def code_of_line(line: str) -> str:
+    """The INSEE code of a commune line (its first 5 characters)."""
+    return line[:5]
+
+
+def key_rows(value: str) -> list[tuple[int, int]]:
+    """[(row, OWN | ALIAS | LOCAL)] from a value of the `key_rows` index column ("12,~40,^7")."""
+    return [(int(r[1:]), _MARKS[r[0]]) if r[0] in _MARKS else (int(r), OWN) for r in value.split(",")]
 
 
 def commune_of_row(r: list[str]) -> Commune:

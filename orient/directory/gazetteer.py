@@ -17,7 +17,8 @@ a commune's line is split when first used. Search, per keystroke:
 - codes: postcodes and INSEE codes (also those of communes déléguées) by bisect.
 
 Scores are 0–100: 100 for an exact name, code or postcode; a truncated name
-scores by how much of it was typed; a typo by its edit similarity. The order
+scores by how much of it was typed; a typo by its edit similarity
+(orient.directory.keyscore). The order
 knows where the counter is: a département or postcode typed with the name
 ("plaisance 31") comes before all; then exact names and prefixes in the home
 département (32 unless told) and its neighbours ("vic" is Vic-Fezensac, "lect"
@@ -33,29 +34,26 @@ from __future__ import annotations
 
 import bisect
 import math
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, NamedTuple, Sequence
 
 from orient.directory import textnorm
 from orient.directory.communes import (  # noqa: F401 (Commune, CommuneMatch: the gazetteer's public types)
-    COL_DEPT, COL_KEYS, COL_LAT, COL_LON, COL_NAME, COL_POP, COL_POSTCODES, Commune, CommuneMatch, commune_of_row,
-    read_communes_file,
+    ALIAS, COL_DEPT, COL_KEYS, COL_LAT, COL_LON, COL_NAME, COL_POP, COL_POSTCODES, LOCAL, OWN, Commune, CommuneMatch,
+    code_of_line, commune_of_row, default_path, key_rows, read_communes_file,
 )
-from orient.directory.homearea import HomeArea
+from orient.directory.homearea import NEIGHBOUR_KM, HomeArea  # noqa: F401 (NEIGHBOUR_KM: documented here)
+from orient.directory.keyscore import (  # noqa: F401 (PREFIX_BASE, PREFIX_SPAN, FUZZY_CUTOFF: the search's scale)
+    EXACT, FUZZY_CUTOFF, PREFIX_BASE, PREFIX_SPAN, prefix_score, score_typos,
+)
 
 MAX_QUERY_CHARS = 200
 
-EXACT = 100.0
 CODE_SCORE = 99.5  # an INSEE code: exact, but after a postcode written the same
-PREFIX_BASE = 70.0  # a prefix scores PREFIX_BASE + PREFIX_SPAN × (typed share of the key)
-PREFIX_SPAN = 25.0
-FUZZY_CUTOFF = 60.0  # below this similarity, a typo is no match at all
 RESOLVE_MIN = 80.0  # resolve(): the best text score must reach this...
 RESOLVE_MARGIN = 2.0  # ...and, unless exact, beat the next commune by this much
 HOME_BONUS = 8.0
 NEIGHBOUR_BONUS = 4.0  # a commune of a neighbouring département (after the home one)
-NEIGHBOUR_KM = 15.0  # a département with a commune this close to one of the home département's is a neighbour
 DISTANCE_PENALTY_MAX = 4.0  # taken from the rank at DISTANCE_SCALE_KM from the home area, and beyond
 DISTANCE_SCALE_KM = 800.0
 LARGE_CITY = 100_000  # a city this large is meant when its full name is typed, however far
@@ -66,19 +64,8 @@ LARGE_RANGE = 100  # prefix ranges above this are sampled (home, hinted, larger 
 FUZZY_POOL = 1500  # typos are looked for among about this many keys (plus the home département's)
 
 
-_OWN, _ALIAS, _LOCAL = 0, 1, 2  # how a key names a commune: its name, a commune déléguée's, its local name
-_MARKS = {"~": _ALIAS, "^": _LOCAL}
 _NEAR, _FAR_EXACT, _OTHER = 0, 1, 2
 _DEPT_LINKS = ("du", "de", "des", "d", "en", "dans", "l", "le", "la", "les")
-
-
-@dataclass
-class _Query:
-    words: list[str]  # name words
-    postcodes: list[str]  # 5-digit tokens
-    codes: list[str]  # INSEE-looking tokens ("32013", "2A004")
-    depts: list[str]  # département hints ("31", "2A", "971")
-    digits: str | None  # a lone partial postcode ("328")
 
 
 class _Ranked(NamedTuple):
@@ -97,10 +84,6 @@ def _between(keys: Sequence[str], prefix: str, lo: int = 0) -> tuple[int, int]:
     """The slice of sorted `keys` that start with `prefix` (keys are [a-z0-9])."""
     lo = bisect.bisect_left(keys, prefix, lo)
     return lo, bisect.bisect_left(keys, prefix + "\x7f", lo)
-
-
-def _code_of(line: str) -> str:
-    return line[:5]  # INSEE codes have 5 characters
 
 
 class Gazetteer:
@@ -127,7 +110,7 @@ class Gazetteer:
     def load(cls, path: Path | None = None) -> "Gazetteer":
         """Load a gazetteer file (default: the shipped one). Raises ValueError when
         it is not one, or was keyed by another version of the normaliser."""
-        path = Path(path) if path is not None else _default_path()
+        path = Path(path) if path is not None else default_path()
         rows, index = read_communes_file(path)
         return cls(rows, index, str(path))
 
@@ -156,7 +139,7 @@ class Gazetteer:
     def _row_of_code(self, code: str) -> int | None:
         if len(code) != 5:
             return None
-        j = bisect.bisect_left(self._lines, code, key=_code_of)
+        j = bisect.bisect_left(self._lines, code, key=code_of_line)
         if j < len(self._lines) and self._lines[j].startswith(code + "\t"):
             return j
         codes = self._column("alias_code")
@@ -196,8 +179,8 @@ class Gazetteer:
 
     def _dept_rows(self, dept: str) -> range:
         """The rows of a département: a block, since INSEE codes start with it."""
-        lo = bisect.bisect_left(self._lines, dept, key=_code_of)
-        hi = bisect.bisect_left(self._lines, dept + "\x7f", lo, key=_code_of)
+        lo = bisect.bisect_left(self._lines, dept, key=code_of_line)
+        hi = bisect.bisect_left(self._lines, dept + "\x7f", lo, key=code_of_line)
         return range(lo, hi)
 
     def _known_dept(self, dept: str) -> bool:
@@ -245,7 +228,7 @@ class Gazetteer:
         if not isinstance(query, str) or not isinstance(limit, int) or limit <= 0:
             return []
         home = (home_dept or "32").strip().upper()
-        q = self._parse(query[:MAX_QUERY_CHARS])
+        q = textnorm.parse_query(query[:MAX_QUERY_CHARS], self._known_dept)
         text: dict[int, float] = {}
         typos: set[int] = set()
         if q.words:
@@ -300,23 +283,6 @@ class Gazetteer:
         ))
         return ranked
 
-    def _parse(self, query: str) -> _Query:
-        words = textnorm.key_words(query)
-        q = _Query([], [], [], [], None)
-        for w in words:
-            if len(w) == 5 and w.isdigit():
-                q.postcodes.append(w)
-                q.codes.append(w)
-            elif len(w) == 5 and w[:2] in ("2a", "2b") and w[2:].isdigit():
-                q.codes.append(w.upper())
-            elif (w.isdigit() or w in ("2a", "2b")) and len(w) <= 3 and self._known_dept(w.upper()):
-                q.depts.append(w.upper())
-            elif w.isdigit() and len(words) == 1 and len(w) < 5:
-                q.digits = w
-            else:
-                q.words.append(w)
-        return q
-
     def _rows_of_postcode(self, pc: str) -> list[int]:
         postcodes = self._column("postcode")
         j = bisect.bisect_left(postcodes, pc)
@@ -333,27 +299,22 @@ class Gazetteer:
                 text.setdefault(int(i), score)
 
     def _rows_of_key(self, k: str) -> list[tuple[int, int]]:
-        """[(row, _OWN | _ALIAS | _LOCAL)] for a key of the index."""
+        """[(row, OWN | ALIAS | LOCAL)] for a key of the index."""
         rows = self._by_key.get(k)
         if rows is None:
             keys = self._column("key")
             j = bisect.bisect_left(keys, k)
-            rows = []
-            if j < len(keys) and keys[j] == k:
-                rows = [
-                    (int(r[1:]), _MARKS[r[0]]) if r[0] in _MARKS else (int(r), _OWN)
-                    for r in self._column("key_rows")[j].split(",")
-                ]
+            rows = key_rows(self._column("key_rows")[j]) if j < len(keys) and keys[j] == k else []
             self._by_key[k] = rows
         return rows
 
-    def _match_name(self, q: _Query, text: dict[int, float], typos: set[int], limit: int, home: str) -> None:
+    def _match_name(self, q: textnorm.Query, text: dict[int, float], typos: set[int], limit: int, home: str) -> None:
         def put(k: str, score: float, typo: bool = False) -> None:
             for i, how in self._rows_of_key(k):
-                if how == _LOCAL and self._row(i)[COL_DEPT] not in (q.depts or [home]):
+                if how == LOCAL and self._row(i)[COL_DEPT] not in (q.depts or [home]):
                     continue  # "barcelonne" is Barcelonne-du-Gers in the Gers only
                 s = score
-                if how != _OWN and s < EXACT:
+                if how != OWN and s < EXACT:
                     s -= ALIAS_PENALTY
                 if text.get(i, -1.0) < s:
                     text[i] = s
@@ -390,7 +351,7 @@ class Gazetteer:
             lv = len(v)
             for k in self._prefix_keys(v, depts):
                 if k != v:
-                    put(k, PREFIX_BASE + PREFIX_SPAN * lv / len(k))
+                    put(k, prefix_score(lv, len(k)))
                     prefixed += 1
         # Typos, when the name typed is neither a name nor the start of enough of them.
         if fuzzy and not found_exact and prefixed < limit and len(variants[0]) >= 3:
@@ -437,37 +398,9 @@ class Gazetteer:
         pool = keys[lo:hi]
         for d in depts:
             pool = pool + self._keys_of_dept(d)
-        if self._score_pool(v, pool, put, heads=True) < 75.0:
+        if score_typos(v, pool, put, heads=True) < 75.0:
             # A typo in the first letters, far from home: the whole list.
-            self._score_pool(v, keys, put, heads=False)
-
-    def _score_pool(self, v: str, pool: list[str], put, heads: bool) -> float:
-        from rapidfuzz import fuzz, process
-        from rapidfuzz.distance import OSA
-
-        best = 0.0
-        # Typos: edit similarity (a substitution or a transposition counts once).
-        for k, sim, _ in process.extract(
-            v, pool, scorer=OSA.normalized_similarity, score_cutoff=FUZZY_CUTOFF / 100.0, limit=40
-        ):
-            best = max(best, 100.0 * sim)
-            put(k, 100.0 * sim, True)
-        lv = len(v)
-        if not heads or lv < 4:
-            return best
-        # A name not finished, with a typo: compare with the keys' beginnings —
-        # as long as the query (substitution, transposition) or one letter
-        # longer (a letter left out) — scored as a prefix times that similarity.
-        for size, scorer, cutoff in ((lv, OSA.normalized_similarity, 0.8), (lv + 1, fuzz.ratio, 80.0)):
-            cut = [k[:size] for k in pool]
-            for _, sim, j in process.extract(v, cut, scorer=scorer, score_cutoff=cutoff, limit=40):
-                k = pool[j]
-                if len(k) > size:
-                    sim = sim * 100.0 if scorer is not fuzz.ratio else sim
-                    s = sim * (PREFIX_BASE + PREFIX_SPAN * lv / len(k)) / 100.0
-                    best = max(best, s)
-                    put(k, s, True)
-        return best
+            score_typos(v, keys, put, heads=False)
 
     # --- lazily built indexes --------------------------------------------------------
 
@@ -487,15 +420,9 @@ class Gazetteer:
 
     def _is_neighbour(self, dept: str, area: "HomeArea | None") -> bool:
         """True when one of the département's communes lies within NEIGHBOUR_KM of the home area's."""
-        if area is None:
-            return False
-        near = area.neighbours.get(dept)
-        if near is None:
-            near = area.neighbours[dept] = any(
-                area.within(float(self._row(i)[COL_LAT]), float(self._row(i)[COL_LON]), NEIGHBOUR_KM)
-                for i in self._dept_rows(dept)
-            )
-        return near
+        return area is not None and area.is_neighbour(
+            dept, ((float(self._row(i)[COL_LAT]), float(self._row(i)[COL_LON])) for i in self._dept_rows(dept))
+        )
 
     def _keys_of_dept(self, dept: str) -> list[str]:
         keys = self._dept_keys.get(dept)
@@ -505,12 +432,6 @@ class Gazetteer:
                 found.update(self._row(i)[COL_KEYS].split("|"))
             keys = self._dept_keys[dept] = sorted(found)
         return keys
-
-
-def _default_path() -> Path:
-    from orient.paths import gazetteer_file
-
-    return gazetteer_file()
 
 
 _DEFAULT: Gazetteer | None = None

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import math
 
+from typing import Iterable
+
 from orient.directory.geo import haversine_km
 
+NEIGHBOUR_KM = 15.0  # a département with a commune this close to one of the home département's is a neighbour
 GRID_DEG = 0.25  # grid cell (about 28 × 20 km in France): wider than the neighbour distance
 
 
@@ -36,6 +39,14 @@ class HomeArea:
             haversine_km(lat, lon, p, q) <= km
             for da in (-1, 0, 1) for db in (-1, 0, 1) for p, q in self.cells.get((a + da, b + db), ())
         )
+
+    def is_neighbour(self, dept: str, points: Iterable[tuple[float, float]]) -> bool:
+        """True when one of `points`, the communes of `dept`, lies within NEIGHBOUR_KM of a home
+        commune; remembered for the département."""
+        near = self.neighbours.get(dept)
+        if near is None:
+            near = self.neighbours[dept] = any(self.within(lat, lon, NEIGHBOUR_KM) for lat, lon in points)
+        return near
 
     def distance_km(self, lat: float, lon: float) -> float:
         """About how far the point is from the home area: from its centre, less its radius."""

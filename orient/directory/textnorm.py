@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from typing import Callable
 
 KEY_VERSION = "1"
 
@@ -97,3 +99,34 @@ def name_keys(name: str) -> list[str]:
     if "(" in name:
         add(name.split("(", 1)[0])
     return keys
+
+
+@dataclass
+class Query:
+    """A place as typed at the counter, in its parts."""
+
+    words: list[str]  # name words
+    postcodes: list[str]  # 5-digit tokens
+    codes: list[str]  # INSEE-looking tokens ("32013", "2A004")
+    depts: list[str]  # département hints ("31", "2A", "971")
+    digits: str | None  # a lone partial postcode ("328")
+
+
+def parse_query(text: str, is_dept: Callable[[str], bool]) -> Query:
+    """The key words of `text`, sorted into name words, postcodes, codes and département hints
+    (those short numbers `is_dept` knows: "plaisance 31")."""
+    words = key_words(text)
+    q = Query([], [], [], [], None)
+    for w in words:
+        if len(w) == 5 and w.isdigit():
+            q.postcodes.append(w)
+            q.codes.append(w)
+        elif len(w) == 5 and w[:2] in ("2a", "2b") and w[2:].isdigit():
+            q.codes.append(w.upper())
+        elif (w.isdigit() or w in ("2a", "2b")) and len(w) <= 3 and is_dept(w.upper()):
+            q.depts.append(w.upper())
+        elif w.isdigit() and len(words) == 1 and len(w) < 5:
+            q.digits = w
+        else:
+            q.words.append(w)
+    return q
