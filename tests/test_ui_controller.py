@@ -6,7 +6,7 @@ import pytest
 
 from orient.facts import FACTS
 from orient.ui.controller import AGES_TRIED, CALL_15_YOURSELF, DOUBT_LINE, Counter, answered, desk_setting
-from test_ui_support import FEVER, MEDICATION, SATURDAY_14H, knowledge, quiet_counter  # noqa: F401
+from test_ui_support import FEVER, MEDICATION, SATURDAY_14H, TUESDAY_10H, knowledge, quiet_counter  # noqa: F401
 
 
 @pytest.fixture
@@ -167,3 +167,57 @@ def test_the_number_of_rank_1_can_be_copied_alone_and_is_forgotten_with_the_pati
     assert counter.copy_first_number() == "3966" and counter.copied[-1] == "3966"
     counter.forget_patient()
     assert counter.copied[-1] == ""
+
+
+# --- "Signaler" (issue 14): a line of the answer reported from the counter ---------------------
+
+def test_a_line_of_the_answer_is_reported_with_the_desk_the_entry_and_the_minute_only(counter, tmp_path,
+                                                                                      monkeypatch):
+    from orient.corrections import CorrectionStore
+
+    monkeypatch.setenv("ORIENT_DESK", "mairie-fleurance")
+    counter.corrections_path = tmp_path / "corrections.sqlite3"
+    counter.start(knowledge().gazetteer.resolve("fleurance"), None)
+    play(counter, FEVER)
+    line = next(r for r in counter.case.answer.recommendations if r.service_id)
+    assert counter.report_line(line.rank, "wrong_hours") is not None
+    with CorrectionStore.open(counter.corrections_path) as store:
+        [row] = store.pending()
+    assert (row.desk, row.entry_id, row.kind, row.text) == ("mairie-fleurance", line.service_id, "wrong_hours", None)
+    assert row.reported_at == "2026-11-28T14:00+01:00"
+    assert "Signalement enregistré" in counter.notes[-1] and line.name in counter.notes[-1]
+
+
+def test_a_line_outside_the_directory_cannot_be_reported_and_the_agent_is_told(tmp_path):
+    notes: list[str] = []
+    counter = Counter(knowledge(), lambda: TUESDAY_10H, notify=lambda message, **_: notes.append(message),
+                      corrections_path=tmp_path / "corrections.sqlite3")
+    counter.start(knowledge().gazetteer.resolve("fleurance"), None)
+    play(counter, {**FEVER, "gp_reachable": "yes"})
+    first = next(r for r in counter.case.answer.recommendations if r.kind == "gp")
+    assert first.service_id is None  # the patient's own GP: in no directory
+    assert counter.report_line(first.rank, "no_answer") is None
+    assert "ne peut pas être signalée" in notes[-1] and "Votre médecin traitant" in notes[-1]
+    assert not counter.corrections_path.exists()  # nothing stored
+
+
+def test_a_store_that_cannot_be_written_gives_a_french_message_and_keeps_the_answer(counter, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    counter.corrections_path = blocker / "corrections.sqlite3"  # its folder is a file: OSError
+    counter.start(knowledge().gazetteer.resolve("fleurance"), None)
+    play(counter, FEVER)
+    before = counter.case.answer
+    line = next(r for r in before.recommendations if r.service_id)
+    assert counter.report_line(line.rank, "other", "fermé depuis octobre") is None
+    assert counter.notes[-1].startswith("Signalement non enregistré") and "L'orientation continue" in counter.notes[-1]
+    assert counter.case.answer is before
+
+
+def test_an_unknown_kind_is_refused_with_the_backends_french_message(counter, tmp_path):
+    counter.corrections_path = tmp_path / "corrections.sqlite3"
+    counter.start(knowledge().gazetteer.resolve("fleurance"), None)
+    play(counter, FEVER)
+    line = next(r for r in counter.case.answer.recommendations if r.service_id)
+    assert counter.report_line(line.rank, "stolen") is None
+    assert counter.notes[-1].startswith("Signalement refusé : type de signalement inconnu")

@@ -702,3 +702,79 @@ async def test_ctrl_q_is_in_the_footer_and_ctrl_c_answers_in_french():
         shown = [(n.title, n.message) for n in app._notifications]
         assert ("Quitter ?", "Pour quitter orient : Ctrl+Q.") in shown
         assert not any("Press" in m or "Do you want" in (t or "") for t, m in shown)
+
+
+@pilot_test
+async def test_a_line_reported_from_the_answer_is_listed_by_the_coordinators_command(tmp_path, monkeypatch):
+    """Issue 14: s on the answer, the line, the problem, a short text; `orient corrections list` finds it."""
+    import os
+    import subprocess
+    import sys
+
+    from orient.ui.screens import ReportScreen
+
+    store = tmp_path / "corrections.sqlite3"
+    monkeypatch.setenv("ORIENT_CORRECTIONS", str(store))
+    monkeypatch.setenv("ORIENT_DESK", "pharmacie-fleurance")
+    app = make_app(SATURDAY_14H, handout_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        await answer_questions(pilot, FEVER)
+        line = next(r for r in app.case.answer.recommendations if r.service_id)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen)
+        assert "pas de nom, pas de données de santé" in visible_text(app)
+        await pilot.press("enter")  # the line marked ▸: the first one in the directory
+        await pilot.pause()
+        assert "horaires faux" in visible_text(app)
+        await pilot.press("5", *"ferme", "space", *"le", "space", *"samedi", "enter")  # autre
+        await pilot.pause()
+        assert isinstance(app.screen, AnswerScreen)
+        assert rank1(app) is app.case.answer.recommendations[0]  # the orientation goes on
+    listed = subprocess.run([sys.executable, "-m", "orient", "corrections", "list"], capture_output=True,
+                            text=True, env=os.environ.copy(), timeout=60)
+    assert listed.returncode == 0, listed.stderr
+    assert "pharmacie-fleurance" in listed.stdout and line.service_id in listed.stdout
+    assert "autre — « ferme le samedi »" in listed.stdout and "2026-11-28T14:00" in listed.stdout
+
+
+@pilot_test
+async def test_an_answer_with_no_directory_line_says_there_is_nothing_to_report(tmp_path, monkeypatch):
+    from orient.ui.screens import ReportScreen
+
+    monkeypatch.setenv("ORIENT_CORRECTIONS", str(tmp_path / "corrections.sqlite3"))
+    app = make_app(TUESDAY_10H, handout_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        await answer_questions(pilot, {**FEVER, "gp_reachable": "yes"})
+        assert [r.service_id for r in app.case.answer.recommendations] == [None]  # the patient's own GP
+        await pilot.press("s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReportScreen)
+        assert any("rien à signaler" in n.message for n in app._notifications)
+    assert not (tmp_path / "corrections.sqlite3").exists()
+
+
+@pilot_test
+async def test_the_report_dialog_refuses_a_line_outside_the_directory(tmp_path, monkeypatch):
+    """A line without a directory id (rank 1 stripped of its id, like the patient's own GP) is refused."""
+    import dataclasses
+
+    from orient.corrections import KINDS, TEXT_LIMIT
+    from orient.ui.screens import ReportScreen
+
+    app = make_app(SATURDAY_14H, handout_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        await answer_questions(pilot, FEVER)
+        recs = app.case.answer.recommendations
+        lines = [dataclasses.replace(recs[0], service_id=None), *recs[1:]]
+        await app.push_screen(ReportScreen(lines, KINDS, TEXT_LIMIT))
+        await pilot.press("1")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen) and app.screen.step == "line"
+        assert "n'est pas une entrée de l'annuaire" in visible_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, AnswerScreen)

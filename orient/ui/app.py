@@ -21,7 +21,8 @@ from orient.ui import messages
 from orient.ui.case import Case
 from orient.ui.controller import Counter, answered, desk_setting
 from orient.ui.keymap import default_keymap_path, key_label, key_name, load_keymap
-from orient.ui.screens import AnswerScreen, ChangeScreen, HelpScreen, NoteScreen, QuestionScreen, WhereScreen
+from orient.ui.screens import (AnswerScreen, ChangeScreen, HelpScreen, NoteScreen, QuestionScreen, ReportScreen,
+                               WhereScreen)
 
 if TYPE_CHECKING:
     from orient.orientation import Knowledge
@@ -34,6 +35,7 @@ SCREEN_TITLES = {
     AnswerScreen: "réponse",
     NoteScreen: "note sur la fiche",
     ChangeScreen: "changer une réponse",
+    ReportScreen: "signaler une erreur",
 }
 
 
@@ -88,7 +90,8 @@ class OrientApp(App[int]):
     @classmethod
     def binding_ids(cls) -> list[str]:
         ids = []
-        for owner in (cls, WhereScreen, QuestionScreen, AnswerScreen, HelpScreen, NoteScreen, ChangeScreen):
+        for owner in (cls, WhereScreen, QuestionScreen, AnswerScreen, HelpScreen, NoteScreen, ChangeScreen,
+                      ReportScreen):
             for binding in owner.BINDINGS:
                 if isinstance(binding, Binding) and binding.id:
                     ids.append(binding.id)
@@ -198,6 +201,23 @@ class OrientApp(App[int]):
                 self.post_message(messages.Handout())
 
         self.push_screen(NoteScreen(self.case.note), saved)
+
+    def on_report(self, _message: messages.Report) -> None:
+        """"Signaler": a line of the answer that a directory entry got wrong; never holds up the orientation."""
+        from orient.corrections import KINDS, TEXT_LIMIT
+
+        answer = self.case.answer
+        lines = list(answer.recommendations) if answer else []
+        if not any(rec.service_id for rec in lines):
+            self.notify("Aucune ligne de cette réponse n'est une entrée de l'annuaire : rien à signaler.",
+                        severity="warning", timeout=5)
+            return
+
+        def chosen(report: Optional[tuple[int, str, str]]) -> None:
+            if report is not None:
+                self.counter.report_line(*report)
+
+        self.push_screen(ReportScreen(lines, KINDS, TEXT_LIMIT), chosen)
 
     def _back_to_start(self) -> None:
         while len(self.screen_stack) > 2:

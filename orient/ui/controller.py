@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Optional
@@ -57,8 +58,9 @@ class Counter:
     def __init__(self, knowledge: "Knowledge", clock: Callable[[], datetime], *, home_dept: str = "32",
                  handout_dir: Optional[Path] = None, notify: Notify = _ignore,
                  notify_from_thread: Optional[Notify] = None, copy: Callable[[str], None] = _ignore,
-                 desk: str = "telephone") -> None:
+                 desk: str = "telephone", corrections_path: Optional[Path] = None) -> None:
         self.knowledge = knowledge
+        self.corrections_path = corrections_path  # None: orient.corrections.default_path()
         self.desk = desk  # at a counter, the agent calls the 15 for a deaf patient standing there
         self.clock = clock
         self.home_dept = home_dept
@@ -237,6 +239,38 @@ class Counter:
 
     def set_note(self, note: str) -> None:
         self.case.note = note.strip()
+
+    # --- "Signaler": a line of the answer is wrong ------------------------------------------
+
+    def report_line(self, rank: int, kind: str, text: str = "") -> Optional[int]:
+        """Store a desk's report on one line of the answer (orient.corrections); its id, or None.
+        Only the desk, the entry, the problem, the agent's short text and the minute are kept —
+        nothing about the patient. A store that cannot be written never holds up the orientation."""
+        from orient import corrections
+
+        answer = self.case.answer
+        line = [r for r in (answer.recommendations if answer else ()) if r.rank == rank]
+        if not line:
+            self.notify(f"Pas de ligne {rank} dans la réponse.", severity="warning", timeout=4)
+            return None
+        rec = line[0]
+        if not rec.service_id:
+            self.notify(f"« {rec.name} » n'est pas une entrée de l'annuaire : cette ligne ne peut pas être "
+                        "signalée.", severity="warning", timeout=6)
+            return None
+        try:
+            correction_id = corrections.report(corrections.desk_id(), rec.service_id, kind, text, self.now(),
+                                               path=self.corrections_path)
+        except corrections.CorrectionError as exc:
+            self.notify(f"Signalement refusé : {exc}", severity="error", timeout=8)
+            return None
+        except (OSError, sqlite3.Error) as exc:
+            self.notify(f"Signalement non enregistré ({exc}). L'orientation continue ; "
+                        "signalez-le plus tard ou au coordinateur.", severity="error", timeout=8)
+            return None
+        label = corrections.KINDS.get(kind, kind)
+        self.notify(f"Signalement enregistré : {rec.name} — {label}. Un coordinateur le vérifiera.", timeout=5)
+        return correction_id
 
     # --- closing a case --------------------------------------------------------------------
 

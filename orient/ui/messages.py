@@ -73,3 +73,7 @@ class EditNote(Message):
 
 class CopyNumber(Message):
     """Copy the number of rank 1 alone (to paste it in a phone or a softphone)."""
+
+
+class Report(Message):
+    """"Signaler": open the dialog to report a wrong line of the answer (a directory entry)."""

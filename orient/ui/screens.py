@@ -474,6 +474,7 @@ class AnswerScreen(Screen):
         Binding("l", "change('where')", "Changer le lieu", show=False, id="answer.change_where"),
         Binding("c", "choose_change", "Changer une réponse", show=False, id="answer.change_answer"),
         Binding("y", "copy_number", "Copier le numéro seul", show=False, id="answer.copy_number"),
+        Binding("s", "report", "Signaler une erreur de l'annuaire", show=False, id="answer.report"),
     ]
     app: "Host"
 
@@ -556,7 +557,7 @@ class AnswerScreen(Screen):
             f"{keys('answer.change_when', 'h')} changer l'heure · {keys('answer.change_where', 'l')} le lieu · "
             f"{keys('answer.change_answer', 'c')} une réponse · {keys('answer.why', 'p')} pourquoi ? · "
             f"{keys('answer.handout', 'f')} fiche patient · {keys('answer.copy_number', 'y')} copier le numéro · "
-            f"{keys('answer.note', 'n')} note sur la fiche · "
+            f"{keys('answer.note', 'n')} note sur la fiche · {keys('answer.report', 's')} signaler une erreur · "
             f"{keys('app.next_patient', 'F2')} patient suivant", style="italic"))
 
     def action_toggle_why(self) -> None:
@@ -582,6 +583,9 @@ class AnswerScreen(Screen):
 
     def action_choose_change(self) -> None:
         self.post_message(messages.ChooseAnswerToChange())
+
+    def action_report(self) -> None:
+        self.post_message(messages.Report())
 
 
 class HelpScreen(ModalScreen[None]):
@@ -682,6 +686,126 @@ class ChangeScreen(ModalScreen[Optional[str]]):
     def action_pick(self, index: int) -> None:
         if index < len(self.names):
             self.dismiss(self.names[index])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+REPORT_WARNING = ("Rien sur le patient : pas de nom, pas de données de santé. Seuls le comptoir, "
+                  "la ligne signalée, le problème et l'heure sont gardés.")
+
+
+class ReportScreen(ModalScreen[Optional[tuple[int, str, str]]]):
+    """"Signaler": which line of the answer is wrong (rank 1, or the first directory entry, marked),
+    then what is wrong, then — for "autre" — a short text. Returns (rank, kind, text) or None."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Annuler le signalement", id="report.cancel"),
+        Binding("enter", "validate", "Signaler la ligne marquée ▸", id="report.validate"),
+        Binding("down", "move(1)", "Ligne suivante", key_display="↑↓", id="report.next_line"),
+        Binding("up", "move(-1)", "Ligne précédente", show=False, id="report.previous_line"),
+        *[Binding(d, f"pick({i})", "Choisir cette ligne, puis ce problème", show=False, id=f"report.pick_{d}")
+          for i, d in enumerate(views.DIGIT_SLOTS)],
+    ]
+    app: "Host"
+
+    def __init__(self, lines: list, kinds: Mapping[str, str], text_limit: int) -> None:
+        super().__init__()
+        self.lines = lines[: len(views.DIGIT_SLOTS)]  # the answer's recommendations
+        self.kinds = list(kinds.items())
+        self.text_limit = text_limit
+        self.step = "line"  # then "kind", then "text" for "autre"
+        reportable = [i for i, rec in enumerate(self.lines) if rec.service_id]
+        self.index = reportable[0] if reportable else 0
+        self.kind = ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="report-box", classes="panel"):
+            yield Static(id="report-body")
+            yield Input(placeholder="ex. : le cabinet a fermé en octobre", id="report-text",
+                        max_length=self.text_limit, disabled=True)  # no focus until "autre"
+            yield Static(Text(REPORT_WARNING, style="italic"), id="report-warning")
+            yield Static(id="report-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#report-box").border_title = "Signaler une erreur de l'annuaire"
+        self.query_one("#report-text", Input).cursor_blink = self.app.cursor_blink
+        self.redraw()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("move", "validate"):
+            return self.step == "line"
+        return action != "pick" or self.step in ("line", "kind")
+
+    def redraw(self, problem: str = "") -> None:
+        body = Text()
+        if self.step == "line":
+            body.append("Quelle ligne de la réponse est fausse ?", style="bold")
+            for i, rec in enumerate(self.lines):
+                chosen = i == self.index
+                body.append("\n" + ("▸ " if chosen else "  "), style="bold")
+                body.append(f" {views.DIGIT_SLOTS[i]} ", style="bold reverse")
+                body.append(f" {rec.name}", style="bold" if chosen else "")
+                if not rec.service_id:
+                    body.append("  (hors annuaire)", style="dim")
+            hint = "Chiffre ou ↑↓ puis Entrée : la ligne · Échap : annuler"
+        else:
+            rec = self.lines[self.index]
+            body.append(f"Ligne {self.index + 1} : {rec.name}", style="bold")
+            if self.step == "kind":
+                body.append("\nQu'est-ce qui ne va pas ?")
+                for slot, (_kind, label) in zip(views.DIGIT_SLOTS, self.kinds):
+                    body.append("\n ")
+                    body.append(f" {slot} ", style="bold reverse")
+                    body.append(f" {label}")
+                hint = "Chiffre : le problème · Échap : annuler"
+            else:
+                body.append("\nAutre : précisez en quelques mots.")
+                hint = "Entrée : envoyer · Échap : annuler"
+        field = self.query_one("#report-text", Input)
+        field.display = self.step == "text"
+        field.disabled = self.step != "text"
+        if self.step == "text":
+            field.focus()
+        self.query_one("#report-body", Static).update(body)
+        self.query_one("#report-hint", Static).update(
+            Text.assemble((problem + "\n", "bold") if problem else "", (hint, "italic")))
+        self.refresh_bindings()
+
+    def action_move(self, step: int) -> None:
+        if self.lines:
+            self.index = (self.index + step) % len(self.lines)
+            self.redraw()
+
+    def action_pick(self, index: int) -> None:
+        if self.step == "line":
+            if index < len(self.lines):
+                self.index = index
+                self.action_validate()
+        elif self.step == "kind" and index < len(self.kinds):
+            self.kind = self.kinds[index][0]
+            if self.kind == "other":
+                self.step = "text"
+                self.redraw()
+            else:
+                self.dismiss((self.lines[self.index].rank, self.kind, ""))
+
+    def action_validate(self) -> None:
+        rec = self.lines[self.index] if self.lines else None
+        if rec is None or not rec.service_id:
+            name = rec.name if rec else "Cette ligne"
+            self.app.bell()
+            self.redraw(f"« {name} » n'est pas une entrée de l'annuaire : elle ne peut pas être signalée.")
+            return
+        self.step = "kind"
+        self.redraw()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not event.value.strip():
+            self.redraw("Précisez en quelques mots ce qui ne va pas (ou Échap).")
+            return
+        self.dismiss((self.lines[self.index].rank, self.kind, event.value))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

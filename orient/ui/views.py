@@ -33,7 +33,8 @@ HELP_FLOW = (
     "2. Le signe d'urgence vitale d'abord : un chiffre ; « ? » si vous ne savez pas → le 15 d'abord.",
     "3. Puis une question à la fois : o / n ou un chiffre ; « ? » passe ; Échap revient en arrière.",
     "4. La réponse : h change l'heure, l le lieu, c une réponse — les autres sont gardées.",
-    "5. f donne la fiche patient (copiée, enregistrée, imprimée) ; F2 : patient suivant.",
+    "5. f donne la fiche patient (copiée, enregistrée, imprimée) ; s signale une erreur de l'annuaire ; "
+    "F2 : patient suivant.",
 )
 HELP_HOURS = ("22h, 22h30, midi, minuit · demain 8h, dim 3h, lundi 9h · dimanche matin (9h), midi, "
               "après-midi (15h), soir (21h), nuit (2h) · 25 décembre 14h, 28/11 14h, noël, jour de l'an · "
