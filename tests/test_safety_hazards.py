@@ -197,8 +197,8 @@ def test_a_deaf_person_with_a_vital_sign_is_told_to_text_the_114_first_in_every_
     answer = ask({"red_flag": "breathing", "deaf": "yes"}, "2026-11-25T03:00")
     first = answer.recommendations[0]
     assert (first.kind, first.action, first.phone) == ("sms_114", "sms", "114")
-    assert render_answer(answer).splitlines()[2].startswith("1. Écrire (SMS, visio, tchat) le 114")
-    assert build_handout(answer).steps[0][0].startswith("Écrire (SMS, visio, tchat) le 114")
+    assert render_answer(answer).splitlines()[2] == "1. Écrire le 114 — urgence par SMS, visio ou tchat"
+    assert build_handout(answer).steps[0][0] == "Écrire le 114 — urgence par SMS, visio ou tchat"
 
 
 @pytest.mark.parametrize("moment", ["2026-11-28T14:00", "2026-11-25T02:00"])

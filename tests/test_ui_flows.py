@@ -548,6 +548,25 @@ async def test_a_number_is_not_said_twice_in_a_headline():
         assert head.count("3237") == 1, head
 
 
+@pilot_test
+async def test_the_ways_to_write_to_the_114_are_said_once_on_screen_and_on_the_sheet(tmp_path):
+    """Issue 13: not "Écrire (SMS, visio, tchat) le 114 — urgence par SMS, visio ou tchat"."""
+    app = make_app(TUESDAY_3H, handout_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        await pilot.press(*keys_for("red_flag", "breathing"))
+        await pilot.pause()
+        await answer_questions(pilot, {"deaf": "yes"})
+        head = str(app.screen.query_one("#rank1-head").content)
+        assert app.case.answer.recommendations[0].kind == "sms_114"
+        assert head.endswith("Écrire le 114 — urgence par SMS, visio ou tchat"), head
+        await pilot.press("f")
+        await pilot.pause()
+    sheet = (tmp_path / "fiche-patient.txt").read_text(encoding="utf-8")
+    assert "Écrire le 114 — urgence par SMS, visio ou tchat" in sheet
+    assert "(SMS, visio, tchat)" not in sheet
+
+
 KEYS_AT_THE_COUNTER = ["o", "n", "1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "question_mark", "enter",
                        "backspace", "escape", "r", "p", "f", "f1", "escape"]
 

@@ -7,12 +7,16 @@ from orient.facts import QUESTIONS
 from orient.render.labels import ACTION_VERBS, PERIOD_LABELS, french_km, french_moment
 
 TO_VERIFY = "à vérifier"
+SHORT_SMS_VERB = "Écrire"  # when the service's name already says "SMS, visio ou tchat"
 
 
 def recommendation_headline(rec: Recommendation) -> str:
     """'Appeler le 3966 — Allô docteur — médecin de garde'; the number said once even when
-    the service's name starts with it ('3237 – pharmacie de garde')."""
+    the service's name starts with it ('3237 – pharmacie de garde'), and the ways to write said
+    once when the name says them ('Écrire le 114 — urgence par SMS, visio ou tchat')."""
     verb = ACTION_VERBS.get(rec.action, rec.action)
+    if rec.action == "sms" and "sms" in rec.name.lower():
+        verb = SHORT_SMS_VERB
     if rec.action in ("call", "sms"):
         if rec.phone:
             return f"{verb} le {rec.phone} — {_name_after_number(rec.name, rec.phone)}"
