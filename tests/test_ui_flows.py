@@ -797,3 +797,16 @@ async def test_the_report_dialog_refuses_a_line_outside_the_directory(tmp_path, 
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, AnswerScreen)
+
+
+@pilot_test
+async def test_the_116_117_beside_the_3966_says_why_it_is_there():
+    """Issue 13: the 116 117 was listed under the 3966 without a word of why."""
+    app = make_app(SATURDAY_14H)
+    async with app.run_test(size=SIZE) as pilot:
+        await start(pilot, "fleuranc")
+        await answer_questions(pilot, FEVER)
+        kinds = [r.kind for r in app.case.answer.recommendations]
+        assert kinds[:2] == ["pdsa_3966", "duty_doctor_116117"]
+        others = str(app.screen.query_one("#others").content)
+        assert "116 117" in others and "Si le 3966 ne répond pas : le 116 117" in others, others

@@ -170,7 +170,7 @@ def detail_lines(rec: Recommendation) -> list[tuple[str, str]]:
     return lines
 
 
-LINE_STYLES = {"": "", "open": "green", "closed": "bold", "warn": "yellow", "advice": "bold"}
+LINE_STYLES = {"": "", "open": "green", "closed": "bold", "warn": "yellow", "advice": "bold", "why": "italic"}
 
 
 def recommendation_text(rec: Recommendation, *, emergency: bool, compact: bool = False) -> Text:
@@ -185,6 +185,9 @@ def recommendation_text(rec: Recommendation, *, emergency: bool, compact: bool =
     lines = detail_lines(rec)
     if compact:
         lines = [(line, style) for line, style in lines if style in ("advice", "warn", "closed", "open")][:2]
+    elif rec.action == "info" and rec.why:
+        # A line given "à savoir" says why it is there (the 116 117 beside the 3966).
+        lines = [(rec.why, "why"), *lines]
     for line, style in lines:
         text.append("\n   ")
         text.append(line, style=LINE_STYLES.get(style, ""))
