@@ -45,6 +45,16 @@ PERIOD_LABELS = {
     "pdsa_holiday": "jour férié ou pont (permanence des soins)",
 }
 
+# the same, short: the counter's situation line at 80 columns (with a département shown)
+PERIOD_SHORT_LABELS = {
+    "weekday_day": "semaine, journée",
+    "saturday_morning": "samedi matin",
+    "pdsa_evening": "soirée (garde)",
+    "pdsa_night": "nuit (après minuit)",
+    "pdsa_weekend": "week-end (garde)",
+    "pdsa_holiday": "férié ou pont (garde)",
+}
+
 # the rules' {moment} placeholder, when no better name (Dimanche, a holiday's name) applies
 PERIOD_MOMENTS = {
     "weekday_day": "En semaine, en journée",
@@ -65,7 +75,7 @@ PERIOD_HOURS = {
     "pdsa_holiday": "jour férié ou pont (8h-20h)",
 }
 
-assert set(PERIOD_LABELS) == set(PERIOD_MOMENTS) == set(PERIOD_HOURS) == set(PERIODS)
+assert set(PERIOD_LABELS) == set(PERIOD_SHORT_LABELS) == set(PERIOD_MOMENTS) == set(PERIOD_HOURS) == set(PERIODS)
 
 # --- service kinds and capabilities ---------------------------------------------------------
 

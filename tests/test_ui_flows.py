@@ -810,3 +810,29 @@ async def test_the_116_117_beside_the_3966_says_why_it_is_there():
         assert kinds[:2] == ["pdsa_3966", "duty_doctor_116117"]
         others = str(app.screen.query_one("#others").content)
         assert "116 117" in others and "Si le 3966 ne répond pas : le 116 117" in others, others
+
+
+@pilot_test
+async def test_the_situation_line_fits_80_columns_with_a_departement_and_says_the_period_short():
+    """Issue 13: "Lect (39260, dép. 39) · samedi 28/11 14h00 — le week-end (permanence des soins)" wrapped."""
+    app = make_app(SATURDAY_14H)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"lect", "down", "enter")
+        await pilot.pause()
+        line = app.screen.query_one("#situation")
+        assert app.case.commune.dept == "39"
+        assert line.size.height == 1, str(line.content)
+        assert str(line.content).endswith("samedi 28/11 14h00 — week-end (garde)"), str(line.content)
+        await pilot.resize_terminal(120, 30)
+        await pilot.pause()
+        assert str(line.content).endswith("— le week-end (permanence des soins)")  # room: said in full
+
+
+def test_the_situation_line_keeps_the_full_period_when_it_fits():
+    from orient.ui import views
+    from test_ui_support import knowledge
+
+    fleurance = knowledge().gazetteer.resolve("fleurance")
+    full = views.situation(fleurance, SATURDAY_14H, "pdsa_weekend", width=78).plain
+    assert full == "Fleurance (32500)  ·  samedi 28/11 14h00 — le week-end (permanence des soins)"
+    assert views.situation(None, SATURDAY_14H, "pdsa_weekend", width=78).plain.endswith("— week-end (garde)")

@@ -51,6 +51,13 @@ def large_phone(rec) -> bool:
     return rec.action in ("call", "sms") and bool(rec.phone) and set(rec.phone) <= PHONE_DIGITS
 
 
+def draw_situation(screen: Screen, case: "Case", at, period: str) -> None:
+    """The situation line of the questions and the answer, fitted to the screen's width (padding 1 each side)."""
+    line = screen.query_one("#situation", Static)
+    line.update(views.situation(case.commune, at, period, case.commune_not_found, screen.app.home_dept,
+                                width=screen.app.size.width - 2))
+
+
 class TitleBar(Static):
     """One line: the tool and what this screen is for."""
 
@@ -310,11 +317,7 @@ class QuestionScreen(Screen):
 
     def redraw(self) -> None:
         case = self.app.counter.case
-        answer = case.answer
-        at = answer.at if answer else self.app.counter.moment()
-        period = answer.period if answer else self.app.counter.period_of(at)
-        self.query_one("#situation", Static).update(views.situation(case.commune, at, period, case.commune_not_found,
-                                                                          self.app.home_dept))
+        self.draw_situation()
         self.draw_question()
         live_box = self.query_one("#live-box")
         live_box.border_title = "Réponse (provisoire)" if not case.complete else "Réponse"
@@ -325,6 +328,15 @@ class QuestionScreen(Screen):
         while self.held and not self.waiting:
             action, args = self.held.pop(0)
             getattr(self, action)(*args)
+
+    def draw_situation(self) -> None:
+        case = self.app.counter.case
+        answer = case.answer
+        at = answer.at if answer else self.app.counter.moment()
+        draw_situation(self, case, at, answer.period if answer else self.app.counter.period_of(at))
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.draw_situation()
 
     def hold(self, action: str, *args) -> bool:
         """While an answer is being taken into account, keep the key's action for after."""
@@ -501,8 +513,7 @@ class AnswerScreen(Screen):
         answer = case.answer
         if answer is None:
             return
-        self.query_one("#situation", Static).update(views.situation(case.commune, answer.at, answer.period,
-                                                                          case.commune_not_found, self.app.home_dept))
+        draw_situation(self, case, answer.at, answer.period)
         warnings = self.query_one("#warnings", Static)
         warnings.display = bool(answer.warnings)
         warnings.update(Text("\n".join(f"⚠ {w}" for w in answer.warnings), style="bold"))
@@ -559,6 +570,11 @@ class AnswerScreen(Screen):
             f"{keys('answer.handout', 'f')} fiche patient · {keys('answer.copy_number', 'y')} copier le numéro · "
             f"{keys('answer.note', 'n')} note sur la fiche · {keys('answer.report', 's')} signaler une erreur · "
             f"{keys('app.next_patient', 'F2')} patient suivant", style="italic"))
+
+    def on_resize(self, _event: events.Resize) -> None:
+        answer = self.app.counter.case.answer
+        if answer is not None:
+            draw_situation(self, self.app.counter.case, answer.at, answer.period)
 
     def action_toggle_why(self) -> None:
         why = self.query_one("#why", Static)

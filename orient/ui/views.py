@@ -10,6 +10,7 @@ from rich.text import Text
 from orient.answer import Answer, Recommendation
 from orient.facts import FACTS, QUESTIONS
 from orient.render.labels import PERIOD_LABELS, WEEKDAYS, french_km, source_title
+from orient.vocabulary import PERIOD_SHORT_LABELS
 from orient.render.handout import headline as sheet_headline
 from orient.render.handout import hours_worth_saying
 from orient.render.text import TO_VERIFY, freshness_note
@@ -91,7 +92,16 @@ def commune_label(commune: Optional["Commune"], home_dept: str = "32") -> str:
 
 
 def situation(commune: Optional["Commune"], at: datetime, period: str, not_found: str = "",
-              home_dept: str = "32") -> Text:
+              home_dept: str = "32", width: Optional[int] = None) -> Text:
+    """Place · moment — period, on one line: the period said short when the line would not fit `width`."""
+    line = _situation(commune, at, period_label(period), not_found, home_dept)
+    if width is not None and line.cell_len > width:
+        line = _situation(commune, at, PERIOD_SHORT_LABELS.get(period, period), not_found, home_dept)
+    return line
+
+
+def _situation(commune: Optional["Commune"], at: datetime, period_text: str, not_found: str,
+               home_dept: str) -> Text:
     text = Text()
     if commune is None and not_found:
         shown = "".join(c for c in not_found if c.isprintable())[:30]
@@ -100,7 +110,7 @@ def situation(commune: Optional["Commune"], at: datetime, period: str, not_found
         text.append(commune_label(commune, home_dept), style="bold")
     text.append("  ·  ")
     text.append(short_moment(at), style="bold")
-    text.append(f" — {period_label(period)}")
+    text.append(f" — {period_text}")
     return text
 
 
