@@ -97,18 +97,20 @@ def situation(commune: Optional["Commune"], at: datetime, period: str, not_found
     line = _situation(commune, at, period_label(period), not_found, home_dept)
     if width is not None and line.cell_len > width:
         line = _situation(commune, at, PERIOD_SHORT_LABELS.get(period, period), not_found, home_dept)
+    if width is not None and line.cell_len > width:  # 60 columns
+        line = _situation(commune, at, PERIOD_SHORT_LABELS.get(period, period), not_found, home_dept, " · ")
     return line
 
 
 def _situation(commune: Optional["Commune"], at: datetime, period_text: str, not_found: str,
-               home_dept: str) -> Text:
+               home_dept: str, separator: str = "  ·  ") -> Text:
     text = Text()
     if commune is None and not_found:
         shown = "".join(c for c in not_found if c.isprintable())[:30]
         text.append(f"« {shown} » introuvable : sans distances (Échap pour corriger)", style="bold reverse")
     else:
         text.append(commune_label(commune, home_dept), style="bold")
-    text.append("  ·  ")
+    text.append(separator)
     text.append(short_moment(at), style="bold")
     text.append(f" — {period_text}")
     return text
