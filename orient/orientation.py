@@ -96,19 +96,20 @@ class Knowledge:
 
     @classmethod
     def load(cls, rules_dir: Optional[Path] = None, directory_dir: Optional[Path] = None,
-             *, bridge_days: bool = True, database: Optional[str] = None) -> "Knowledge":
+             *, bridge_days: bool = True, database: Optional[str] = None, store: bool = True) -> "Knowledge":
         """The rules and directory of these folders (default: the embedded ones), read from
         the store compiled from them when their files did not change (orient.cache), else
-        from the YAML; or from the shared server `database` / $ORIENT_DATABASE_URL."""
-        from orient.cache import load_knowledge_parts
+        from the YAML; or from the shared server `database` / $ORIENT_DATABASE_URL.
+        `store=False`: read and checked from the YAML alone (no store, no server)."""
+        from orient.cache import build_parts, load_knowledge_parts
 
         gazetteer = default_gazetteer()
-        rules, directory = load_knowledge_parts(
-            Path(rules_dir) if rules_dir else paths.rules_dir(),
-            Path(directory_dir) if directory_dir else paths.directory_dir(),
-            gazetteer,
-            database=database,
-        )
+        rules_dir = Path(rules_dir) if rules_dir else paths.rules_dir()
+        directory_dir = Path(directory_dir) if directory_dir else paths.directory_dir()
+        if store:
+            rules, directory = load_knowledge_parts(rules_dir, directory_dir, gazetteer, database=database)
+        else:
+            rules, directory = build_parts(rules_dir, directory_dir, gazetteer)
         return cls(rules=rules, directory=directory, gazetteer=gazetteer, bridge_days=bridge_days)
 
 

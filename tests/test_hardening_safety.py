@@ -292,3 +292,23 @@ def test_the_ui_records_the_journal_in_the_background(tmp_path, monkeypatch):
     assert time.monotonic() - started < 0.2
     wait_for_pending()
     assert not thread.is_alive() and messages
+
+
+@pytest.mark.parametrize("failure", [OSError(5, "erreur d'entrée-sortie"), "data_error"])
+def test_a_store_that_fails_to_load_never_stands_between_a_vital_sign_and_the_15(monkeypatch, capsys, failure):
+    """Fault injection of the store's own failure (a race with another desk, a disk error): the
+    answer comes from the YAML all the same; only the YAML's own problems refuse the data."""
+    import orient.cache
+    from orient.cli import main
+    from orient.problems import DataError, Problem
+
+    def failing_store(*args, **kwargs):
+        if failure == "data_error":
+            raise DataError([Problem("knowledge.sqlite", 0, "magasin illisible")])
+        raise failure
+
+    monkeypatch.setattr(orient.cache, "load_knowledge_parts", failing_store)
+    code = main(["ask", "--no-journal", "--at", TUESDAY_10H, "--fact", "red_flag=stroke", "--json"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert json.loads(out)["recommendations"][0]["kind"] == "emergency_15"

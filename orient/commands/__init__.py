@@ -58,6 +58,13 @@ def load_knowledge(prog: str, rules_dir=None, directory_dir=None, *, bridge_days
 
     try:
         return Knowledge.load(rules_dir, directory_dir, bridge_days=bridge_days, database=database)
+    except (DataError, OSError):
+        pass
+    # Once more straight from the YAML, past the store and the server: a store or a disk that
+    # fails (a race with another desk, a locked file) must never stand between a patient and
+    # the answer. Only the YAML's own problems refuse the data.
+    try:
+        return Knowledge.load(rules_dir, directory_dir, bridge_days=bridge_days, store=False)
     except DataError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
