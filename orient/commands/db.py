@@ -117,15 +117,22 @@ def _read_yaml(args):
     try:
         rules, directory = build_parts(rules_dir, directory_dir, default_gazetteer())
         key = knowledge_key(rules_dir, directory_dir, paths.gazetteer_file())
-    except DataError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return 1
-    except OSError as exc:
-        return _fail(str(exc), 1)
+    except (DataError, OSError) as exc:
+        return _invalid_data(exc)
     meta = {"rules_dir": str(rules_dir.resolve()), "directory_dir": str(directory_dir.resolve()),
             "loaded_by": socket.gethostname()}
     return rules, directory, key, meta
+
+
+def _invalid_data(exc: Exception) -> int:
+    """Data that cannot be loaded: every problem as `path:line: message` (or the OS error), exit 1."""
+    from orient.problems import DataError
+
+    if isinstance(exc, DataError):
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    return _fail(str(exc), 1)
 
 
 def _server_status(store) -> dict:
@@ -159,12 +166,8 @@ def _local(args: argparse.Namespace) -> int:
         directory = getattr(args, "directory", None)
         try:
             knowledge = Knowledge.load(rules, directory, database="local")
-        except DataError as exc:
-            for problem in exc.problems:
-                print(problem, file=sys.stderr)
-            return 1
-        except OSError as exc:
-            return _fail(str(exc), 1)
+        except (DataError, OSError) as exc:
+            return _invalid_data(exc)
         path = _local_file(rules, directory)
         if cache.last_status.startswith(("refused", "off")) or "not written" in cache.last_status:
             return _fail(f"stockage local non écrit ({cache.last_status}) ; les réponses viennent du YAML")
