@@ -20,7 +20,31 @@ COMMANDS = (
 STRIPPED = frozenset({"corrections", "export", "report", "rota", "import", "db"})
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Command name -> its module in orient/commands/ (they differ for `import`, a Python keyword).
+MODULES = {{"import_data": "import"}.get(module, module): module for module in COMMANDS}
+
+
+def chosen_command(argv: list[str]) -> str | None:
+    """The subcommand `argv` names, when it is one; None for the UI, the top-level help or an
+    unknown word (then every command is registered, so argparse can list them)."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token == "--home-dept":
+            skip = True
+        elif token.startswith("--home-dept="):
+            continue
+        elif token.startswith("-"):
+            return None
+        else:
+            return token if token in MODULES else None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or with `only` that one command's parser (an `orient ask` then
+    imports no other command: about 30 ms of its start-up)."""
     from orient.commands.parser import FrenchArgumentParser
 
     # Subparsers inherit the class: every register() gets French messages and help.
@@ -30,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--home-dept", default=None, help="département de référence pour les homonymes (défaut 32)")
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", title="commandes")
-    for name in COMMANDS:
+    for name in (MODULES[only],) if only else COMMANDS:
         try:
             module = importlib.import_module(f"orient.commands.{name}")
         except ModuleNotFoundError as exc:  # a command not built yet
@@ -42,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(chosen_command(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     if args.command is None:
         from orient.ui.app import run_app  # Textual only here

@@ -25,4 +25,4 @@ def directory_dir() -> Path:
 
 
 def gazetteer_file() -> Path:
-    return PACKAGE_DIR / "data" / "communes.tsv.gz"
+    return PACKAGE_DIR / "data" / "communes.tsv"

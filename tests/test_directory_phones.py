@@ -51,3 +51,33 @@ def test_the_refusal_names_the_number_and_the_known_short_numbers():
 def test_an_unknown_phone_is_shown_as_given_rather_than_hidden():
     assert format_phone("05 62 61 32") == "05 62 61 32"
     assert format_phone(None) is None
+
+
+def test_a_stored_french_number_is_shown_as_the_parser_would_show_it_without_importing_it():
+    """The shortcut for the stored form (+33 and nine digits) gives the text of the
+    phonenumbers path, for every number of the embedded directory and thousands of valid
+    French numbers; a number the loaders never store still goes through the parser."""
+    import random
+    import subprocess
+    import sys
+
+    from orient.directory.catalog import Directory
+    from orient.directory.gazetteer import default_gazetteer
+    from orient.directory.phones import _display_long
+    from orient.paths import directory_dir
+
+    rng = random.Random(3)
+    stored = {p for s in Directory.load(directory_dir(), default_gazetteer()).services for p in s.phones}
+    for prefix in "12345679":
+        for _ in range(400):
+            raw = "0" + prefix + "".join(rng.choice("0123456789") for _ in range(8))
+            if is_valid_phone(raw):
+                stored.add(normalize_phone(raw))
+    french = sorted(p for p in stored if p.startswith("+33"))
+    assert len(french) > 2000
+    assert [format_phone(p) for p in french] == [_display_long(p) for p in french]
+    assert format_phone("+33561777447\n") == "05 61 77 74 47"  # not the stored form: through the parser
+    code = ("import sys; from orient.directory.phones import format_phone; "
+            "assert format_phone('+33562614700') == '05 62 61 47 00'; print('phonenumbers' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "False"

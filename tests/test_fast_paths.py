@@ -239,19 +239,22 @@ def test_a_prefix_scored_whole_finds_first_the_commune_an_exhaustive_scan_ranks_
 # --- the process ----------------------------------------------------------------------------
 
 
-def test_orient_ask_with_a_warm_cache_imports_neither_yaml_nor_textual(tmp_path):
+def test_orient_ask_with_a_warm_cache_imports_neither_yaml_nor_textual_nor_other_commands(tmp_path):
+    """Nor the phone parser when the numbers shown are stored French ones (a centre's 05 …)."""
     env = dict(os.environ, ORIENT_CACHE_DIR=str(tmp_path / "cache"), ORIENT_JOURNAL="off")
     env.pop("ORIENT_CACHE", None)
     code = ("import sys, io, contextlib\n"
             "from orient.cli import main\n"
             "out = io.StringIO()\n"
             "with contextlib.redirect_stdout(out):\n"
-            "    main(['ask', '--commune', 'Auch', '--at', '2026-11-28T14:00', '--fact', 'red_flag=none',"
-            " '--fact', 'need=medication', '--json', '--no-journal'])\n"
+            "    main(['ask', '--commune', 'Fleurance', '--at', '2026-11-27T10:00', '--fact', 'red_flag=none',"
+            " '--fact', 'need=consult', '--fact', 'has_gp=no', '--json', '--no-journal'])\n"
+            "assert '05 32 46 00 20' in out.getvalue()\n"
             "from orient import cache\n"
             "print(cache.last_status)\n"
-            "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in ('yaml', 'textual')"
-            " or m in ('orient.engine.loader', 'orient.yamlread'))))\n")
+            "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in ('yaml', 'textual', 'phonenumbers')"
+            " or m in ('orient.engine.loader', 'orient.yamlread')"
+            " or (m.startswith('orient.commands.') and m not in ('orient.commands.ask', 'orient.commands.parser')))))\n")
     started = time.time()
     first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert first.returncode == 0, first.stderr

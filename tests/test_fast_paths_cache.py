@@ -231,3 +231,67 @@ def test_writing_leaves_no_temporary_file_and_keeps_few_files(cache_dir, data, t
     assert len(names) == cache.MAX_FILES
 
 
+
+
+# --- the stat stamp: the key without reading the files ------------------------------------
+
+
+def _loads_hashing(monkeypatch) -> list:
+    """Calls of the content hash from now on."""
+    calls = []
+    real = cache.knowledge_key
+    monkeypatch.setattr(cache, "knowledge_key", lambda *a: calls.append(a) or real(*a))
+    return calls
+
+
+def test_unchanged_files_are_known_by_their_times_and_any_write_is_seen(cache_dir, data, monkeypatch):
+    rules, directory = data
+    monkeypatch.setattr(cache, "RACY_S", 0.0)  # the copies are fresh: trust their times at once
+    Knowledge.load(rules, directory)
+    Knowledge.load(rules, directory)  # a hit by content: the stamp is written
+    stamps = list(cache_dir.glob("knowledge-*.sqlite.stamp"))
+    assert len(stamps) == 1 and oct(stamps[0].stat().st_mode & 0o777) == "0o600"
+    hashed = _loads_hashing(monkeypatch)
+    Knowledge.load(rules, directory)
+    assert cache.last_status == "hit" and hashed == []  # not a byte of the data read
+    # A write of the same size, its modification time put back: the change time still moves.
+    path = directory / "centres-de-sante.yaml"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace("Centre territorial de santé de Fleurance", "Centre territorial de santé de Fleurancf", 1)
+    assert len(edited) == len(text) and edited != text
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    knowledge = Knowledge.load(rules, directory)
+    assert cache.last_status.startswith("rebuilt") and len(hashed) >= 1
+    assert knowledge.directory.get("cds-fleurance").name.endswith("Fleurancf")
+
+
+def test_files_changed_within_the_last_seconds_are_never_stamped(cache_dir, data):
+    rules, directory = data
+    Knowledge.load(rules, directory)
+    Knowledge.load(rules, directory)
+    assert cache.last_status == "hit"
+    assert list(cache_dir.glob("*.stamp")) == []  # a later edit could share their times
+
+
+@pytest.mark.parametrize("damage", ["garbage", "other key", "writable by others"])
+def test_a_stamp_that_is_damaged_or_not_the_users_own_is_ignored(cache_dir, data, monkeypatch, damage):
+    rules, directory = data
+    monkeypatch.setattr(cache, "RACY_S", 0.0)
+    Knowledge.load(rules, directory)
+    Knowledge.load(rules, directory)
+    stamp = next(cache_dir.glob("*.stamp"))
+    head, recorded, key = stamp.read_text().split("\n")[:3]
+    if damage == "garbage":
+        stamp.write_bytes(b"\x00\xff not a stamp")
+    elif damage == "other key":
+        stamp.write_text(f"{head}\n{recorded}\n{'0' * 64}\n")
+    else:
+        stamp.chmod(0o666)
+    hashed = _loads_hashing(monkeypatch)
+    knowledge = Knowledge.load(rules, directory)
+    assert cache.last_status == "hit" and hashed  # the content decided
+    assert knowledge.directory.get("cds-fleurance") is not None
+    if damage != "writable by others":
+        assert next(cache_dir.glob("*.stamp")).read_text().split("\n")[2] == key  # and the stamp was mended

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
@@ -144,23 +144,35 @@ def test_rules_go_through_json_and_back_and_nothing_else_is_read():
 
 def test_weekly_tables_say_what_the_parser_says_on_every_ordinary_day(reference):
     from orient.directory.hours import open_checker, paris_naive
-    from orient.periods import is_bridge_day, public_holiday
-    from orient.store.week import WeekReader, weekly_table
+    from orient.store.week import reader_at, weekly_table
 
     texts = sorted({s.opening_hours for s in reference.services if s.opening_hours})
+    texts += ["Mo-Su 22:00-02:00; PH 20:00-03:00", "PH off; Mo-Fr 08:00-18:00", "Su,PH 08:00-24:00",
+              "Mo-Fr 08:00-12:00; PH 09:00-11:00; Sa 10:00-12:00"]
     tables = {t: weekly_table(t) for t in texts}
     assert sum(1 for w in tables.values() if w) > len(texts) // 2  # most synthetic hours are plain weekly
-    assert weekly_table("Mo-Fr 08:00-18:00; PH off") is None and weekly_table("Jul-Aug Mo 08:00-10:00") is None
+    assert all(tables[t] for t in texts[-4:])
+    assert weekly_table("Jul-Aug Mo 08:00-10:00") is None and weekly_table("Mo-Fr 08:00-18:00; SH off") is None
     rng = random.Random(11)
-    checked = 0
-    for _ in range(300):
-        at = datetime(2026, 1, 1, tzinfo=PARIS) + timedelta(minutes=rng.randrange(0, 2 * 365 * 24 * 60))
-        day = paris_naive(at).date()
-        if public_holiday(day) or is_bridge_day(day):
-            continue
-        is_open, week = open_checker(at), WeekReader(paris_naive(at))
-        for text in rng.sample(texts, 40):
-            if tables[text]:
-                assert week.is_open(tables[text]) is is_open(text), (text, at)
-                checked += 1
-    assert checked > 3000
+    # Random moments, and the edges: holidays, the nights after them, the years the two
+    # calendars differ (Pentecost Monday 2005–2007; the parser knows none after 2076).
+    moments = [datetime(2026, 1, 1, tzinfo=PARIS) + timedelta(minutes=rng.randrange(0, 2 * 365 * 24 * 60))
+               for _ in range(300)]
+    for day in (date(2026, 5, 14), date(2026, 5, 15), date(2026, 5, 26), date(2026, 12, 26), date(2027, 1, 2),
+                date(2005, 5, 16), date(2005, 5, 17), date(2077, 5, 1), date(2077, 5, 2), date(2099, 12, 26)):
+        moments += [datetime.combine(day, time(h, 30), PARIS) for h in (0, 1, 2, 12, 21)]
+    checked = skipped = 0
+    for at in moments:
+        for bridge_days in (True, False):
+            week = reader_at(paris_naive(at), bridge_days)
+            if week is None:
+                skipped += 1
+                continue
+            is_open = open_checker(at, bridge_days=bridge_days)
+            for text in rng.sample(texts[:-4], 20) + texts[-4:]:
+                if tables[text]:
+                    assert week.is_open(tables[text]) is is_open(text), (text, at, bridge_days)
+                    checked += 1
+    assert checked > 3000 and skipped > 20
+    for day in (date(2026, 5, 14), date(2026, 5, 15), date(2005, 5, 16), date(2005, 5, 17), date(2077, 5, 1)):
+        assert reader_at(datetime.combine(day, time(1)), True) is None, day

@@ -187,13 +187,20 @@ def orientation(knowledge, cases: Sequence[tuple[Mapping, datetime, object]], wa
                 naive_sample: int = 8, rss: Optional[Callable[[], float]] = None) -> dict:
     """`orient()` over the cases (after `warmup` of them, untimed); then the naive scan
     on a few that rank places."""
-    # The first call parses every opening-hours string of the directory once (then cached
-    # for the process): timed apart, as a counter pays it once a day.
-    first, _ = time_orientations(knowledge, cases[:1])
-    time_orientations(knowledge, cases[1:warmup])
-    cases = cases[warmup:]
+    # The first orientation of the process that ranks places by distance (the first cases
+    # may be vital signs, which read no service): it reads the kind's hours and the store's
+    # first pages, timed apart, as a counter pays it once a day.
+    first_ms, done = None, 0
+    for case in cases[:warmup]:
+        first, answer = time_orientations(knowledge, [case])
+        done += 1
+        if any(r.distance_km is not None for r in answer[0].recommendations):
+            first_ms = round(first[0], 1)
+            break
+    time_orientations(knowledge, cases[done:warmup])
+    cases = cases[max(done, warmup):]
     times, answers = time_orientations(knowledge, cases)
-    out = {"situations": len(times), **summary(times), "first_ms": round(first[0], 1)}
+    out = {"situations": len(times), **summary(times), "first_ms": first_ms}
     if rss is not None:
         out["peak_rss_mb"] = rss()
     if naive_sample:

@@ -10,7 +10,7 @@
   (each orientation opens the store file, as an `orient ask` process does; a reload
   is the atomic rename of a new file).
 
-    python -m orient.bench.store desk ARGS.json      # one desk process (prints JSON)
+    python -m orient.bench.worker desk ARGS.json      # one desk process (prints JSON)
 """
 
 from __future__ import annotations
@@ -169,7 +169,7 @@ def desks(count: int = 4, reloads: int = 4, url: Optional[str] = None, *, pause_
         procs = []
         for n in range(count):
             spec = dict(common, name=f"desk-{n}", outbox=str(root / f"outbox-{n}.sqlite3"))
-            procs.append(subprocess.Popen([sys.executable, "-m", "orient.bench.store", "desk", json.dumps(spec)],
+            procs.append(subprocess.Popen([sys.executable, "-m", "orient.bench.worker", "desk", json.dumps(spec)],
                                           stdout=subprocess.PIPE, text=True))
         commits = []
         time.sleep(start_s)
@@ -211,18 +211,6 @@ def desks(count: int = 4, reloads: int = 4, url: Optional[str] = None, *, pause_
         "always_a_duty_pharmacy": never_none,
         "journal_rows_lost": done - stored,
     }
-
-
-def main(argv: list[str]) -> int:
-    if len(argv) == 2 and argv[0] == "desk":
-        json.dump(desk_main(json.loads(argv[1])), sys.stdout)
-        return 0
-    print("usage: python -m orient.bench.store desk ARGS.json", file=sys.stderr)
-    return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
 
 
 # --- the hook in `orient bench` -----------------------------------------------------------

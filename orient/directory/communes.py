@@ -1,4 +1,4 @@
-"""A commune, and the shipped communes file (`orient/data/communes.tsv.gz`, built by
+"""A commune, and the shipped communes file (`orient/data/communes.tsv`, built by
 `scripts/build_gazetteer.py`): its format and its reader. The search is orient.directory.gazetteer."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from orient.directory import textnorm
 
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,7 @@ ROW_COLUMNS = ("code", "name", "postcodes", "dept", "population", "lat", "lon", 
 COL_CODE, COL_NAME, COL_POSTCODES, COL_DEPT, COL_POP, COL_LAT, COL_LON, COL_SOURCE, COL_KEYS = range(9)
 INDEX_COLUMNS = (
     "key", "key_rows", "major", "postcode", "postcode_rows", "alias_code", "alias_row", "dept_code", "dept_name",
+    "dept_neighbours",
 )
 OWN, ALIAS, LOCAL = 0, 1, 2  # how a key names a commune: its name, a commune déléguée's, its local name
 _MARKS = {"~": ALIAS, "^": LOCAL}  # a row of `key_rows` marked so; unmarked: OWN

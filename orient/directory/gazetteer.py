@@ -1,8 +1,8 @@
 """The communes of France: load the shipped file, search as people type.
 
-The file (`orient/data/communes.tsv.gz`, built by `scripts/build_gazetteer.py`)
+The file (`orient/data/communes.tsv`, built by `scripts/build_gazetteer.py`)
 carries every current commune and a ready index of normalised keys
-(orient.directory.textnorm), so loading is a decompression and a few splits;
+(orient.directory.textnorm), so loading is a few splits;
 a commune's line is split when first used. Search, per keystroke:
 
 - exact: the compact key ("lislejourdain") found by bisect in the sorted keys,
@@ -27,7 +27,8 @@ Lectoure, not Lect in the Jura) — with the exact names of large cities
 home département first, then by distance from the home area and population.
 Neighbours are derived from the communes' own coordinates: the départements
 with a commune within NEIGHBOUR_KM of a commune of the home département (for
-the Gers: 31, 40, 47, 64, 65, 82, all under 4 km; the next, 09, is at 30 km).
+the Gers: 31, 40, 47, 64, 65, 82, all under 4 km; the next, 09, is at 30 km),
+computed when the file is built (its `dept_neighbours` column).
 """
 
 from __future__ import annotations
@@ -103,6 +104,7 @@ class Gazetteer:
         self._dept_keys: dict[str, list[str]] = {}
         self._dept_by_name: dict[str, str] | None = None
         self._areas: dict[str, HomeArea] = {}
+        self._neighbours: dict[str, set[str]] | None = None
 
     # --- loading ---------------------------------------------------------------------
 
@@ -255,7 +257,7 @@ class Gazetteer:
             exact = score >= CODE_SCORE
             in_hint = False
             dept = row[COL_DEPT]
-            near = dept == home or self._is_neighbour(dept, area)
+            near = dept == home or self._is_neighbour(dept, home)
             if hinted:
                 in_hint = dept in q.depts or any(p in row[COL_POSTCODES] for p in q.postcodes)
                 bonus += HINT_BONUS if in_hint else 0.0
@@ -414,15 +416,16 @@ class Gazetteer:
 
     def neighbours(self, home_dept: str = "32") -> list[str]:
         """The départements next to the home one (NEIGHBOUR_KM between communes), sorted."""
-        area = self._home_area(home_dept.strip().upper())
-        depts = set(self._column("dept_code"))
-        return sorted(d for d in depts if d != home_dept and self._is_neighbour(d, area))
+        home = home_dept.strip().upper()
+        return sorted(d for d in set(self._column("dept_code")) if d != home and self._is_neighbour(d, home))
 
-    def _is_neighbour(self, dept: str, area: "HomeArea | None") -> bool:
-        """True when one of the département's communes lies within NEIGHBOUR_KM of the home area's."""
-        return area is not None and area.is_neighbour(
-            dept, ((float(self._row(i)[COL_LAT]), float(self._row(i)[COL_LON])) for i in self._dept_rows(dept))
-        )
+    def _is_neighbour(self, dept: str, home: str) -> bool:
+        """True when one of the département's communes lies within NEIGHBOUR_KM of one of the
+        home département's: read from the file's `dept_neighbours` column."""
+        if self._neighbours is None:
+            lists = (set(value.split()) for value in self._column("dept_neighbours"))
+            self._neighbours = dict(zip(self._column("dept_code"), lists))
+        return dept in self._neighbours.get(home, ())
 
     def _keys_of_dept(self, dept: str) -> list[str]:
         keys = self._dept_keys.get(dept)

@@ -33,6 +33,9 @@ _FRENCH_CODES = {33, 262, 508, 590, 594, 596, 681, 687, 689}
 _SEPARATORS = re.compile(r"[\s.\-/()\u00a0\u202f]")
 
 
+_STORED_FRENCH = re.compile(r"\+33[1-9][0-9]{8}")
+
+
 class PhoneError(ValueError):
     """A phone number that is neither a valid French number nor a known short number."""
 
@@ -80,6 +83,11 @@ def format_phone(stored: Optional[str]) -> Optional[str]:
     """
     if stored is None:
         return None
+    if isinstance(stored, str) and _STORED_FRENCH.fullmatch(stored):
+        # The form the loaders store, checked when loaded: read without importing
+        # phonenumbers (~50 ms of an `orient ask`); the same text as `_display_long`.
+        digits = "0" + stored[3:]
+        return " ".join(digits[i:i + 2] for i in range(0, 10, 2))
     try:
         value = normalize_phone(stored)
     except PhoneError:

@@ -44,7 +44,27 @@ def service_rows(services) -> tuple[list[tuple], list[tuple], list[tuple], list[
     from orient.store.week import weekly_table
 
     hours = [(i, text, weekly_table(text)) for text, i in hours_ids.items()]
+    # Inserted by kind, then along a Hilbert curve: neighbours in the R*Tree's pages are
+    # neighbours on the map (in file order a 15 km box read ~30 times more pages).
+    geo.sort(key=lambda row: (row[1], hilbert_key(row[3], row[5])))
     return hours, services_out, geo, [(*key, *counts) for key, counts in sorted(kind_hours.items())]
+
+
+def hilbert_key(lat: float, lon: float, bits: int = 16) -> int:
+    """The point's rank along a Hilbert curve over the whole globe (2^bits cells a side)."""
+    side = 1 << bits
+    x = min(side - 1, int((lon + 180.0) / 360.0 * side))
+    y = min(side - 1, int((lat + 90.0) / 180.0 * side))
+    rank, step = 0, side >> 1
+    while step:
+        rx, ry = int((x & step) > 0), int((y & step) > 0)
+        rank += step * step * ((3 * rx) ^ ry)
+        if not ry:
+            if rx:
+                x, y = side - 1 - x, side - 1 - y
+            x, y = y, x
+        step >>= 1
+    return rank
 
 
 def rota_rows(sectors) -> tuple[list[tuple], list[tuple], list[tuple]]:
@@ -92,6 +112,7 @@ def build(path: Path, key: str, rules_json: str, directory, meta: Optional[dict]
 
 class SqliteDirectory(StoreDirectory):
     _in_order = "NOT INDEXED"
+    _immutable = True  # opened read-only; a new store is a new file
     def __init__(self, conn: sqlite3.Connection, gazetteer=None, fingerprint: Optional[str] = None,
                  area=()):
         super().__init__(gazetteer, fingerprint, area)

@@ -2,13 +2,15 @@
 of a process then classifies a kind's hundreds of hours strings (open, unknown, closed)
 without parsing them.
 
-Only plain weekly strings get a table: weekdays, times, `24/7`, `off`, `unknown` — no
-public holidays (`PH`), months, dates, weeks, years or comments, checked by their
-characters. The table is the states over a reference week, and must be the same over
-two other weeks of the year, else there is none. It is used only on a day that is
-neither a public holiday nor (with the setting) a bridge day; everywhere else, and for
-every other string, `orient.directory.hours` parses as before. The tests compare the
-two on thousands of queries (`tests/test_store.py`).
+Only plain weekly strings get a table: weekdays, times, `24/7`, `off`, `unknown` and public
+holidays (`PH`) — no months, dates, weeks, years or comments, checked by their characters.
+The table is the states over a reference week without a public holiday, and must be the
+same over two other such weeks of the year, else there is none. It is read only on an
+ordinary day (`reader_at`): not a public holiday, not the day after one (a `PH 22:00-02:00`
+runs past midnight), not a bridge day with the setting — by the Code du travail's calendar
+and by the parser's, which differ in a few years (the Pentecost Monday of 2005–2007, none
+after 2076). Everywhere else, and for every other string, `orient.directory.hours` parses
+as before. The tests compare the two on thousands of queries (`tests/test_store.py`).
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from datetime import date, datetime, timedelta
+from functools import lru_cache
+from datetime import date, datetime, time, timedelta
 from typing import Optional
 
-_PLAIN = re.compile(r"^(?:Mo|Tu|We|Th|Fr|Sa|Su|off|closed|open|unknown|24/7|[0-9:,;+\- ])+$")
+_PLAIN = re.compile(r"^(?:Mo|Tu|We|Th|Fr|Sa|Su|PH|off|closed|open|unknown|24/7|[0-9:,;+\- ])+$")
 REFERENCE_MONDAYS = (date(2026, 1, 12), date(2026, 6, 15), date(2026, 10, 19))  # ordinary weeks
 
 
@@ -63,11 +66,37 @@ class WeekReader:
 
     def __init__(self, local: datetime):
         self.minute = local.weekday() * 1440 + local.hour * 60 + local.minute
-        self._cache: dict[str, Optional[bool]] = {}
 
     def is_open(self, week: str) -> Optional[bool]:
-        if week not in self._cache:
-            table = json.loads(week)
-            i = bisect.bisect_right([m for m, _ in table], self.minute) - 1
-            self._cache[week] = table[i][1]
-        return self._cache[week]
+        minutes, states = _decoded(week)
+        return states[bisect.bisect_right(minutes, self.minute) - 1]
+
+
+@lru_cache(maxsize=8192)
+def _decoded(week: str) -> tuple[list[int], list[Optional[bool]]]:
+    """A weekly table as (the minutes its states start at, the states), decoded once per process."""
+    table = json.loads(week)
+    return [m for m, _ in table], [state for _, state in table]
+
+
+def reader_at(local: datetime, bridge_days: bool) -> Optional[WeekReader]:
+    """The weekly tables' reader at this Paris wall-clock moment, or None when the day is not
+    an ordinary one (see the module docstring): then the strings are parsed."""
+    from orient.periods import is_bridge_day, public_holiday
+
+    day = local.date()
+    days = (day, day - timedelta(days=1))
+    if any(public_holiday(d) is not None or _parser_holiday(d) for d in days):
+        return None
+    if bridge_days and is_bridge_day(day):
+        return None
+    return WeekReader(local)
+
+
+def _parser_holiday(day: date) -> bool:
+    """A public holiday by the opening-hours parser's own calendar (the one `PH` follows)."""
+    from opening_hours import State
+
+    from orient.directory.hours import parse_hours
+
+    return parse_hours("PH 00:00-24:00").state(datetime.combine(day, time(12)))[0] == State.OPEN
