@@ -119,7 +119,7 @@ def _code_stamp(digest: Any) -> None:
                 if e.is_dir(follow_symlinks=False):
                     if e.name != "__pycache__" and not e.name.startswith(".") and folder / e.name not in skipped:
                         stack.append(Path(e.path))
-                elif e.name.endswith(".py"):
+                elif e.name.endswith((".py", ".sql")):  # the store's schema is read from its migrations
                     st = e.stat()
                     entries.append(f"{Path(e.path).relative_to(package).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}")
     digest.update("\n".join(sorted(entries)).encode())

@@ -186,3 +186,14 @@ def test_only_the_command_named_is_registered_and_anything_else_gets_the_whole_p
     names = set(next(a for a in parser._actions if a.dest == "command").choices)
     assert names == ({chosen} if chosen else {"ask", "check", "communes", "import", "bench", "stats", "rota",
                                                "export", "report", "corrections", "serve", "db"})
+
+
+@pytest.mark.parametrize("columns", ["", "40", "0", "abc", "200"])
+def test_help_is_as_wide_as_the_terminal_says_without_shutil(columns, monkeypatch):
+    """The parser's own width (no shutil at start-up) is shutil's."""
+    import shutil
+
+    from orient.commands.parser import terminal_columns
+
+    monkeypatch.setenv("COLUMNS", columns)
+    assert terminal_columns() == shutil.get_terminal_size().columns

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from pathlib import Path
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
@@ -176,3 +177,24 @@ def test_weekly_tables_say_what_the_parser_says_on_every_ordinary_day(reference)
     assert checked > 3000 and skipped > 20
     for day in (date(2026, 5, 14), date(2026, 5, 15), date(2005, 5, 16), date(2005, 5, 17), date(2077, 5, 1)):
         assert reader_at(datetime.combine(day, time(1)), True) is None, day
+
+
+def test_the_sqlite_store_is_declared_by_the_server_migrations(tmp_path):
+    """One declaration: every store table of the migrations is in a built SQLite store, with its
+    columns; what only one side has (the R*Tree, the GiST index, the journal) is only there."""
+    import re
+    import sqlite3
+
+    from orient.store.schema import STORE_TABLES, sqlite_schema
+
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(sqlite_schema())
+    tables = {name: sql for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")}
+    assert set(STORE_TABLES) | {"service_geo"} <= set(tables)
+    assert not {"journal", "corrections", "schema_migrations"} & set(tables)
+    migration = (Path(__file__).parents[1] / "orient/store/migrations/0001_initial.sql").read_text()
+    for name in STORE_TABLES:
+        declared = re.search(rf"CREATE TABLE {name} \((.*?)\);", migration, re.S).group(1)
+        columns = [c[1] for c in conn.execute(f"PRAGMA table_info({name})")]
+        assert all(re.search(rf"\b{c}\b", declared) for c in columns) and columns, name
+    assert "WITHOUT ROWID" in tables["duty"] and "DOUBLE" not in tables["service"]

@@ -15,6 +15,7 @@ import contextvars
 import functools
 import gettext
 import re
+import sys
 from typing import Callable
 
 # argparse msgid → French. %-placeholders kept as they are in the msgid.
@@ -140,10 +141,32 @@ class FrenchArgumentParser(argparse.ArgumentParser):
     format_usage = _in_french(argparse.ArgumentParser.format_usage)
     format_help = _in_french(argparse.ArgumentParser.format_help)
 
+    def _get_formatter(self):
+        # argparse builds a formatter at every add_argument, and its default width imports
+        # shutil (with bz2 and lzma: a few ms of every `orient ask`): the same width here.
+        return self.formatter_class(prog=self.prog, width=terminal_columns() - 2)
+
     @_in_french
     def error(self, message: str):
         # Python 3.10 formats "argument X: message" without gettext: the French spacing here.
         return super().error(re.sub(r"^argument (\S+): ", r"argument \1 : ", message))
+
+
+def terminal_columns() -> int:
+    """`shutil.get_terminal_size().columns`: $COLUMNS when a positive number, else the
+    terminal's width, else 80."""
+    import os
+
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
 
 
 def command_paths(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import gzip
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,6 +77,8 @@ def read_communes_file(path: Path) -> tuple[list[str], dict[str, str]]:
     version of the normaliser."""
     data = path.read_bytes()
     if data[:2] == b"\x1f\x8b":
+        import gzip  # a file compressed by hand; the shipped one is not
+
         data = gzip.decompress(data)
     lines = data.decode("utf-8").split("\n")
     head = lines[0].split("\t")

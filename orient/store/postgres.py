@@ -16,13 +16,12 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any, Optional
 
 from orient.store.directory import StoreDirectory
+from orient.store.schema import MIGRATIONS
 from orient.store.sqlite import StoreError, rota_rows, service_rows
 
-MIGRATIONS = Path(__file__).with_name("migrations")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 # One coordinator at a time runs migrations or a load (pg_advisory_xact_lock).
 _LOCK_ID = 0x6F7269656E74  # "orient"

@@ -1,12 +1,22 @@
-"""The store's tables, one schema for SQLite and PostgreSQL where the two agree.
+"""The store's tables, declared once: the PostgreSQL migrations (`orient/store/migrations/`)
+declare them, and the SQLite store's schema is read from the same statements.
 
-`SCHEMA_VERSION` changes whenever a table changes; a SQLite store of another
-version is rebuilt from the YAML (it is a cache of it).
+The tables compiled from the YAML (STORE_TABLES) are the same on both; SQLite gets its own
+spelling of two types, keeps its composite-key tables WITHOUT ROWID, and has an R*Tree where
+PostgreSQL has a GiST index. The server's other tables (the journal, the corrections) have
+SQLite files of their own (`orient/journal.py`, `orient/corrections.py`).
+`SCHEMA_VERSION` changes whenever a store table changes; a SQLite store of another version is
+rebuilt from the YAML (it is a cache of it).
 """
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+from pathlib import Path
+
 SCHEMA_VERSION = 4
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 # Opening-hours strings, each once, with their weekly table when they are plain weekly hours
 # (orient/store/week.py); id 0 is "unknown" (NULL text).
@@ -14,45 +24,39 @@ SCHEMA_VERSION = 4
 # `kind_hours`: which hours strings occur per kind and capabilities, and how many services
 # (located or not) have them: a query classifies these few strings as open / unknown /
 # closed and knows each class's size before it looks at any service.
-# `service_geo`: an R*Tree of the located services with the kind as a third dimension
-# (its number in KINDS), so that a box holds only the kind asked for.
-SQLITE = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE rules (id INTEGER PRIMARY KEY CHECK (id = 1), body TEXT NOT NULL);
-CREATE TABLE hours (id INTEGER PRIMARY KEY, text TEXT UNIQUE, week TEXT);
-CREATE TABLE service (
-    ord INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    name TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    commune TEXT,
-    address TEXT,
-    lat REAL,
-    lon REAL,
-    precision TEXT,
-    phones TEXT NOT NULL,
-    hours_id INTEGER NOT NULL REFERENCES hours(id),
-    walk_in_hours TEXT,
-    caps INTEGER NOT NULL,
-    capabilities TEXT NOT NULL,
-    sources TEXT NOT NULL,
-    verified TEXT,
-    note TEXT,
-    path TEXT NOT NULL,
-    line INTEGER NOT NULL,
-    url TEXT,
-    source_date TEXT
-);
-CREATE INDEX service_kind_hours ON service (kind, hours_id, ord);
-CREATE VIRTUAL TABLE service_geo USING rtree (ord, min_kind, max_kind, min_lat, max_lat, min_lon, max_lon);
-CREATE TABLE kind_hours (kind TEXT NOT NULL, caps INTEGER NOT NULL, hours_id INTEGER NOT NULL,
-                         located INTEGER NOT NULL, unlocated INTEGER NOT NULL,
-                         PRIMARY KEY (kind, caps, hours_id)) WITHOUT ROWID;
-CREATE TABLE sector (ord INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
-                     sources TEXT NOT NULL, path TEXT NOT NULL, line INTEGER NOT NULL);
-CREATE TABLE sector_commune (commune TEXT NOT NULL, sector_ord INTEGER NOT NULL REFERENCES sector(ord),
-                             PRIMARY KEY (commune, sector_ord)) WITHOUT ROWID;
-CREATE TABLE duty (sector_ord INTEGER NOT NULL REFERENCES sector(ord), start_s INTEGER NOT NULL,
-                   end_s INTEGER NOT NULL, pharmacy TEXT NOT NULL, path TEXT NOT NULL, line INTEGER NOT NULL,
-                   PRIMARY KEY (sector_ord, start_s)) WITHOUT ROWID;
-"""
+# Duty rotas: sectors, their communes, their duties (start and end as Unix seconds).
+STORE_TABLES = ("meta", "rules", "hours", "service", "kind_hours", "sector", "sector_commune", "duty")
+_WITHOUT_ROWID = ("kind_hours", "sector_commune", "duty")  # their key is their content
+_SQLITE_TYPES = {"DOUBLE PRECISION": "REAL", "BIGINT": "INTEGER"}
+
+# `service_geo`: an R*Tree of the located services with the kind as a third dimension (its
+# number in KINDS), so that a box holds only the kind asked for.
+_SQLITE_ONLY = ("CREATE VIRTUAL TABLE service_geo USING rtree "
+                "(ord, min_kind, max_kind, min_lat, max_lat, min_lon, max_lon);")
+
+_STATEMENT = re.compile(r"CREATE (?:TABLE|INDEX) (\w+).*?;", re.S)
+
+
+def sqlite_ddl(migrations: list[str]) -> str:
+    """The SQLite schema of the store tables, from the migrations' SQL, in order."""
+    out = []
+    for sql in migrations:
+        sql = re.sub(r"--[^\n]*", "", sql)
+        for match in _STATEMENT.finditer(sql):
+            statement = match.group(0)
+            table = re.search(r"CREATE TABLE (\w+)|ON (\w+)", statement)
+            name = table.group(1) or table.group(2)
+            if name not in STORE_TABLES or "USING gist" in statement:
+                continue
+            for pg, lite in _SQLITE_TYPES.items():
+                statement = statement.replace(pg, lite)
+            if name in _WITHOUT_ROWID and statement.startswith("CREATE TABLE"):
+                statement = statement[:-1] + " WITHOUT ROWID;"
+            out.append(statement)
+    return "\n".join(out + [_SQLITE_ONLY]) + "\n"
+
+
+@lru_cache(maxsize=1)
+def sqlite_schema() -> str:
+    """The SQLite store's schema (read when a store is built, never to answer)."""
+    return sqlite_ddl([path.read_text(encoding="utf-8") for path in sorted(MIGRATIONS.glob("*.sql"))])

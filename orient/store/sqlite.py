@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from orient.store.directory import KIND_NUMBERS, StoreDirectory, capability_mask, epoch
-from orient.store.schema import SCHEMA_VERSION, SQLITE
+from orient.store.schema import SCHEMA_VERSION, sqlite_schema
 
 
 class StoreError(Exception):
@@ -86,7 +86,7 @@ def build(path: Path, key: str, rules_json: str, directory, meta: Optional[dict]
         conn = sqlite3.connect(tmp)
         try:
             conn.execute("PRAGMA journal_mode = OFF")  # a temporary file, renamed only once complete
-            conn.executescript(SQLITE)
+            conn.executescript(sqlite_schema())
             hours, services, geo, kind_hours = service_rows(directory.services)
             sectors, communes, duties = rota_rows(directory.rota.sectors)
             conn.executemany("INSERT INTO hours VALUES (?, ?, ?)", hours)

@@ -1,4 +1,5 @@
--- orient store, PostgreSQL: the tables of orient/store/schema.py (SQLite) with the server's types,
+-- orient store, PostgreSQL. The store tables are declared here once: orient/store/schema.py reads the SQLite
+-- store from these statements (its own spelling of two types, and an R*Tree for the GiST index). Also
 -- a GiST index on the services' points (core PostgreSQL, no extension), the shared journal and
 -- the desks' corrections. Applied once by `orient db init` (orient/store/postgres.py records it
 -- in schema_migrations).
