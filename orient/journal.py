@@ -369,9 +369,16 @@ def record_if_enabled(answer: Answer, facts: Mapping[str, Any], *, no_journal: b
 def send_to_server(answer: Answer, facts: Mapping[str, Any], url: Optional[str], *, no_journal: bool = False,
                    path: Path | str | None = None) -> Optional[int]:
     """After an answer is shown: its row (and any kept before) to the shared server `url`.
-    Nothing when the journal is off or there is no server; never raises."""
+    Nothing when the journal is off or there is no server; never raises. The desk's reports
+    kept while the server was lost go too (`orient.corrections.send_kept`), journal or not."""
     if not url or not url.startswith(("postgresql:", "postgres:")):
         return None
+    from orient.corrections import send_kept
+
+    try:
+        send_kept(url)
+    except (OSError, sqlite3.Error, ValueError):
+        pass  # they stay kept: the next orientation, report or command sends them
     target = journal_path_for(no_journal, path)
     if target is None:
         return None

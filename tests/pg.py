@@ -131,6 +131,18 @@ def fresh_schema_url() -> str:
     return f"{url}{separator}options=-csearch_path%3D{schema}"
 
 
+def migrated(url: str) -> str:
+    """`url` once orient's schema is there (`orient db init`'s migrations)."""
+    from orient.store.postgres import PostgresStore
+
+    store = PostgresStore.connect(url)
+    try:
+        store.migrate()
+    finally:
+        store.close()
+    return url
+
+
 def postgresql_directory(request, reference):
     """The reference directory loaded into a fresh schema, as a PostgresDirectory."""
     from orient.store.postgres import PostgresStore

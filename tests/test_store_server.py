@@ -58,7 +58,7 @@ def test_db_init_load_status_on_a_server(loaded_url, tmp_path):
     status = run("db", "status", "--json", env={"ORIENT_DATABASE_URL": loaded_url})
     assert status.returncode == 0, status.stderr
     report = json.loads(status.stdout)
-    assert report["migrations"] == {"applied": [1], "pending": []}
+    assert report["migrations"] == {"applied": [1, 2], "pending": []}
     assert report["loaded"]["services"] == str(len(Directory.load(paths.directory_dir(), default_gazetteer())))
     # Invalid YAML: path:line: message, exit 1, and the server keeps what it had.
     broken = tmp_path / "directory"
@@ -183,10 +183,7 @@ def test_a_desk_cut_off_from_the_server_keeps_answering_and_sends_its_rows_later
 
     server = pg.own_server()
     try:
-        store = PostgresStore.connect(server.url)
-        store.migrate()
-        store.close()
-        assert run("db", "load", "--database", server.url).returncode == 0
+        assert run("db", "load", "--database", pg.migrated(server.url)).returncode == 0
         env = {"ORIENT_CACHE_DIR": str(tmp_path / "cache"), "ORIENT_DATABASE_URL": server.url,
                "XDG_DATA_HOME": str(tmp_path / "data"), "ORIENT_JOURNAL": str(tmp_path / "data" / "journal.sqlite3")}
         for key, value in env.items():

@@ -33,7 +33,10 @@ def register(subparsers) -> None:
     )
     id_help = "numéro du signalement (voir orient corrections list)"
     store_help = "base des signalements (défaut : $ORIENT_CORRECTIONS, sinon $XDG_DATA_HOME/orient/corrections.sqlite3)"
+    database_help = ("serveur partagé postgresql://… où vont les signalements de tous les comptoirs (défaut : "
+                     "$ORIENT_DATABASE_URL ; « local » : le fichier de ce poste) ; --corrections l'emporte")
     p.add_argument("--corrections", metavar="PATH", help=store_help)
+    p.add_argument("--database", metavar="URL", help=database_help)
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     ls = actions.add_parser("list", help="les signalements en attente (--all : tous)")
     ls.add_argument("--all", action="store_true", help="aussi ceux déjà acceptés ou rejetés")
@@ -63,17 +66,21 @@ def register(subparsers) -> None:
     add.add_argument("--kind", required=True, choices=tuple(KINDS), help="le problème")
     add.add_argument("--text", help="précision courte, sans donnée sur le patient")
     add.add_argument("--directory", help="dossier d'annuaire où l'entrée doit exister (défaut : l'embarqué)")
-    for action in (ls, show, accept, reject, add):  # --corrections after the action too; SUPPRESS keeps one given before
+    for action in (ls, show, accept, reject, add):  # the options after the action too; SUPPRESS keeps one given before
         action.add_argument("--corrections", metavar="PATH", default=argparse.SUPPRESS, help=store_help)
+        action.add_argument("--database", metavar="URL", default=argparse.SUPPRESS, help=database_help)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from orient.corrections import CorrectionError, CorrectionStore
+    from orient.corrections import CorrectionError, CorrectionStore, ServerError
 
     path = Path(args.corrections) if args.corrections else None
     try:
-        store = CorrectionStore.open(path, create=args.action == "add")
+        store = CorrectionStore.open(path, create=args.action == "add", database=args.database)
+    except CorrectionError as exc:  # a --database that is not a server's address
+        print(f"orient corrections : {exc}", file=sys.stderr)
+        return 2
     except FileNotFoundError:
         if args.action == "list":
             print("Aucun signalement : la base n'existe pas encore.")
@@ -89,12 +96,29 @@ def run(args: argparse.Namespace) -> int:
     except CorrectionError as exc:
         print(f"orient corrections : {exc}", file=sys.stderr)
         return 2
+    except ServerError as exc:  # the shared server cannot be reached or refuses: nothing decided
+        undone = " ; rien n'a été décidé ni écrit" if args.action in ("accept", "reject") else ""
+        print(f"orient corrections : {exc}{undone}", file=sys.stderr)
+        _say_kept(store)
+        return 2
     except OSError as exc:  # the directory file cannot be read or written
         print(f"orient corrections : {exc.filename or ''} {exc.strerror or exc} ; rien n'a été écrit", file=sys.stderr)
         return 2
     except sqlite3.Error as exc:
         print(f"orient corrections : base de signalements illisible : {exc}", file=sys.stderr)
         return 1
+
+
+def _say_kept(store: Any) -> None:
+    """On a server: this desk's reports still waiting in its outbox, if any."""
+    try:
+        kept = store.kept()
+    except (OSError, sqlite3.Error):
+        return
+    if kept:
+        why = f" (dernier essai : {store.last_error})" if store.last_error else ""
+        print(f"orient corrections : {kept} signalement(s) de ce poste gardé(s) ici, pas encore envoyé(s) au "
+              f"serveur{why} ; ils partiront au prochain essai.", file=sys.stderr)
 
 
 def _line(c: Any) -> str:
@@ -113,6 +137,7 @@ def run_list(args: argparse.Namespace, store: Any) -> int:
         print("Aucun signalement en attente." if not args.all else "Aucun signalement.")
     for c in items:
         print(_line(c))
+    _say_kept(store)
     return 0
 
 
@@ -203,13 +228,16 @@ def run_accept(args: argparse.Namespace, store: Any) -> int:
         print("orient corrections : la correction rendrait l'annuaire invalide ; rien n'a été écrit, "
               "le signalement reste en attente.", file=sys.stderr)
         return 1
-    sys.stdout.writelines(difflib.unified_diff(before.splitlines(True), after.splitlines(True),
-                                               f"{path} (avant)", f"{path} (après)"))
+    diff = difflib.unified_diff(before.splitlines(True), after.splitlines(True), f"{path} (avant)", f"{path} (après)")
     if args.dry_run:
+        sys.stdout.writelines(diff)
         print("(essai : rien n'a été écrit)")
         return 0
-    write_atomic(path, after)
-    store.accept(correction.id, by, on, changes)
+    # The YAML is written only once this coordinator holds the report (another one may be accepting
+    # it at the same moment, at another desk); put back as it was if the decision cannot be recorded.
+    store.accept(correction.id, by, on, changes, write=lambda: write_atomic(path, after),
+                 undo=lambda: write_atomic(path, before))
+    sys.stdout.writelines(diff)
     print(f"Signalement {correction.id} accepté ; {path} mis à jour.")
     return 0
 
@@ -245,6 +273,11 @@ def run_add(args: argparse.Namespace, store: Any) -> int:
     from orient.corrections import desk_id
 
     correction_id = store.report(args.desk or desk_id(), args.entry, args.kind, args.text, datetime.now(PARIS))
+    if correction_id is None:  # on a server that did not answer in time: in this desk's outbox
+        why = store.last_error or "pas de réponse à temps"
+        print(f"Signalement gardé sur ce poste ({why}) ; il partira vers le serveur dès son retour "
+              "(au prochain signalement, à la prochaine orientation ou avec « orient corrections list »).")
+        return 0
     print(f"Signalement {correction_id} enregistré.")
     return 0
 

@@ -148,10 +148,28 @@ def _server_status(store) -> dict:
     if not report["migrations"]["pending"]:
         with store.pool.connection() as conn:
             report["journal_rows"] = conn.execute("SELECT COUNT(*) FROM journal").fetchone()[0]
-            report["open_corrections"] = conn.execute(
-                "SELECT COUNT(*) FROM corrections WHERE status = 'pending'").fetchone()[0]
+        report.update(_corrections_status(store.url))
         report["loaded"] = store.meta() or None
     return report
+
+
+def _corrections_status(url=None) -> dict:
+    """The reports waiting for a coordinator (`orient corrections list`), through the same interface;
+    on a server, after this desk's kept reports are sent, and how many of them are still kept."""
+    import sqlite3
+
+    from orient.corrections import CorrectionStore
+
+    try:
+        with CorrectionStore.open(database=url or "local", create=url is not None) as store:
+            counts = {"open_corrections": store.open_count()}
+            if url is not None:
+                counts["corrections_kept_here"] = store.kept()
+            return counts
+    except FileNotFoundError:
+        return {"open_corrections": 0}
+    except (OSError, sqlite3.Error) as exc:
+        return {"open_corrections": None, "corrections_problem": str(exc)}
 
 
 def _local(args: argparse.Namespace) -> int:
@@ -175,6 +193,7 @@ def _local(args: argparse.Namespace) -> int:
               f"{'déjà à jour' if cache.last_status == 'hit' else 'compilé depuis le YAML'}).")
         return 0
     report = _local_status()
+    report.update(_corrections_status())
     _print_status(report, args.json)
     return 0
 
@@ -211,6 +230,12 @@ def _local_status() -> dict:
     return report
 
 
+def _open_corrections(report: dict) -> str:
+    if report.get("open_corrections") is None:
+        return f"illisibles ({report.get('corrections_problem', '?')})"
+    return str(report["open_corrections"])
+
+
 def _print_status(report: dict, as_json: bool) -> None:
     if as_json:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
@@ -224,9 +249,13 @@ def _print_status(report: dict, as_json: bool) -> None:
               + (f" ; en attente : {', '.join(migrations['pending'])} (orient db init)" if migrations["pending"] else ""))
         if "journal_rows" in report:
             print(f"Journal partagé : {report['journal_rows']} orientations ; "
-                  f"corrections à examiner : {report['open_corrections']}")
+                  f"corrections à examiner : {_open_corrections(report)}")
+        if report.get("corrections_kept_here"):
+            print(f"Signalements de ce poste pas encore envoyés au serveur : {report['corrections_kept_here']}")
     else:
         print(f"Stockage local : {report['file']}" + ("" if report["enabled"] else " (désactivé : ORIENT_CACHE=off)"))
+        if "open_corrections" in report:
+            print(f"Corrections à examiner (fichier de ce poste) : {_open_corrections(report)}")
     if not loaded:
         print("Rien de chargé" + (f" ({report['why']})" if report.get("why") else "") + ".")
         return

@@ -9,7 +9,9 @@ a store is compiled from them and answers through the directory interface that
   opened read-only by `orient ask` and the UI;
 - `orient.store.directory.StoreDirectory`: the queries, shared by the backends;
 - `orient.store.codec`: the compiled rules as JSON (data, never code);
-- `orient.store.schema`: the tables and their version.
+- `orient.store.schema`: the tables and their version;
+- `orient.store.outbox`, `journal`, `corrections`: what a desk sends to the shared server
+  (journal rows, reports), kept locally until the server has them.
 
 Never imports Textual.
 """

@@ -7,12 +7,11 @@ from the server keeps them until it is back.
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from orient.corrections import desk_id
+from orient.store.outbox import Outbox
 
 OUTBOX_FILENAME = "journal-outbox.sqlite3"
 
@@ -31,47 +30,21 @@ class ServerJournal:
         self.url = url
         self.outbox = Path(outbox)
         self.desk = desk if desk is not None else desk_id()
-
-    def _outbox(self) -> sqlite3.Connection:
-        self.outbox.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        conn = sqlite3.connect(self.outbox, timeout=10)
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("CREATE TABLE IF NOT EXISTS outbox (uid TEXT PRIMARY KEY, row TEXT NOT NULL)")
-        return conn
+        self._box = Outbox(self.outbox)
 
     def keep(self, row: Mapping[str, Any]) -> str:
         """Put the row (`orient.journal.anonymous_row`) in the outbox; its id."""
-        import uuid
-
-        uid = str(uuid.uuid4())
-        conn = self._outbox()
-        try:
-            with conn:
-                conn.execute("INSERT INTO outbox VALUES (?, ?)", (uid, json.dumps(row)))
-        finally:
-            conn.close()
-        return uid
+        return self._box.keep(row)
 
     def pending(self) -> int:
-        if not self.outbox.exists():
-            return 0
-        conn = self._outbox()
-        try:
-            return conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
-        finally:
-            conn.close()
+        return self._box.count()
 
     def flush(self, timeout: float = 2.0) -> Optional[int]:
         """Send the outbox; how many rows the server now holds from it, or None when the
         server could not be reached (the rows stay)."""
-        if not self.outbox.exists():
-            return 0
-        conn = self._outbox()
-        try:
-            rows = conn.execute("SELECT uid, row FROM outbox ORDER BY rowid").fetchall()
-            if not rows:
-                return 0
-            try:
+
+        def deliver(rows: list[tuple[str, dict[str, Any]]]) -> int:
+            if rows:
                 import psycopg
 
                 with psycopg.connect(self.url, connect_timeout=max(1, int(timeout))) as server:
@@ -79,13 +52,9 @@ class ServerJournal:
                         cur.executemany(
                             "INSERT INTO journal (uid, desk, hour, commune, period, facts, kinds, first_kind, no_gp) "
                             "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (uid) DO NOTHING",
-                            [(uid, self.desk, *(_row[c] for c in ("hour", "commune", "period", "facts", "kinds",
-                                                                  "first_kind", "no_gp")))
-                             for uid, _row in ((uid, json.loads(text)) for uid, text in rows)])
-            except Exception:  # noqa: BLE001 — any server failure: the rows stay for the next time
-                return None
-            with conn:
-                conn.executemany("DELETE FROM outbox WHERE uid = ?", [(uid,) for uid, _ in rows])
+                            [(uid, self.desk, *(row[c] for c in ("hour", "commune", "period", "facts", "kinds",
+                                                                 "first_kind", "no_gp")))
+                             for uid, row in rows])
             return len(rows)
-        finally:
-            conn.close()
+
+        return self._box.send(deliver)
