@@ -10,7 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.widgets import Digits, Input
 
-from orient.ui.screens import AnswerScreen, HelpScreen, NoteScreen, QuestionScreen, WhereScreen
+from orient.ui.screens.answer import AnswerScreen
+from orient.ui.screens.dialogs import HelpScreen, NoteScreen
+from orient.ui.screens.questions import QuestionScreen
+from orient.ui.screens.where import WhereScreen
 from test_ui_support import (  # noqa: F401 (quiet_counter is an autouse fixture)
     FEVER,
     MEDICATION,
@@ -730,7 +733,7 @@ async def test_a_line_reported_from_the_answer_is_listed_by_the_coordinators_com
     import subprocess
     import sys
 
-    from orient.ui.screens import ReportScreen
+    from orient.ui.screens.dialogs import ReportScreen
 
     store = tmp_path / "corrections.sqlite3"
     monkeypatch.setenv("ORIENT_CORRECTIONS", str(store))
@@ -760,7 +763,7 @@ async def test_a_line_reported_from_the_answer_is_listed_by_the_coordinators_com
 
 @pilot_test
 async def test_an_answer_with_no_directory_line_says_there_is_nothing_to_report(tmp_path, monkeypatch):
-    from orient.ui.screens import ReportScreen
+    from orient.ui.screens.dialogs import ReportScreen
 
     monkeypatch.setenv("ORIENT_CORRECTIONS", str(tmp_path / "corrections.sqlite3"))
     app = make_app(TUESDAY_10H, handout_dir=tmp_path)
@@ -781,7 +784,7 @@ async def test_the_report_dialog_refuses_a_line_outside_the_directory(tmp_path, 
     import dataclasses
 
     from orient.corrections import KINDS, TEXT_LIMIT
-    from orient.ui.screens import ReportScreen
+    from orient.ui.screens.dialogs import ReportScreen
 
     app = make_app(SATURDAY_14H, handout_dir=tmp_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -93,7 +93,7 @@ def keys_for(name: str, value) -> list[str]:
 
 async def start(pilot, commune: str = "") -> None:
     """Type the commune (possibly nothing) and Enter: the questions begin."""
-    from orient.ui.screens import QuestionScreen
+    from orient.ui.screens.questions import QuestionScreen
 
     if commune:
         await pilot.press(*commune_keys(commune))
@@ -107,7 +107,7 @@ async def answer_questions(pilot, facts: Mapping[str, object]) -> list[str]:
 
     A question whose fact is not in `facts` fails the test: the scenario says what is asked.
     """
-    from orient.ui.screens import QuestionScreen
+    from orient.ui.screens.questions import QuestionScreen
 
     app = pilot.app
     pressed: list[str] = []

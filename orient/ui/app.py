@@ -21,8 +21,10 @@ from orient.ui import messages
 from orient.ui.case import Case
 from orient.ui.controller import Counter, answered, desk_setting
 from orient.ui.keymap import default_keymap_path, key_label, key_name, load_keymap
-from orient.ui.screens import (AnswerScreen, ChangeScreen, HelpScreen, NoteScreen, QuestionScreen, ReportScreen,
-                               WhereScreen)
+from orient.ui.screens.answer import AnswerScreen
+from orient.ui.screens.dialogs import ChangeScreen, HelpScreen, NoteScreen, ReportScreen
+from orient.ui.screens.questions import QuestionScreen
+from orient.ui.screens.where import WhereScreen
 
 if TYPE_CHECKING:
     from orient.orientation import Knowledge
