@@ -208,11 +208,8 @@ class OrientApp(App[int]):
         """"Signaler": a line of the answer that a directory entry got wrong; never holds up the orientation."""
         from orient.corrections import KINDS, TEXT_LIMIT
 
-        answer = self.case.answer
-        lines = list(answer.recommendations) if answer else []
-        if not any(rec.service_id for rec in lines):
-            self.notify("Aucune ligne de cette réponse n'est une entrée de l'annuaire : rien à signaler.",
-                        severity="warning", timeout=5)
+        lines = self.counter.report_lines()
+        if not lines:
             return
 
         def chosen(report: Optional[tuple[int, str, str]]) -> None:

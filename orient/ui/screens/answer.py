@@ -58,7 +58,7 @@ class AnswerScreen(Screen):
         answer = case.answer
         if answer is None:
             return
-        draw_situation(self, case, answer.at, answer.period)
+        draw_situation(self, self.app.counter)
         warnings = self.query_one("#warnings", Static)
         warnings.display = bool(answer.warnings)
         warnings.update(Text("\n".join(f"⚠ {w}" for w in answer.warnings), style="bold"))
@@ -117,9 +117,8 @@ class AnswerScreen(Screen):
             f"{keys('app.next_patient', 'F2')} patient suivant", style="italic"))
 
     def on_resize(self, _event: events.Resize) -> None:
-        answer = self.app.counter.case.answer
-        if answer is not None:
-            draw_situation(self, self.app.counter.case, answer.at, answer.period)
+        if self.app.counter.case.answer is not None:
+            draw_situation(self, self.app.counter)
 
     def action_toggle_why(self) -> None:
         why = self.query_one("#why", Static)

@@ -76,7 +76,7 @@ class QuestionScreen(Screen):
 
     def redraw(self) -> None:
         case = self.app.counter.case
-        self.draw_situation()
+        draw_situation(self, self.app.counter)
         self.draw_question()
         live_box = self.query_one("#live-box")
         live_box.border_title = "Réponse (provisoire)" if not case.complete else "Réponse"
@@ -88,14 +88,8 @@ class QuestionScreen(Screen):
             action, args = self.held.pop(0)
             getattr(self, action)(*args)
 
-    def draw_situation(self) -> None:
-        case = self.app.counter.case
-        answer = case.answer
-        at = answer.at if answer else self.app.counter.moment()
-        draw_situation(self, case, at, answer.period if answer else self.app.counter.period_of(at))
-
     def on_resize(self, _event: events.Resize) -> None:
-        self.draw_situation()
+        draw_situation(self, self.app.counter)
 
     def hold(self, action: str, *args) -> bool:
         """While an answer is being taken into account, keep the key's action for after."""
@@ -200,7 +194,7 @@ class QuestionScreen(Screen):
         try:
             age = parse_fact_value("age", self.age_digits)
         except FactError:
-            self.app.notify(f"Âge impossible : {self.age_digits} (de 0 à {AGE_MAX} ans).", severity="error")
+            self.notify(f"Âge impossible : {self.age_digits} (de 0 à {AGE_MAX} ans).", severity="error")
             self.age_digits = ""
             self.draw_question()
             return

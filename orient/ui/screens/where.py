@@ -13,7 +13,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from orient.ui import messages, views
-from orient.ui.moment import explain_when, parse_when
 
 if TYPE_CHECKING:
     from orient.directory.gazetteer import CommuneMatch
@@ -189,9 +188,8 @@ class WhereScreen(Screen):
     def update_when(self) -> None:
         label = self.query_one("#when-label", Static)
         raw = self.query_one("#when", Input).value
-        now = self.app.counter.now()
         try:
-            when = explain_when(raw, now)
+            now, when = self.app.counter.read_when(raw)
         except ValueError as exc:
             label.update(Text(f"✗ {exc}", style="bold"))
             label.add_class("error")
@@ -218,11 +216,12 @@ class WhereScreen(Screen):
         if match is not None:
             commune = match.commune
         try:
-            at = parse_when(when_field.value, self.app.counter.now())
+            _now, when = self.app.counter.read_when(when_field.value)
         except ValueError as exc:
-            self.app.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error")
             when_field.focus()
             return
+        at = when.at if when else None
         # A place the gazetteer does not know never holds up the emergency question: the
         # questions start without distances, and the situation line says so.
         self.post_message(messages.Start(commune, at, not_found=typed if typed and match is None else ""))
