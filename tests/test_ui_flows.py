@@ -23,16 +23,14 @@ from test_ui_support import (  # noqa: F401 (quiet_counter is an autouse fixture
     TUESDAY_10H,
     TUESDAY_22H,
     answer_questions,
+    at_counter,
     commune_keys,
     keys_for,
-    make_app,
     pilot_test,
     quiet_counter,
     start,
     visible_text,
 )
-
-SIZE = (80, 24)
 
 
 def rank1(app):
@@ -41,8 +39,7 @@ def rank1(app):
 
 @pilot_test
 async def test_the_first_screen_suggests_fleurance_as_soon_as_fleuranc_is_typed():
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with at_counter() as (app, pilot):
         assert isinstance(app.screen, WhereScreen)
         await pilot.press(*"fleuranc")
         await pilot.pause()
@@ -57,8 +54,7 @@ async def test_the_first_screen_suggests_fleurance_as_soon_as_fleuranc_is_typed(
 
 @pilot_test
 async def test_the_first_screen_shows_the_period_of_the_moment_in_french():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
+    async with at_counter(SATURDAY_14H) as (app, pilot):
         text = visible_text(app)
         assert "samedi 28/11 14h00" in text
         assert "week-end" in text
@@ -70,8 +66,7 @@ async def test_the_first_screen_shows_the_period_of_the_moment_in_french():
 
 @pilot_test
 async def test_a_moment_that_cannot_be_read_keeps_the_agent_on_the_first_screen():
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with at_counter() as (app, pilot):
         await pilot.press("tab", *"xx", "enter")
         await pilot.pause()
         assert isinstance(app.screen, WhereScreen)
@@ -80,8 +75,7 @@ async def test_a_moment_that_cannot_be_read_keeps_the_agent_on_the_first_screen(
 
 @pilot_test
 async def test_an_unknown_commune_is_not_silently_replaced():
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with at_counter() as (app, pilot):
         await pilot.press(*"zzqxw", "enter")
         await pilot.pause()
         # The vital sign is asked at once, without distances, and the screen says the place is unknown.
@@ -99,9 +93,7 @@ async def test_an_unknown_commune_is_not_silently_replaced():
 
 @pilot_test
 async def test_the_emergency_question_comes_first_and_is_marked_urgent():
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
+    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
         assert app.case.next_question() == "red_flag"
         panel = app.screen.query_one("#question")
         assert panel.has_class("urgent")
@@ -113,9 +105,7 @@ async def test_the_emergency_question_comes_first_and_is_marked_urgent():
 
 @pilot_test
 async def test_chest_pain_puts_the_15_first_and_large_at_once():
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
+    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
         await pilot.press(*keys_for("red_flag", "chest_pain"))
         await pilot.pause()
         first = rank1(app)
@@ -131,9 +121,7 @@ async def test_chest_pain_puts_the_15_first_and_large_at_once():
 
 @pilot_test
 async def test_a_deaf_person_with_chest_pain_is_sent_to_the_114():
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
+    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
         await pilot.press(*keys_for("red_flag", "chest_pain"))
         await pilot.pause()
         await answer_questions(pilot, {**FEVER, "red_flag": "chest_pain", "deaf": "yes"})
@@ -145,9 +133,7 @@ async def test_a_deaf_person_with_chest_pain_is_sent_to_the_114():
 
 @pilot_test
 async def test_a_saturday_afternoon_fever_goes_to_the_3966_in_at_most_8_keys():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
+    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
         pressed = await answer_questions(pilot, FEVER)
         assert isinstance(app.screen, AnswerScreen)
         assert rank1(app).kind == "pdsa_3966"
@@ -157,9 +143,7 @@ async def test_a_saturday_afternoon_fever_goes_to_the_3966_in_at_most_8_keys():
 
 @pilot_test
 async def test_a_night_medication_need_takes_at_most_8_keys_and_gives_a_pharmacy_line():
-    app = make_app(TUESDAY_3H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
+    async with at_counter(TUESDAY_3H, "fleuranc") as (app, pilot):
         pressed = await answer_questions(pilot, MEDICATION)
         assert isinstance(app.screen, AnswerScreen)
         assert len(pressed) <= 8, pressed
@@ -169,10 +153,7 @@ async def test_a_night_medication_need_takes_at_most_8_keys_and_gives_a_pharmacy
 
 @pilot_test
 async def test_a_night_pharmacy_without_a_rota_falls_back_to_the_3237():
-    app = make_app(TUESDAY_3H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "")  # no commune: no rota can be looked up
-        await answer_questions(pilot, MEDICATION)
+    async with at_counter(TUESDAY_3H, "", MEDICATION) as (app, pilot):  # no commune: no rota to look up
         garde = [r for r in app.case.answer.recommendations if r.kind == "pharmacie_garde"]
         assert garde and garde[0].service_id == "resogardes-3237"
         assert "32 37" in visible_text(app) or "3237" in visible_text(app)
@@ -180,10 +161,7 @@ async def test_a_night_pharmacy_without_a_rota_falls_back_to_the_3237():
 
 @pilot_test
 async def test_a_patient_without_a_gp_on_a_weekday_is_helped_to_find_one():
-    app = make_app(TUESDAY_10H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "auch")
-        await answer_questions(pilot, NO_GP)
+    async with at_counter(TUESDAY_10H, "auch", NO_GP) as (app, pilot):
         assert isinstance(app.screen, AnswerScreen)
         kinds = [r.kind for r in app.case.answer.recommendations]
         assert kinds and kinds[0] in ("cpam", "centre_sante", "msp", "sas")
@@ -192,9 +170,7 @@ async def test_a_patient_without_a_gp_on_a_weekday_is_helped_to_find_one():
 
 @pilot_test
 async def test_escape_goes_back_one_question_and_forgets_that_answer():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
+    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
         await pilot.press(*keys_for("red_flag", "none"))
         await pilot.pause()
         second = app.case.next_question()
@@ -212,10 +188,7 @@ async def test_escape_goes_back_one_question_and_forgets_that_answer():
 
 @pilot_test
 async def test_escape_on_the_answer_reopens_the_last_question():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER) as (app, pilot):
         assert isinstance(app.screen, AnswerScreen)
         last = app.case.steps[-1]
         await pilot.press("escape")
@@ -226,9 +199,7 @@ async def test_escape_on_the_answer_reopens_the_last_question():
 
 @pilot_test
 async def test_doubt_on_the_vital_sign_puts_the_15_first():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
+    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
         await pilot.press("question_mark")
         await pilot.pause()
         assert app.case.vital_doubt and "red_flag" not in app.case.facts
@@ -245,9 +216,7 @@ async def test_doubt_on_the_vital_sign_puts_the_15_first():
 
 @pilot_test
 async def test_doubt_on_the_vital_sign_for_a_deaf_person_puts_the_114_first():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
+    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
         await pilot.press("question_mark", *keys_for("deaf", "yes"))
         await pilot.pause()
         kinds = [r.kind for r in app.case.answer.recommendations]
@@ -256,9 +225,7 @@ async def test_doubt_on_the_vital_sign_for_a_deaf_person_puts_the_114_first():
 
 @pilot_test
 async def test_a_question_can_be_skipped_and_then_only_what_changes_rank_1_is_asked():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
+    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
         await pilot.press(*keys_for("red_flag", "none"), *keys_for("deaf", "no"))
         await pilot.pause()
         assert app.case.next_question() == "need"
@@ -279,9 +246,7 @@ async def test_a_question_can_be_skipped_and_then_only_what_changes_rank_1_is_as
 
 @pilot_test
 async def test_the_age_is_typed_in_digits_then_enter():
-    app = make_app(TUESDAY_10H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
+    async with at_counter(TUESDAY_10H, "fleuranc") as (app, pilot):
         cystitis = {"red_flag": "none", "need": "minor_care", "minor_problem": "cystitis", "sex": "female"}
         for _ in range(len(cystitis)):
             name = app.case.next_question()
@@ -301,9 +266,7 @@ async def test_the_age_is_typed_in_digits_then_enter():
 
 @pilot_test
 async def test_the_live_answer_updates_after_each_answer():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
+    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
         before = str(app.screen.query_one("#live").content)
         await pilot.press(*keys_for("red_flag", "stroke"))
         await pilot.pause()
@@ -313,10 +276,7 @@ async def test_the_live_answer_updates_after_each_answer():
 
 @pilot_test
 async def test_why_shows_the_rule_and_its_sources():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER) as (app, pilot):
         assert "POURQUOI" not in visible_text(app)
         await pilot.press("p")
         await pilot.pause()
@@ -334,10 +294,7 @@ async def test_why_shows_the_rule_and_its_sources():
 
 @pilot_test
 async def test_the_sheet_is_written_as_text_and_html_with_no_personal_data(tmp_path):
-    app = make_app(SATURDAY_14H, handout_dir=tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER, handout_dir=tmp_path) as (app, pilot):
         await pilot.press("f")
         await pilot.pause()
         txt, html = tmp_path / "fiche-patient.txt", tmp_path / "fiche-patient.html"
@@ -353,10 +310,7 @@ async def test_the_sheet_is_written_as_text_and_html_with_no_personal_data(tmp_p
 
 @pilot_test
 async def test_a_note_typed_by_the_agent_goes_on_the_sheet(tmp_path):
-    app = make_app(SATURDAY_14H, handout_dir=tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER, handout_dir=tmp_path) as (app, pilot):
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, NoteScreen)
@@ -376,10 +330,7 @@ async def test_the_sheet_goes_to_the_printer_when_one_is_configured(tmp_path, mo
     lp.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
     monkeypatch.setenv("ORIENT_PRINTER", "comptoir")
-    app = make_app(SATURDAY_14H, handout_dir=tmp_path / "fiches")
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER, handout_dir=tmp_path / "fiches") as (app, pilot):
         await pilot.press("f")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -390,10 +341,7 @@ async def test_the_sheet_goes_to_the_printer_when_one_is_configured(tmp_path, mo
 async def test_without_any_printer_the_agent_is_told_where_the_sheet_is_and_no_error(tmp_path, monkeypatch):
     monkeypatch.delenv("ORIENT_PRINTER")
     monkeypatch.setenv("PATH", str(tmp_path))  # no lp, no lpstat, no xdg-open; no graphical session
-    app = make_app(SATURDAY_14H, handout_dir=tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER, handout_dir=tmp_path) as (app, pilot):
         await pilot.press("f")
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -405,10 +353,8 @@ async def test_without_any_printer_the_agent_is_told_where_the_sheet_is_and_no_e
 
 @pilot_test
 async def test_printing_turned_off_prints_nothing_and_says_nothing(tmp_path):
-    app = make_app(SATURDAY_14H, handout_dir=tmp_path)  # ORIENT_PRINTER=off (quiet_counter)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
+    # ORIENT_PRINTER=off (quiet_counter)
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER, handout_dir=tmp_path) as (app, pilot):
         await pilot.press("f")
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -417,10 +363,7 @@ async def test_printing_turned_off_prints_nothing_and_says_nothing(tmp_path):
 
 @pilot_test
 async def test_next_patient_clears_everything(tmp_path):
-    app = make_app(SATURDAY_14H, handout_dir=tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER, handout_dir=tmp_path) as (app, pilot):
         await pilot.press("n", *"x", "enter")
         await pilot.pause()
         assert (tmp_path / "fiche-patient.txt").exists()
@@ -442,10 +385,7 @@ async def test_next_patient_clears_everything(tmp_path):
 async def test_next_patient_records_one_anonymous_row_when_the_journal_is_on(tmp_path, monkeypatch):
     journal = tmp_path / "journal.sqlite3"
     monkeypatch.setenv("ORIENT_JOURNAL", str(journal))
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER) as (app, pilot):
         await pilot.press("f2")
         await pilot.pause()
         await pilot.press("f2")  # an empty case is not recorded
@@ -456,9 +396,7 @@ async def test_next_patient_records_one_anonymous_row_when_the_journal_is_on(tmp
 
 @pilot_test
 async def test_f1_lists_the_keys_of_the_screen_from_its_bindings():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
+    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -474,9 +412,8 @@ async def test_f1_lists_the_keys_of_the_screen_from_its_bindings():
 
 @pilot_test
 async def test_keys_can_be_remapped_by_binding_id():
-    app = make_app(SATURDAY_14H, keymap={"app.next_patient": "f5", "question.no": "x"})
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
+    keymap = {"app.next_patient": "f5", "question.no": "x"}
+    async with at_counter(SATURDAY_14H, "fleuranc", keymap=keymap) as (app, pilot):
         await pilot.press(*keys_for("red_flag", "none"))
         await pilot.pause()
         await pilot.press("f5")
@@ -489,8 +426,7 @@ async def test_keys_can_be_remapped_by_binding_id():
 async def test_the_footer_shows_at_most_five_keys_on_every_screen(size):
     from textual.widgets import Footer
 
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=size) as pilot:
+    async with at_counter(SATURDAY_14H, size=size) as (app, pilot):
         def shown():
             return [b for b in app.screen.active_bindings.values() if b.binding.show]
 
@@ -504,8 +440,7 @@ async def test_the_footer_shows_at_most_five_keys_on_every_screen(size):
 
 @pilot_test
 async def test_an_evening_call_about_tonight_uses_the_evening_period():
-    app = make_app(TUESDAY_10H)
-    async with app.run_test(size=SIZE) as pilot:
+    async with at_counter(TUESDAY_10H) as (app, pilot):
         await pilot.press("tab", *"22h")
         await start(pilot, "")
         assert app.case.at == TUESDAY_22H
@@ -514,8 +449,7 @@ async def test_an_evening_call_about_tonight_uses_the_evening_period():
 
 @pilot_test
 async def test_arrow_down_then_enter_takes_the_second_suggestion():
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with at_counter() as (app, pilot):
         await pilot.press(*"fleuranc", "down", "enter")
         await pilot.pause()
         assert app.case.commune.name == "Fleurac" and app.case.commune.dept != "32"
@@ -523,9 +457,7 @@ async def test_arrow_down_then_enter_takes_the_second_suggestion():
 
 @pilot_test
 async def test_r_shows_the_answer_so_far_and_escape_returns_without_losing_an_answer():
-    app = make_app(TUESDAY_3H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
+    async with at_counter(TUESDAY_3H, "fleuranc") as (app, pilot):
         await pilot.press(*keys_for("red_flag", "none"), *keys_for("need", "medication"))
         await pilot.pause()
         asked = app.case.next_question()
@@ -543,10 +475,7 @@ async def test_r_shows_the_answer_so_far_and_escape_returns_without_losing_an_an
 
 @pilot_test
 async def test_a_number_is_not_said_twice_in_a_headline():
-    app = make_app(TUESDAY_3H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "")
-        await answer_questions(pilot, MEDICATION)
+    async with at_counter(TUESDAY_3H, "", MEDICATION) as (app, pilot):
         head = str(app.screen.query_one("#rank1-head").content)
         assert head.count("3237") == 1, head
 
@@ -554,9 +483,7 @@ async def test_a_number_is_not_said_twice_in_a_headline():
 @pilot_test
 async def test_the_ways_to_write_to_the_114_are_said_once_on_screen_and_on_the_sheet(tmp_path):
     """Issue 13: not "Écrire (SMS, visio, tchat) le 114 — urgence par SMS, visio ou tchat"."""
-    app = make_app(TUESDAY_3H, handout_dir=tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
+    async with at_counter(TUESDAY_3H, "fleuranc", handout_dir=tmp_path) as (app, pilot):
         await pilot.press(*keys_for("red_flag", "breathing"))
         await pilot.pause()
         await answer_questions(pilot, {"deaf": "yes"})
@@ -578,9 +505,7 @@ KEYS_AT_THE_COUNTER = ["o", "n", "1", "2", "3", "4", "5", "6", "7", "8", "9", "0
 @given(keys=st.lists(st.sampled_from(KEYS_AT_THE_COUNTER), min_size=1, max_size=25))
 def test_any_keys_at_the_counter_then_f2_leave_a_clean_app(keys, tmp_path):
     async def scenario():
-        app = make_app(SATURDAY_14H, handout_dir=tmp_path)
-        async with app.run_test(size=SIZE) as pilot:
-            await start(pilot, "auch")
+        async with at_counter(SATURDAY_14H, "auch", handout_dir=tmp_path) as (app, pilot):
             for key in keys:
                 await pilot.press(key)
             await pilot.pause()
@@ -601,27 +526,21 @@ def test_any_keys_at_the_counter_then_f2_leave_a_clean_app(keys, tmp_path):
 
 @pilot_test
 async def test_nothing_is_proposed_before_the_emergency_question_is_answered():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
+    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
         live = str(app.screen.query_one("#live-first").content)
         assert "Appeler" not in live and "question d'urgence" in live
 
 
 @pilot_test
 async def test_r_does_nothing_before_the_emergency_question_is_answered():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
+    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, QuestionScreen)
 
 
-async def answer_then_press(pilot, facts: dict, key: str) -> dict:
-    """From the first screen at Fleurance to the answer, then one key; the facts given before it."""
-    await start(pilot, "fleuranc")
-    await answer_questions(pilot, facts)
+async def press_on_the_answer(pilot, key: str) -> dict:
+    """One key on the answer screen; the facts given before it."""
     given = dict(pilot.app.case.facts)
     await pilot.press(key)
     await pilot.pause()
@@ -630,9 +549,8 @@ async def answer_then_press(pilot, facts: dict, key: str) -> dict:
 
 @pilot_test
 async def test_from_the_answer_one_key_changes_the_hour_and_the_other_answers_are_kept():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        facts = await answer_then_press(pilot, FEVER, "h")
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER) as (app, pilot):
+        facts = await press_on_the_answer(pilot, "h")
         assert app.case.answer.period == "pdsa_weekend"
         assert isinstance(app.screen, WhereScreen) and app.focused.id == "when"
         assert app.screen.query_one("#commune", Input).value == "Fleurance"
@@ -649,9 +567,8 @@ async def test_from_the_answer_one_key_changes_the_hour_and_the_other_answers_ar
 
 @pilot_test
 async def test_from_the_answer_one_key_changes_the_place_and_the_other_answers_are_kept():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        facts = await answer_then_press(pilot, MEDICATION, "l")
+    async with at_counter(SATURDAY_14H, "fleuranc", MEDICATION) as (app, pilot):
+        facts = await press_on_the_answer(pilot, "l")
         assert isinstance(app.screen, WhereScreen) and app.focused.id == "commune"
         await pilot.press("ctrl+u", *commune_keys("lectoure"), "enter")
         await pilot.pause()
@@ -666,9 +583,8 @@ async def test_from_the_answer_one_key_changes_the_place_and_the_other_answers_a
 
 @pilot_test
 async def test_from_the_answer_one_key_changes_any_answer_and_keeps_the_others():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        before = await answer_then_press(pilot, FEVER, "c")
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER) as (app, pilot):
+        before = await press_on_the_answer(pilot, "c")
         assert "Changer une réponse" in str(app.screen.query_one("#change-box").border_title)
         position = [n for n in app.case.steps].index("need")
         await pilot.press(str(position + 1))
@@ -684,8 +600,7 @@ async def test_from_the_answer_one_key_changes_any_answer_and_keeps_the_others()
 
 @pilot_test
 async def test_a_far_place_is_shown_with_its_departement_on_the_situation_line():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
+    async with at_counter(SATURDAY_14H) as (app, pilot):
         await pilot.press(*"lect", "down", "enter")
         await pilot.pause()
         assert app.case.commune.name == "Lect"
@@ -694,8 +609,7 @@ async def test_a_far_place_is_shown_with_its_departement_on_the_situation_line()
 
 @pilot_test
 async def test_inputs_are_configured_once_mounted():
-    app = make_app(SATURDAY_14H)  # cursor_blink=False
-    async with app.run_test(size=SIZE) as pilot:
+    async with at_counter(SATURDAY_14H) as (app, pilot):  # cursor_blink=False
         await pilot.pause()
         assert [f.cursor_blink for f in app.screen.query(Input)] == [False, False]
 
@@ -704,8 +618,7 @@ async def test_inputs_are_configured_once_mounted():
 async def test_f1_explains_the_flow_in_five_lines_and_the_hours_understood():
     from orient.ui.views import HELP_FLOW
 
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
+    async with at_counter(SATURDAY_14H) as (app, pilot):
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen) and len(HELP_FLOW) == 5
@@ -716,8 +629,7 @@ async def test_f1_explains_the_flow_in_five_lines_and_the_hours_understood():
 
 @pilot_test
 async def test_ctrl_q_is_in_the_footer_and_ctrl_c_answers_in_french():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
+    async with at_counter(SATURDAY_14H) as (app, pilot):
         assert any(b.binding.key == "ctrl+q" and b.binding.show for b in app.screen.active_bindings.values())
         app.action_help_quit()
         await pilot.pause()
@@ -738,10 +650,7 @@ async def test_a_line_reported_from_the_answer_is_listed_by_the_coordinators_com
     store = tmp_path / "corrections.sqlite3"
     monkeypatch.setenv("ORIENT_CORRECTIONS", str(store))
     monkeypatch.setenv("ORIENT_DESK", "pharmacie-fleurance")
-    app = make_app(SATURDAY_14H, handout_dir=tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER, handout_dir=tmp_path) as (app, pilot):
         line = next(r for r in app.case.answer.recommendations if r.service_id)
         await pilot.press("s")
         await pilot.pause()
@@ -766,10 +675,8 @@ async def test_an_answer_with_no_directory_line_says_there_is_nothing_to_report(
     from orient.ui.screens.dialogs import ReportScreen
 
     monkeypatch.setenv("ORIENT_CORRECTIONS", str(tmp_path / "corrections.sqlite3"))
-    app = make_app(TUESDAY_10H, handout_dir=tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, {**FEVER, "gp_reachable": "yes"})
+    facts = {**FEVER, "gp_reachable": "yes"}
+    async with at_counter(TUESDAY_10H, "fleuranc", facts, handout_dir=tmp_path) as (app, pilot):
         assert [r.service_id for r in app.case.answer.recommendations] == [None]  # the patient's own GP
         await pilot.press("s")
         await pilot.pause()
@@ -786,10 +693,7 @@ async def test_the_report_dialog_refuses_a_line_outside_the_directory(tmp_path, 
     from orient.corrections import KINDS, TEXT_LIMIT
     from orient.ui.screens.dialogs import ReportScreen
 
-    app = make_app(SATURDAY_14H, handout_dir=tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER, handout_dir=tmp_path) as (app, pilot):
         recs = app.case.answer.recommendations
         lines = [dataclasses.replace(recs[0], service_id=None), *recs[1:]]
         await app.push_screen(ReportScreen(lines, KINDS, TEXT_LIMIT))
@@ -805,10 +709,7 @@ async def test_the_report_dialog_refuses_a_line_outside_the_directory(tmp_path, 
 @pilot_test
 async def test_the_116_117_beside_the_3966_says_why_it_is_there():
     """Issue 13: the 116 117 was listed under the 3966 without a word of why."""
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER) as (app, pilot):
         kinds = [r.kind for r in app.case.answer.recommendations]
         assert kinds[:2] == ["pdsa_3966", "duty_doctor_116117"]
         others = str(app.screen.query_one("#others").content)
@@ -818,8 +719,7 @@ async def test_the_116_117_beside_the_3966_says_why_it_is_there():
 @pilot_test
 async def test_the_situation_line_fits_80_columns_with_a_departement_and_says_the_period_short():
     """Issue 13: "Lect (39260, dép. 39) · samedi 28/11 14h00 — le week-end (permanence des soins)" wrapped."""
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
+    async with at_counter(SATURDAY_14H) as (app, pilot):
         await pilot.press(*"lect", "down", "enter")
         await pilot.pause()
         line = app.screen.query_one("#situation")
