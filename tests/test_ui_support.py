@@ -109,6 +109,12 @@ def keys_for(name: str, value) -> list[str]:
     raise AssertionError(f"no key for {name}={value}")
 
 
+async def press(pilot, *keys: str) -> None:
+    """Press these keys, then let the app take them into account."""
+    await pilot.press(*keys)
+    await pilot.pause()
+
+
 async def start(pilot, commune: str = "") -> None:
     """Type the commune (possibly nothing) and Enter: the questions begin."""
     from orient.ui.screens.questions import QuestionScreen
@@ -136,8 +142,7 @@ async def answer_questions(pilot, facts: Mapping[str, object]) -> list[str]:
         assert name is not None, "question screen without a question"
         assert name in facts, f"unexpected question {name!r}; given so far {app.case.facts}"
         keys = keys_for(name, facts[name])
-        await pilot.press(*keys)
-        await pilot.pause()
+        await press(pilot, *keys)
         pressed += keys
     raise AssertionError("more than 20 questions")
 
