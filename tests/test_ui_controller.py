@@ -97,6 +97,26 @@ def test_changing_the_hour_keeps_the_answers(counter):
     assert facts.items() <= counter.case.facts.items() and counter.case.answer.period == "weekday_day"
 
 
+def test_the_situation_is_the_moment_typed_until_an_answer_gives_its_own(counter):
+    from datetime import datetime
+
+    from orient.periods import PARIS
+
+    assert counter.situation() == (SATURDAY_14H, "pdsa_weekend")  # nothing typed: now
+    monday = datetime(2026, 11, 30, 10, 0, tzinfo=PARIS)
+    counter.start(None, monday)
+    answer = counter.case.answer
+    assert counter.situation() == (answer.at, answer.period) == (monday, "weekday_day")
+
+
+def test_the_hour_field_is_read_at_the_counters_clock(counter):
+    assert counter.read_when("") == (SATURDAY_14H, None)
+    now, when = counter.read_when("22h")
+    assert now == SATURDAY_14H and (when.at.day, when.at.hour) == (28, 22)
+    with pytest.raises(ValueError, match="heure non comprise"):
+        counter.read_when("xx")
+
+
 def test_escape_undoes_the_last_answer_then_returns_to_where(counter):
     counter.start(None, None)
     counter.give("red_flag", "none")
@@ -199,6 +219,17 @@ def test_a_line_outside_the_directory_cannot_be_reported_and_the_agent_is_told(t
     assert counter.report_line(first.rank, "no_answer") is None
     assert "ne peut pas être signalée" in notes[-1] and "Votre médecin traitant" in notes[-1]
     assert not counter.corrections_path.exists()  # nothing stored
+
+
+def test_the_lines_to_report_are_the_answers_unless_none_is_in_the_directory(counter, tmp_path):
+    assert counter.report_lines() == [] and "rien à signaler" in counter.notes[-1]  # no answer yet
+    counter.start(knowledge().gazetteer.resolve("fleurance"), None)
+    play(counter, FEVER)
+    assert counter.report_lines() == list(counter.case.answer.recommendations)
+    other = Counter(knowledge(), lambda: TUESDAY_10H, handout_dir=tmp_path)
+    other.start(knowledge().gazetteer.resolve("fleurance"), None)
+    play(other, {**FEVER, "gp_reachable": "yes"})  # the patient's own GP alone: in no directory
+    assert other.report_lines() == []
 
 
 def test_a_store_that_cannot_be_written_gives_a_french_message_and_keeps_the_answer(counter, tmp_path):

@@ -10,7 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.widgets import Digits, Input
 
-from orient.ui.screens import AnswerScreen, HelpScreen, NoteScreen, QuestionScreen, WhereScreen
+from orient.ui.screens.answer import AnswerScreen
+from orient.ui.screens.dialogs import HelpScreen, NoteScreen
+from orient.ui.screens.questions import QuestionScreen
+from orient.ui.screens.where import WhereScreen
 from test_ui_support import (  # noqa: F401 (quiet_counter is an autouse fixture)
     FEVER,
     MEDICATION,
@@ -20,16 +23,15 @@ from test_ui_support import (  # noqa: F401 (quiet_counter is an autouse fixture
     TUESDAY_10H,
     TUESDAY_22H,
     answer_questions,
+    at_counter,
     commune_keys,
     keys_for,
-    make_app,
     pilot_test,
+    press,
     quiet_counter,
     start,
     visible_text,
 )
-
-SIZE = (80, 24)
 
 
 def rank1(app):
@@ -38,67 +40,54 @@ def rank1(app):
 
 @pilot_test
 async def test_the_first_screen_suggests_fleurance_as_soon_as_fleuranc_is_typed():
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with at_counter() as (app, pilot):
         assert isinstance(app.screen, WhereScreen)
-        await pilot.press(*"fleuranc")
-        await pilot.pause()
+        await press(pilot, *"fleuranc")
         suggestions = app.screen.query_one("#suggestions")
         assert suggestions.selected.commune.name == "Fleurance"
         assert "▸ Fleurance" in visible_text(app)
-        await pilot.press("enter")
-        await pilot.pause()
+        await press(pilot, "enter")
         assert app.case.commune.name == "Fleurance"
         assert isinstance(app.screen, QuestionScreen)
 
 
 @pilot_test
 async def test_the_first_screen_shows_the_period_of_the_moment_in_french():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
+    async with at_counter(SATURDAY_14H) as (app, pilot):
         text = visible_text(app)
         assert "samedi 28/11 14h00" in text
         assert "week-end" in text
-        await pilot.press("tab", "2", "2", "h")
-        await pilot.pause()
+        await press(pilot, "tab", "2", "2", "h")
         assert "→ samedi 28/11 22h00" in visible_text(app)
         assert "soirée" in visible_text(app)
 
 
 @pilot_test
 async def test_a_moment_that_cannot_be_read_keeps_the_agent_on_the_first_screen():
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("tab", *"xx", "enter")
-        await pilot.pause()
+    async with at_counter() as (app, pilot):
+        await press(pilot, "tab", *"xx", "enter")
         assert isinstance(app.screen, WhereScreen)
         assert "heure non comprise" in visible_text(app)
 
 
 @pilot_test
 async def test_an_unknown_commune_is_not_silently_replaced():
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*"zzqxw", "enter")
-        await pilot.pause()
+    async with at_counter() as (app, pilot):
+        await press(pilot, *"zzqxw", "enter")
         # The vital sign is asked at once, without distances, and the screen says the place is unknown.
         assert isinstance(app.screen, QuestionScreen) and app.case.next_question() == "red_flag"
         assert app.case.commune is None and app.case.answer.commune is None
         assert "« zzqxw » introuvable" in visible_text(app)
-        await pilot.press(*keys_for("red_flag", "stroke"))
-        await pilot.pause()
+        await press(pilot, *keys_for("red_flag", "stroke"))
         assert app.case.answer.recommendations[0].kind == "emergency_15"
-        await pilot.press("escape", "escape")
-        await pilot.pause()
+        await press(pilot, "escape", "escape")
         assert isinstance(app.screen, WhereScreen)
         assert app.screen.query_one("#commune", Input).value == "zzqxw"
 
 
 @pilot_test
 async def test_the_emergency_question_comes_first_and_is_marked_urgent():
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
+    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
         assert app.case.next_question() == "red_flag"
         panel = app.screen.query_one("#question")
         assert panel.has_class("urgent")
@@ -110,11 +99,8 @@ async def test_the_emergency_question_comes_first_and_is_marked_urgent():
 
 @pilot_test
 async def test_chest_pain_puts_the_15_first_and_large_at_once():
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await pilot.press(*keys_for("red_flag", "chest_pain"))
-        await pilot.pause()
+    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
+        await press(pilot, *keys_for("red_flag", "chest_pain"))
         first = rank1(app)
         assert first.kind == "emergency_15" and first.phone == "15"
         assert "URGENCE" in visible_text(app)  # the live answer, before any other question
@@ -128,11 +114,8 @@ async def test_chest_pain_puts_the_15_first_and_large_at_once():
 
 @pilot_test
 async def test_a_deaf_person_with_chest_pain_is_sent_to_the_114():
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await pilot.press(*keys_for("red_flag", "chest_pain"))
-        await pilot.pause()
+    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
+        await press(pilot, *keys_for("red_flag", "chest_pain"))
         await answer_questions(pilot, {**FEVER, "red_flag": "chest_pain", "deaf": "yes"})
         assert isinstance(app.screen, AnswerScreen)
         assert rank1(app).kind == "sms_114"
@@ -142,9 +125,7 @@ async def test_a_deaf_person_with_chest_pain_is_sent_to_the_114():
 
 @pilot_test
 async def test_a_saturday_afternoon_fever_goes_to_the_3966_in_at_most_8_keys():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
+    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
         pressed = await answer_questions(pilot, FEVER)
         assert isinstance(app.screen, AnswerScreen)
         assert rank1(app).kind == "pdsa_3966"
@@ -154,9 +135,7 @@ async def test_a_saturday_afternoon_fever_goes_to_the_3966_in_at_most_8_keys():
 
 @pilot_test
 async def test_a_night_medication_need_takes_at_most_8_keys_and_gives_a_pharmacy_line():
-    app = make_app(TUESDAY_3H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
+    async with at_counter(TUESDAY_3H, "fleuranc") as (app, pilot):
         pressed = await answer_questions(pilot, MEDICATION)
         assert isinstance(app.screen, AnswerScreen)
         assert len(pressed) <= 8, pressed
@@ -166,10 +145,7 @@ async def test_a_night_medication_need_takes_at_most_8_keys_and_gives_a_pharmacy
 
 @pilot_test
 async def test_a_night_pharmacy_without_a_rota_falls_back_to_the_3237():
-    app = make_app(TUESDAY_3H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "")  # no commune: no rota can be looked up
-        await answer_questions(pilot, MEDICATION)
+    async with at_counter(TUESDAY_3H, "", MEDICATION) as (app, pilot):  # no commune: no rota to look up
         garde = [r for r in app.case.answer.recommendations if r.kind == "pharmacie_garde"]
         assert garde and garde[0].service_id == "resogardes-3237"
         assert "32 37" in visible_text(app) or "3237" in visible_text(app)
@@ -177,10 +153,7 @@ async def test_a_night_pharmacy_without_a_rota_falls_back_to_the_3237():
 
 @pilot_test
 async def test_a_patient_without_a_gp_on_a_weekday_is_helped_to_find_one():
-    app = make_app(TUESDAY_10H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "auch")
-        await answer_questions(pilot, NO_GP)
+    async with at_counter(TUESDAY_10H, "auch", NO_GP) as (app, pilot):
         assert isinstance(app.screen, AnswerScreen)
         kinds = [r.kind for r in app.case.answer.recommendations]
         assert kinds and kinds[0] in ("cpam", "centre_sante", "msp", "sas")
@@ -189,52 +162,39 @@ async def test_a_patient_without_a_gp_on_a_weekday_is_helped_to_find_one():
 
 @pilot_test
 async def test_escape_goes_back_one_question_and_forgets_that_answer():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await pilot.press(*keys_for("red_flag", "none"))
-        await pilot.pause()
+    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
+        await press(pilot, *keys_for("red_flag", "none"))
         second = app.case.next_question()
         assert second != "red_flag" and app.case.facts == {"red_flag": "none"}
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         assert app.case.facts == {}
         assert app.case.next_question() == "red_flag"
         assert app.screen.query_one("#question").has_class("urgent")
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         assert isinstance(app.screen, WhereScreen)
         assert app.screen.query_one("#commune", Input).value == "fleuranc"
 
 
 @pilot_test
 async def test_escape_on_the_answer_reopens_the_last_question():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER) as (app, pilot):
         assert isinstance(app.screen, AnswerScreen)
         last = app.case.steps[-1]
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         assert isinstance(app.screen, QuestionScreen)
         assert app.case.next_question() == last and last not in app.case.facts
 
 
 @pilot_test
 async def test_doubt_on_the_vital_sign_puts_the_15_first():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await pilot.press("question_mark")
-        await pilot.pause()
+    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
+        await press(pilot, "question_mark")
         assert app.case.vital_doubt and "red_flag" not in app.case.facts
         assert rank1(app).kind == "emergency_15"
         assert "En cas de doute, appelez le 15" in visible_text(app)
         # Only the deaf question can still change who to call first.
         assert app.case.next_question() == "deaf"
-        await pilot.press(*keys_for("deaf", "no"))
-        await pilot.pause()
+        await press(pilot, *keys_for("deaf", "no"))
         assert isinstance(app.screen, AnswerScreen)
         assert rank1(app).kind == "emergency_15" and app.case.emergency
         assert "URGENCE" in visible_text(app) and "En cas de doute, appelez le 15" in visible_text(app)
@@ -242,33 +202,25 @@ async def test_doubt_on_the_vital_sign_puts_the_15_first():
 
 @pilot_test
 async def test_doubt_on_the_vital_sign_for_a_deaf_person_puts_the_114_first():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await pilot.press("question_mark", *keys_for("deaf", "yes"))
-        await pilot.pause()
+    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
+        await press(pilot, "question_mark", *keys_for("deaf", "yes"))
         kinds = [r.kind for r in app.case.answer.recommendations]
         assert kinds[:2] == ["sms_114", "emergency_15"]
 
 
 @pilot_test
 async def test_a_question_can_be_skipped_and_then_only_what_changes_rank_1_is_asked():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await pilot.press(*keys_for("red_flag", "none"), *keys_for("deaf", "no"))
-        await pilot.pause()
+    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
+        await press(pilot, *keys_for("red_flag", "none"), *keys_for("deaf", "no"))
         assert app.case.next_question() == "need"
-        await pilot.press("question_mark")
-        await pilot.pause()
+        await press(pilot, "question_mark")
         assert "need" in app.case.skipped and "need" not in app.case.facts
         asked = 0
         while isinstance(app.screen, QuestionScreen) and asked < 10:
             name = app.case.next_question()
             # Every question still asked changes rank 1 for at least one of its answers.
             assert app.counter._changes_rank1(name), name
-            await pilot.press("question_mark")
-            await pilot.pause()
+            await press(pilot, "question_mark")
             asked += 1
         assert isinstance(app.screen, AnswerScreen)
         assert asked < 8, "the complaint of issue 13: eight more questions after « ? »"
@@ -276,47 +228,35 @@ async def test_a_question_can_be_skipped_and_then_only_what_changes_rank_1_is_as
 
 @pilot_test
 async def test_the_age_is_typed_in_digits_then_enter():
-    app = make_app(TUESDAY_10H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
+    async with at_counter(TUESDAY_10H, "fleuranc") as (app, pilot):
         cystitis = {"red_flag": "none", "need": "minor_care", "minor_problem": "cystitis", "sex": "female"}
         for _ in range(len(cystitis)):
             name = app.case.next_question()
             if name == "age":
                 break
-            await pilot.press(*keys_for(name, cystitis[name]))
-            await pilot.pause()
+            await press(pilot, *keys_for(name, cystitis[name]))
         assert app.case.next_question() == "age"
-        await pilot.press("4", "7", "backspace", "2")
-        await pilot.pause()
+        await press(pilot, "4", "7", "backspace", "2")
         assert "42" in visible_text(app) and "age" not in app.case.facts
-        await pilot.press("enter")
-        await pilot.pause()
+        await press(pilot, "enter")
         assert app.case.facts["age"] == 42
         assert app.case.next_question() != "age"
 
 
 @pilot_test
 async def test_the_live_answer_updates_after_each_answer():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
+    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
         before = str(app.screen.query_one("#live").content)
-        await pilot.press(*keys_for("red_flag", "stroke"))
-        await pilot.pause()
+        await press(pilot, *keys_for("red_flag", "stroke"))
         after = str(app.screen.query_one("#live").content)
         assert before != after and "15" in after
 
 
 @pilot_test
 async def test_why_shows_the_rule_and_its_sources():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER) as (app, pilot):
         assert "POURQUOI" not in visible_text(app)
-        await pilot.press("p")
-        await pilot.pause()
+        await press(pilot, "p")
         text = visible_text(app)
         first = rank1(app)
         assert "POURQUOI" in text and first.why in text
@@ -324,19 +264,14 @@ async def test_why_shows_the_rule_and_its_sources():
         assert "Synthèse CNR Santé, Auch 2022" in text and "Code de la santé publique, article R6315-1" in text
         assert first.rule not in text and ".txt" not in text
         assert all(step.note not in text for step in app.case.answer.trace if step.note)
-        await pilot.press("p")
-        await pilot.pause()
+        await press(pilot, "p")
         assert "POURQUOI" not in visible_text(app)
 
 
 @pilot_test
 async def test_the_sheet_is_written_as_text_and_html_with_no_personal_data(tmp_path):
-    app = make_app(SATURDAY_14H, handout_dir=tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
-        await pilot.press("f")
-        await pilot.pause()
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER, handout_dir=tmp_path) as (app, pilot):
+        await press(pilot, "f")
         txt, html = tmp_path / "fiche-patient.txt", tmp_path / "fiche-patient.html"
         assert app.last_handout == (txt, html)
         text = txt.read_text(encoding="utf-8")
@@ -350,15 +285,10 @@ async def test_the_sheet_is_written_as_text_and_html_with_no_personal_data(tmp_p
 
 @pilot_test
 async def test_a_note_typed_by_the_agent_goes_on_the_sheet(tmp_path):
-    app = make_app(SATURDAY_14H, handout_dir=tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
-        await pilot.press("n")
-        await pilot.pause()
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER, handout_dir=tmp_path) as (app, pilot):
+        await press(pilot, "n")
         assert isinstance(app.screen, NoteScreen)
-        await pilot.press(*"rappeler", "space", *"demain", "enter")
-        await pilot.pause()
+        await press(pilot, *"rappeler", "space", *"demain", "enter")
         assert isinstance(app.screen, AnswerScreen)
         assert "Note : rappeler demain" in (tmp_path / "fiche-patient.txt").read_text(encoding="utf-8")
 
@@ -373,10 +303,7 @@ async def test_the_sheet_goes_to_the_printer_when_one_is_configured(tmp_path, mo
     lp.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
     monkeypatch.setenv("ORIENT_PRINTER", "comptoir")
-    app = make_app(SATURDAY_14H, handout_dir=tmp_path / "fiches")
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER, handout_dir=tmp_path / "fiches") as (app, pilot):
         await pilot.press("f")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -387,12 +314,8 @@ async def test_the_sheet_goes_to_the_printer_when_one_is_configured(tmp_path, mo
 async def test_without_any_printer_the_agent_is_told_where_the_sheet_is_and_no_error(tmp_path, monkeypatch):
     monkeypatch.delenv("ORIENT_PRINTER")
     monkeypatch.setenv("PATH", str(tmp_path))  # no lp, no lpstat, no xdg-open; no graphical session
-    app = make_app(SATURDAY_14H, handout_dir=tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
-        await pilot.press("f")
-        await pilot.pause()
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER, handout_dir=tmp_path) as (app, pilot):
+        await press(pilot, "f")
         await app.workers.wait_for_complete()
         await pilot.pause()
         messages = [n.message for n in app._notifications]
@@ -402,28 +325,20 @@ async def test_without_any_printer_the_agent_is_told_where_the_sheet_is_and_no_e
 
 @pilot_test
 async def test_printing_turned_off_prints_nothing_and_says_nothing(tmp_path):
-    app = make_app(SATURDAY_14H, handout_dir=tmp_path)  # ORIENT_PRINTER=off (quiet_counter)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
-        await pilot.press("f")
-        await pilot.pause()
+    # ORIENT_PRINTER=off (quiet_counter)
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER, handout_dir=tmp_path) as (app, pilot):
+        await press(pilot, "f")
         await app.workers.wait_for_complete()
         assert not any("imprim" in n.message for n in app._notifications)
 
 
 @pilot_test
 async def test_next_patient_clears_everything(tmp_path):
-    app = make_app(SATURDAY_14H, handout_dir=tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
-        await pilot.press("n", *"x", "enter")
-        await pilot.pause()
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER, handout_dir=tmp_path) as (app, pilot):
+        await press(pilot, "n", *"x", "enter")
         assert (tmp_path / "fiche-patient.txt").exists()
         old_case = app.case
-        await pilot.press("f2")
-        await pilot.pause()
+        await press(pilot, "f2")
         assert app.case is not old_case
         assert app.case.facts == {} and app.case.commune is None and app.case.note == ""
         assert app.case.answer is None and app.last_handout is None and app.clipboard == ""
@@ -439,45 +354,33 @@ async def test_next_patient_clears_everything(tmp_path):
 async def test_next_patient_records_one_anonymous_row_when_the_journal_is_on(tmp_path, monkeypatch):
     journal = tmp_path / "journal.sqlite3"
     monkeypatch.setenv("ORIENT_JOURNAL", str(journal))
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
-        await pilot.press("f2")
-        await pilot.pause()
-        await pilot.press("f2")  # an empty case is not recorded
-        await pilot.pause()
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER) as (app, pilot):
+        await press(pilot, "f2")
+        await press(pilot, "f2")  # an empty case is not recorded
     rows = sqlite3.connect(journal).execute("SELECT period, first_kind FROM orientation").fetchall()
     assert rows == [("pdsa_weekend", "pdsa_3966")]
 
 
 @pilot_test
 async def test_f1_lists_the_keys_of_the_screen_from_its_bindings():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await pilot.press("f1")
-        await pilot.pause()
+    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
+        await press(pilot, "f1")
         assert isinstance(app.screen, HelpScreen)
         rows = {binding_id: (keys, description) for keys, description, binding_id in app.screen.rows}
         assert rows["question.back"][0] == "Échap"
         assert rows["question.choice_N"][0] == "1 2 3 4 5 6 7 8 9 0"
         assert rows["app.next_patient"][0] == "F2"
         assert "question.confirm" not in rows  # the age key only when the age is asked
-        await pilot.press("f1")
-        await pilot.pause()
+        await press(pilot, "f1")
         assert isinstance(app.screen, QuestionScreen)
 
 
 @pilot_test
 async def test_keys_can_be_remapped_by_binding_id():
-    app = make_app(SATURDAY_14H, keymap={"app.next_patient": "f5", "question.no": "x"})
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await pilot.press(*keys_for("red_flag", "none"))
-        await pilot.pause()
-        await pilot.press("f5")
-        await pilot.pause()
+    keymap = {"app.next_patient": "f5", "question.no": "x"}
+    async with at_counter(SATURDAY_14H, "fleuranc", keymap=keymap) as (app, pilot):
+        await press(pilot, *keys_for("red_flag", "none"))
+        await press(pilot, "f5")
         assert isinstance(app.screen, WhereScreen) and app.case.facts == {}
 
 
@@ -486,8 +389,7 @@ async def test_keys_can_be_remapped_by_binding_id():
 async def test_the_footer_shows_at_most_five_keys_on_every_screen(size):
     from textual.widgets import Footer
 
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=size) as pilot:
+    async with at_counter(SATURDAY_14H, size=size) as (app, pilot):
         def shown():
             return [b for b in app.screen.active_bindings.values() if b.binding.show]
 
@@ -501,8 +403,7 @@ async def test_the_footer_shows_at_most_five_keys_on_every_screen(size):
 
 @pilot_test
 async def test_an_evening_call_about_tonight_uses_the_evening_period():
-    app = make_app(TUESDAY_10H)
-    async with app.run_test(size=SIZE) as pilot:
+    async with at_counter(TUESDAY_10H) as (app, pilot):
         await pilot.press("tab", *"22h")
         await start(pilot, "")
         assert app.case.at == TUESDAY_22H
@@ -511,28 +412,21 @@ async def test_an_evening_call_about_tonight_uses_the_evening_period():
 
 @pilot_test
 async def test_arrow_down_then_enter_takes_the_second_suggestion():
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*"fleuranc", "down", "enter")
-        await pilot.pause()
+    async with at_counter() as (app, pilot):
+        await press(pilot, *"fleuranc", "down", "enter")
         assert app.case.commune.name == "Fleurac" and app.case.commune.dept != "32"
 
 
 @pilot_test
 async def test_r_shows_the_answer_so_far_and_escape_returns_without_losing_an_answer():
-    app = make_app(TUESDAY_3H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await pilot.press(*keys_for("red_flag", "none"), *keys_for("need", "medication"))
-        await pilot.pause()
+    async with at_counter(TUESDAY_3H, "fleuranc") as (app, pilot):
+        await press(pilot, *keys_for("red_flag", "none"), *keys_for("need", "medication"))
         asked = app.case.next_question()
         assert asked is not None
-        await pilot.press("r")
-        await pilot.pause()
+        await press(pilot, "r")
         assert isinstance(app.screen, AnswerScreen)
         assert "À demander pour préciser" in visible_text(app)
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         assert isinstance(app.screen, QuestionScreen)
         assert app.case.facts == {"red_flag": "none", "need": "medication"}
         assert app.case.next_question() == asked
@@ -540,10 +434,7 @@ async def test_r_shows_the_answer_so_far_and_escape_returns_without_losing_an_an
 
 @pilot_test
 async def test_a_number_is_not_said_twice_in_a_headline():
-    app = make_app(TUESDAY_3H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "")
-        await answer_questions(pilot, MEDICATION)
+    async with at_counter(TUESDAY_3H, "", MEDICATION) as (app, pilot):
         head = str(app.screen.query_one("#rank1-head").content)
         assert head.count("3237") == 1, head
 
@@ -551,17 +442,13 @@ async def test_a_number_is_not_said_twice_in_a_headline():
 @pilot_test
 async def test_the_ways_to_write_to_the_114_are_said_once_on_screen_and_on_the_sheet(tmp_path):
     """Issue 13: not "Écrire (SMS, visio, tchat) le 114 — urgence par SMS, visio ou tchat"."""
-    app = make_app(TUESDAY_3H, handout_dir=tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await pilot.press(*keys_for("red_flag", "breathing"))
-        await pilot.pause()
+    async with at_counter(TUESDAY_3H, "fleuranc", handout_dir=tmp_path) as (app, pilot):
+        await press(pilot, *keys_for("red_flag", "breathing"))
         await answer_questions(pilot, {"deaf": "yes"})
         head = str(app.screen.query_one("#rank1-head").content)
         assert app.case.answer.recommendations[0].kind == "sms_114"
         assert head.endswith("Écrire le 114 — urgence par SMS, visio ou tchat"), head
-        await pilot.press("f")
-        await pilot.pause()
+        await press(pilot, "f")
     sheet = (tmp_path / "fiche-patient.txt").read_text(encoding="utf-8")
     assert "Écrire le 114 — urgence par SMS, visio ou tchat" in sheet
     assert "(SMS, visio, tchat)" not in sheet
@@ -575,9 +462,7 @@ KEYS_AT_THE_COUNTER = ["o", "n", "1", "2", "3", "4", "5", "6", "7", "8", "9", "0
 @given(keys=st.lists(st.sampled_from(KEYS_AT_THE_COUNTER), min_size=1, max_size=25))
 def test_any_keys_at_the_counter_then_f2_leave_a_clean_app(keys, tmp_path):
     async def scenario():
-        app = make_app(SATURDAY_14H, handout_dir=tmp_path)
-        async with app.run_test(size=SIZE) as pilot:
-            await start(pilot, "auch")
+        async with at_counter(SATURDAY_14H, "auch", handout_dir=tmp_path) as (app, pilot):
             for key in keys:
                 await pilot.press(key)
             await pilot.pause()
@@ -585,12 +470,10 @@ def test_any_keys_at_the_counter_then_f2_leave_a_clean_app(keys, tmp_path):
             if answer is not None and app.case.emergency:
                 assert answer.recommendations[0].kind in ("emergency_15", "sms_114")
             reminder = app.counter.sheet_reminder()
-            await pilot.press("f2")
-            await pilot.pause()
+            await press(pilot, "f2")
             if reminder:  # an answer whose sheet went nowhere: F2 reminds once, F2 again goes on
                 assert app.case.answer is not None
-                await pilot.press("f2")
-                await pilot.pause()
+                await press(pilot, "f2")
             assert isinstance(app.screen, WhereScreen) and app.case.facts == {} and app.case.answer is None
 
     asyncio.run(scenario())
@@ -598,43 +481,33 @@ def test_any_keys_at_the_counter_then_f2_leave_a_clean_app(keys, tmp_path):
 
 @pilot_test
 async def test_nothing_is_proposed_before_the_emergency_question_is_answered():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
+    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
         live = str(app.screen.query_one("#live-first").content)
         assert "Appeler" not in live and "question d'urgence" in live
 
 
 @pilot_test
 async def test_r_does_nothing_before_the_emergency_question_is_answered():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await pilot.press("r")
-        await pilot.pause()
+    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
+        await press(pilot, "r")
         assert isinstance(app.screen, QuestionScreen)
 
 
-async def answer_then_press(pilot, facts: dict, key: str) -> dict:
-    """From the first screen at Fleurance to the answer, then one key; the facts given before it."""
-    await start(pilot, "fleuranc")
-    await answer_questions(pilot, facts)
+async def press_on_the_answer(pilot, key: str) -> dict:
+    """One key on the answer screen; the facts given before it."""
     given = dict(pilot.app.case.facts)
-    await pilot.press(key)
-    await pilot.pause()
+    await press(pilot, key)
     return given
 
 
 @pilot_test
 async def test_from_the_answer_one_key_changes_the_hour_and_the_other_answers_are_kept():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        facts = await answer_then_press(pilot, FEVER, "h")
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER) as (app, pilot):
+        facts = await press_on_the_answer(pilot, "h")
         assert app.case.answer.period == "pdsa_weekend"
         assert isinstance(app.screen, WhereScreen) and app.focused.id == "when"
         assert app.screen.query_one("#commune", Input).value == "Fleurance"
-        await pilot.press("ctrl+u", *commune_keys("lundi 10h"), "enter")
-        await pilot.pause()
+        await press(pilot, "ctrl+u", *commune_keys("lundi 10h"), "enter")
         # A weekday: the GP questions now matter; nothing already answered is asked again.
         assert isinstance(app.screen, QuestionScreen) and app.case.next_question() not in facts
         await answer_questions(pilot, FEVER)
@@ -646,33 +519,27 @@ async def test_from_the_answer_one_key_changes_the_hour_and_the_other_answers_ar
 
 @pilot_test
 async def test_from_the_answer_one_key_changes_the_place_and_the_other_answers_are_kept():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        facts = await answer_then_press(pilot, MEDICATION, "l")
+    async with at_counter(SATURDAY_14H, "fleuranc", MEDICATION) as (app, pilot):
+        facts = await press_on_the_answer(pilot, "l")
         assert isinstance(app.screen, WhereScreen) and app.focused.id == "commune"
-        await pilot.press("ctrl+u", *commune_keys("lectoure"), "enter")
-        await pilot.pause()
+        await press(pilot, "ctrl+u", *commune_keys("lectoure"), "enter")
         assert isinstance(app.screen, AnswerScreen)
         assert app.case.facts == facts and app.case.commune.name == "Lectoure"
         assert "Lectoure (32700)" in visible_text(app)
         # Escape on the place screen opened from the answer keeps place and hour.
-        await pilot.press("l", "escape")
-        await pilot.pause()
+        await press(pilot, "l", "escape")
         assert isinstance(app.screen, AnswerScreen) and app.case.commune.name == "Lectoure"
 
 
 @pilot_test
 async def test_from_the_answer_one_key_changes_any_answer_and_keeps_the_others():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        before = await answer_then_press(pilot, FEVER, "c")
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER) as (app, pilot):
+        before = await press_on_the_answer(pilot, "c")
         assert "Changer une réponse" in str(app.screen.query_one("#change-box").border_title)
         position = [n for n in app.case.steps].index("need")
-        await pilot.press(str(position + 1))
-        await pilot.pause()
+        await press(pilot, str(position + 1))
         assert isinstance(app.screen, QuestionScreen) and app.case.next_question() == "need"
-        await pilot.press(*keys_for("need", "medication"))
-        await pilot.pause()
+        await press(pilot, *keys_for("need", "medication"))
         await answer_questions(pilot, MEDICATION)
         assert isinstance(app.screen, AnswerScreen) and app.case.facts["need"] == "medication"
         kept = {k: v for k, v in before.items() if k != "need"}
@@ -681,18 +548,15 @@ async def test_from_the_answer_one_key_changes_any_answer_and_keeps_the_others()
 
 @pilot_test
 async def test_a_far_place_is_shown_with_its_departement_on_the_situation_line():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*"lect", "down", "enter")
-        await pilot.pause()
+    async with at_counter(SATURDAY_14H) as (app, pilot):
+        await press(pilot, *"lect", "down", "enter")
         assert app.case.commune.name == "Lect"
         assert "Lect (39260, dép. 39)" in visible_text(app)
 
 
 @pilot_test
 async def test_inputs_are_configured_once_mounted():
-    app = make_app(SATURDAY_14H)  # cursor_blink=False
-    async with app.run_test(size=SIZE) as pilot:
+    async with at_counter(SATURDAY_14H) as (app, pilot):  # cursor_blink=False
         await pilot.pause()
         assert [f.cursor_blink for f in app.screen.query(Input)] == [False, False]
 
@@ -701,10 +565,8 @@ async def test_inputs_are_configured_once_mounted():
 async def test_f1_explains_the_flow_in_five_lines_and_the_hours_understood():
     from orient.ui.views import HELP_FLOW
 
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("f1")
-        await pilot.pause()
+    async with at_counter(SATURDAY_14H) as (app, pilot):
+        await press(pilot, "f1")
         assert isinstance(app.screen, HelpScreen) and len(HELP_FLOW) == 5
         text = visible_text(app)
         assert all(line in text for line in HELP_FLOW)
@@ -713,8 +575,7 @@ async def test_f1_explains_the_flow_in_five_lines_and_the_hours_understood():
 
 @pilot_test
 async def test_ctrl_q_is_in_the_footer_and_ctrl_c_answers_in_french():
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
+    async with at_counter(SATURDAY_14H) as (app, pilot):
         assert any(b.binding.key == "ctrl+q" and b.binding.show for b in app.screen.active_bindings.values())
         app.action_help_quit()
         await pilot.pause()
@@ -730,25 +591,19 @@ async def test_a_line_reported_from_the_answer_is_listed_by_the_coordinators_com
     import subprocess
     import sys
 
-    from orient.ui.screens import ReportScreen
+    from orient.ui.screens.dialogs import ReportScreen
 
     store = tmp_path / "corrections.sqlite3"
     monkeypatch.setenv("ORIENT_CORRECTIONS", str(store))
     monkeypatch.setenv("ORIENT_DESK", "pharmacie-fleurance")
-    app = make_app(SATURDAY_14H, handout_dir=tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER, handout_dir=tmp_path) as (app, pilot):
         line = next(r for r in app.case.answer.recommendations if r.service_id)
-        await pilot.press("s")
-        await pilot.pause()
+        await press(pilot, "s")
         assert isinstance(app.screen, ReportScreen)
         assert "pas de nom, pas de données de santé" in visible_text(app)
-        await pilot.press("enter")  # the line marked ▸: the first one in the directory
-        await pilot.pause()
+        await press(pilot, "enter")  # the line marked ▸: the first one in the directory
         assert "horaires faux" in visible_text(app)
-        await pilot.press("5", *"ferme", "space", *"le", "space", *"samedi", "enter")  # autre
-        await pilot.pause()
+        await press(pilot, "5", *"ferme", "space", *"le", "space", *"samedi", "enter")  # autre
         assert isinstance(app.screen, AnswerScreen)
         assert rank1(app) is app.case.answer.recommendations[0]  # the orientation goes on
     listed = subprocess.run([sys.executable, "-m", "orient", "corrections", "list"], capture_output=True,
@@ -760,16 +615,13 @@ async def test_a_line_reported_from_the_answer_is_listed_by_the_coordinators_com
 
 @pilot_test
 async def test_an_answer_with_no_directory_line_says_there_is_nothing_to_report(tmp_path, monkeypatch):
-    from orient.ui.screens import ReportScreen
+    from orient.ui.screens.dialogs import ReportScreen
 
     monkeypatch.setenv("ORIENT_CORRECTIONS", str(tmp_path / "corrections.sqlite3"))
-    app = make_app(TUESDAY_10H, handout_dir=tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, {**FEVER, "gp_reachable": "yes"})
+    facts = {**FEVER, "gp_reachable": "yes"}
+    async with at_counter(TUESDAY_10H, "fleuranc", facts, handout_dir=tmp_path) as (app, pilot):
         assert [r.service_id for r in app.case.answer.recommendations] == [None]  # the patient's own GP
-        await pilot.press("s")
-        await pilot.pause()
+        await press(pilot, "s")
         assert not isinstance(app.screen, ReportScreen)
         assert any("rien à signaler" in n.message for n in app._notifications)
     assert not (tmp_path / "corrections.sqlite3").exists()
@@ -781,31 +633,23 @@ async def test_the_report_dialog_refuses_a_line_outside_the_directory(tmp_path, 
     import dataclasses
 
     from orient.corrections import KINDS, TEXT_LIMIT
-    from orient.ui.screens import ReportScreen
+    from orient.ui.screens.dialogs import ReportScreen
 
-    app = make_app(SATURDAY_14H, handout_dir=tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER, handout_dir=tmp_path) as (app, pilot):
         recs = app.case.answer.recommendations
         lines = [dataclasses.replace(recs[0], service_id=None), *recs[1:]]
         await app.push_screen(ReportScreen(lines, KINDS, TEXT_LIMIT))
-        await pilot.press("1")
-        await pilot.pause()
+        await press(pilot, "1")
         assert isinstance(app.screen, ReportScreen) and app.screen.step == "line"
         assert "n'est pas une entrée de l'annuaire" in visible_text(app)
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         assert isinstance(app.screen, AnswerScreen)
 
 
 @pilot_test
 async def test_the_116_117_beside_the_3966_says_why_it_is_there():
     """Issue 13: the 116 117 was listed under the 3966 without a word of why."""
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await start(pilot, "fleuranc")
-        await answer_questions(pilot, FEVER)
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER) as (app, pilot):
         kinds = [r.kind for r in app.case.answer.recommendations]
         assert kinds[:2] == ["pdsa_3966", "duty_doctor_116117"]
         others = str(app.screen.query_one("#others").content)
@@ -815,10 +659,8 @@ async def test_the_116_117_beside_the_3966_says_why_it_is_there():
 @pilot_test
 async def test_the_situation_line_fits_80_columns_with_a_departement_and_says_the_period_short():
     """Issue 13: "Lect (39260, dép. 39) · samedi 28/11 14h00 — le week-end (permanence des soins)" wrapped."""
-    app = make_app(SATURDAY_14H)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*"lect", "down", "enter")
-        await pilot.pause()
+    async with at_counter(SATURDAY_14H) as (app, pilot):
+        await press(pilot, *"lect", "down", "enter")
         line = app.screen.query_one("#situation")
         assert app.case.commune.dept == "39"
         assert line.size.height == 1, str(line.content)

@@ -7,6 +7,7 @@ The UI runs on the real rules, directory and gazetteer: nothing of the engine is
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +16,8 @@ from typing import Mapping, Optional
 import pytest
 
 from orient.periods import PARIS
+
+SIZE = (80, 24)  # the terminal of the pilot tests (docs/ui.md: works at 80×24)
 
 # Moments of the scenarios (Europe/Paris). 28 November 2026 is a Saturday.
 SATURDAY_14H = datetime(2026, 11, 28, 14, 0, tzinfo=PARIS)
@@ -74,6 +77,21 @@ def make_app(at: datetime = SATURDAY_14H, handout_dir: Optional[Path] = None, di
     return OrientApp(knowledge(directory), at=at, cursor_blink=False, handout_dir=handout_dir, **kwargs)
 
 
+@contextlib.asynccontextmanager
+async def at_counter(at: datetime = SATURDAY_14H, commune: Optional[str] = None,
+                     facts: Optional[Mapping[str, object]] = None, *, size: tuple[int, int] = SIZE, **app_kwargs):
+    """The app at `at`, running at `size`; yields (app, pilot). When given, the commune is typed
+    and Enter pressed ("" for none: the questions begin), then `facts` answer the questions up to
+    the answer screen. `app_kwargs` go to make_app (handout_dir=…, desk=…)."""
+    app = make_app(at, **app_kwargs)
+    async with app.run_test(size=size) as pilot:
+        if commune is not None:
+            await start(pilot, commune)
+        if facts is not None:
+            await answer_questions(pilot, facts)
+        yield app, pilot
+
+
 def commune_keys(text: str) -> list[str]:
     names = {" ": "space", "-": "minus", "'": "apostrophe"}
     return [names.get(c, c) for c in text]
@@ -91,9 +109,15 @@ def keys_for(name: str, value) -> list[str]:
     raise AssertionError(f"no key for {name}={value}")
 
 
+async def press(pilot, *keys: str) -> None:
+    """Press these keys, then let the app take them into account."""
+    await pilot.press(*keys)
+    await pilot.pause()
+
+
 async def start(pilot, commune: str = "") -> None:
     """Type the commune (possibly nothing) and Enter: the questions begin."""
-    from orient.ui.screens import QuestionScreen
+    from orient.ui.screens.questions import QuestionScreen
 
     if commune:
         await pilot.press(*commune_keys(commune))
@@ -107,7 +131,7 @@ async def answer_questions(pilot, facts: Mapping[str, object]) -> list[str]:
 
     A question whose fact is not in `facts` fails the test: the scenario says what is asked.
     """
-    from orient.ui.screens import QuestionScreen
+    from orient.ui.screens.questions import QuestionScreen
 
     app = pilot.app
     pressed: list[str] = []
@@ -118,8 +142,7 @@ async def answer_questions(pilot, facts: Mapping[str, object]) -> list[str]:
         assert name is not None, "question screen without a question"
         assert name in facts, f"unexpected question {name!r}; given so far {app.case.facts}"
         keys = keys_for(name, facts[name])
-        await pilot.press(*keys)
-        await pilot.pause()
+        await press(pilot, *keys)
         pressed += keys
     raise AssertionError("more than 20 questions")
 

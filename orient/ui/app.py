@@ -21,8 +21,10 @@ from orient.ui import messages
 from orient.ui.case import Case
 from orient.ui.controller import Counter, answered, desk_setting
 from orient.ui.keymap import default_keymap_path, key_label, key_name, load_keymap
-from orient.ui.screens import (AnswerScreen, ChangeScreen, HelpScreen, NoteScreen, QuestionScreen, ReportScreen,
-                               WhereScreen)
+from orient.ui.screens.answer import AnswerScreen
+from orient.ui.screens.dialogs import ChangeScreen, HelpScreen, NoteScreen, ReportScreen
+from orient.ui.screens.questions import QuestionScreen
+from orient.ui.screens.where import WhereScreen
 
 if TYPE_CHECKING:
     from orient.orientation import Knowledge
@@ -206,11 +208,8 @@ class OrientApp(App[int]):
         """"Signaler": a line of the answer that a directory entry got wrong; never holds up the orientation."""
         from orient.corrections import KINDS, TEXT_LIMIT
 
-        answer = self.case.answer
-        lines = list(answer.recommendations) if answer else []
-        if not any(rec.service_id for rec in lines):
-            self.notify("Aucune ligne de cette réponse n'est une entrée de l'annuaire : rien à signaler.",
-                        severity="warning", timeout=5)
+        lines = self.counter.report_lines()
+        if not lines:
             return
 
         def chosen(report: Optional[tuple[int, str, str]]) -> None:

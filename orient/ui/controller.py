@@ -20,6 +20,7 @@ from orient.facts import FACTS, FactValue
 from orient.periods import classify, to_paris
 from orient.render.handout import build_handout, default_handout_dir, save_handout, send_to_printer
 from orient.ui.case import Case
+from orient.ui.moment import When, explain_when
 
 if TYPE_CHECKING:
     from orient.answer import Answer, Recommendation
@@ -87,6 +88,18 @@ class Counter:
 
     def search_communes(self, typed: str, limit: int) -> list["CommuneMatch"]:
         return self.knowledge.gazetteer.search(typed, limit=limit, home_dept=self.home_dept)
+
+    def read_when(self, typed: str) -> tuple[datetime, Optional[When]]:
+        """The hour field read at the counter's clock: (now, the moment understood — None for now).
+        Raises ValueError with a French message and an example when it cannot be read."""
+        now = self.now()
+        return now, explain_when(typed, now)
+
+    def situation(self) -> tuple[datetime, str]:
+        """The moment and period the case is shown at: its answer's, else the moment typed (or now)."""
+        answer = self.case.answer
+        at = answer.at if answer else self.moment()
+        return at, answer.period if answer else self.period_of(at)
 
     # --- the case --------------------------------------------------------------------------
 
@@ -241,6 +254,17 @@ class Counter:
         self.case.note = note.strip()
 
     # --- "Signaler": a line of the answer is wrong ------------------------------------------
+
+    def report_lines(self) -> list["Recommendation"]:
+        """The answer's lines to choose from in "Signaler"; none (and the agent told so) when no line
+        is a directory entry."""
+        answer = self.case.answer
+        lines = list(answer.recommendations) if answer else []
+        if not any(rec.service_id for rec in lines):
+            self.notify("Aucune ligne de cette réponse n'est une entrée de l'annuaire : rien à signaler.",
+                        severity="warning", timeout=5)
+            return []
+        return lines
 
     def report_line(self, rank: int, kind: str, text: str = "") -> Optional[int]:
         """Store a desk's report on one line of the answer (orient.corrections); its id, or None.

@@ -1,0 +1,41 @@
+"""What the screens share: the app as they see it (`Host`), the situation line, a phone in large digits."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable, Protocol
+
+from textual.screen import Screen
+from textual.widgets import Static
+
+from orient.ui import views
+
+if TYPE_CHECKING:
+    from orient.ui.controller import Counter
+
+
+class Host(Protocol):
+    """What screens read from the app: the controller (the case, the clock, the gazetteer), the settings
+    of the fields and the names of the keys. They post messages for everything else."""
+
+    counter: "Counter"
+    cursor_blink: bool
+    live_clock: bool
+    key_label: Callable[[str, str], str]
+
+
+PHONE_DIGITS = set("0123456789 +")
+
+
+def large_phone(rec) -> bool:
+    """A number to dial, shown in large digits."""
+    return rec.action in ("call", "sms") and bool(rec.phone) and set(rec.phone) <= PHONE_DIGITS
+
+
+def draw_situation(screen: Screen, counter: "Counter") -> None:
+    """The situation line of the questions and the answer (place · moment — period, from the controller),
+    fitted to the screen's width (padding 1 each side)."""
+    case = counter.case
+    at, period = counter.situation()
+    line = screen.query_one("#situation", Static)
+    line.update(views.situation(case.commune, at, period, case.commune_not_found, counter.home_dept,
+                                width=screen.app.size.width - 2))
