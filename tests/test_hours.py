@@ -150,3 +150,30 @@ def test_a_bridge_day_follows_the_public_holiday_hours_unless_the_setting_is_off
     assert hours_status(line_3966, friday_after_ascension, bridge_days=False).open is False
     ordinary_friday = datetime(2026, 5, 22, 10, 0, tzinfo=PARIS)
     assert hours_status(line_3966, ordinary_friday).open is False
+
+
+def test_always_open_is_what_the_parser_says_at_every_moment_without_loading_it():
+    """The national lines' "24/7" skips the parser: the same status on ordinary days, public
+    holidays, bridge days, the DST nights and New Year, with and without bridge days."""
+    import random
+    import subprocess
+    import sys
+    from datetime import timedelta
+
+    from orient.directory.hours import _status_at, open_checker, paris_naive
+
+    rng = random.Random(5)
+    moments = [datetime(2026, 1, 1, tzinfo=PARIS) + timedelta(minutes=rng.randrange(0, 3 * 365 * 24 * 60))
+               for _ in range(300)]
+    moments += [datetime(2026, 3, 29, 2, 30), datetime(2026, 10, 25, 2, 30), datetime(2026, 12, 31, 23, 59),
+                datetime(2026, 5, 15, 10, 0), datetime(2100, 12, 31, 12, 0)]
+    for at in moments:
+        expected = _status_at("24/7", paris_naive(at))  # the parser's reading
+        for bridge_days in (True, False):
+            assert hours_status("24/7", at, bridge_days=bridge_days) == expected, at
+            assert open_checker(at, bridge_days=bridge_days)("24/7") is expected.open is True
+    code = ("import sys; from datetime import datetime; from orient.directory.hours import hours_status; "
+            "assert hours_status('24/7', datetime(2026, 5, 14, 3)).label == 'ouvert 24h/24'; "
+            "print('opening_hours' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "False"

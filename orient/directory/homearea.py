@@ -22,9 +22,8 @@ class HomeArea:
     a place is from the nearest of them, and which départements are neighbours."""
 
     def __init__(self, points: list[tuple[float, float]]) -> None:
-        self.cells: dict[tuple[int, int], list[tuple[float, float]]] = {}
-        for lat, lon in points:
-            self.cells.setdefault(cell(lat, lon), []).append((lat, lon))
+        self.points = points
+        self._cells: dict[tuple[int, int], list[tuple[float, float]]] | None = None  # built by `within`
         self.lat = sum(p[0] for p in points) / len(points)
         self.lon = sum(p[1] for p in points) / len(points)
         self.radius_km = max(haversine_km(self.lat, self.lon, a, b) for a, b in points)
@@ -34,10 +33,14 @@ class HomeArea:
         """A home commune lies within `km` (at most one grid cell) of the point."""
         if haversine_km(self.lat, self.lon, lat, lon) > self.radius_km + km:
             return False
+        if self._cells is None:
+            self._cells = {}
+            for p, q in self.points:
+                self._cells.setdefault(cell(p, q), []).append((p, q))
         a, b = cell(lat, lon)
         return any(
             haversine_km(lat, lon, p, q) <= km
-            for da in (-1, 0, 1) for db in (-1, 0, 1) for p, q in self.cells.get((a + da, b + db), ())
+            for da in (-1, 0, 1) for db in (-1, 0, 1) for p, q in self._cells.get((a + da, b + db), ())
         )
 
     def is_neighbour(self, dept: str, points: Iterable[tuple[float, float]]) -> bool:
