@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import Any, Optional
 
@@ -258,17 +259,28 @@ def parse_rules(path: Path | str) -> tuple[RuleSet, list[Problem]]:
 
 
 def _cycles(graph: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Definitions that reach themselves, each with one cycle as a chain of names."""
-    result: dict[str, list[str]] = {}
-    for start in graph:
-        stack = [(start, [start])]
-        seen: set[str] = set()
-        while stack:
-            name, chain = stack.pop()
-            for target in graph.get(name, []):
-                if target == start:
-                    result.setdefault(start, chain + [start])
-                elif target not in seen and target in graph:
-                    seen.add(target)
-                    stack.append((target, chain + [target]))
-    return result
+    """Definitions on a cycle of references, each with a cycle from itself as a chain of names (`a -> b -> a`).
+    graphlib finds a cycle; its definitions are named with it, then its first definition is set aside, those
+    that referred to it referring to its references instead (through it), until the references sort."""
+    refs = {name: {target: [] for target in targets if target in graph} for name, targets in graph.items()}
+    found: dict[str, list[str]] = {}
+    while True:
+        sorter: TopologicalSorter = TopologicalSorter()
+        for name, targets in refs.items():
+            for target in targets:
+                sorter.add(target, name)  # graphlib's cycles then follow the references, from `name` to `target`
+        try:
+            sorter.prepare()
+            return {name: found[name] for name in graph if name in found}
+        except CycleError as error:
+            cycle = error.args[1]
+        chain = [cycle[0]] + [step for name, target in zip(cycle, cycle[1:]) for step in refs[name][target] + [target]]
+        for index, name in enumerate(chain[:-1]):
+            found.setdefault(name, chain[index:-1] + chain[:index] + [name])
+        aside = refs.pop(cycle[0])
+        for targets in refs.values():
+            if cycle[0] in targets:
+                through = targets.pop(cycle[0]) + [cycle[0]]
+                for target, between in aside.items():
+                    if target != cycle[0]:
+                        targets.setdefault(target, through + between)
