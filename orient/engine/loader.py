@@ -1,6 +1,7 @@
 """Rules from YAML files: validation with `path:line: message` problems, compilation.
 Conditions are parsed in orient/engine/parse_conditions.py, recommendations in
-orient/engine/parse_recommendations.py; here sources, examples, rules and files.
+orient/engine/parse_recommendations.py; here sources, examples, rules and files, their
+references and cycles. Every field is checked against orient/schema.py by orient/fieldcheck.py.
 
 The format is described in docs/rules-format.md. `parse_rules` never stops at the
 first problem: it returns the rules it could compile and every problem found.
