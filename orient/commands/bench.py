@@ -6,31 +6,21 @@ import argparse
 import json
 import sys
 
+from orient.commands.common import whole_number
+
 DEFAULT_SERVICES = 100_000
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text.replace("_", "").replace(" ", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"un nombre entier est attendu, pas « {text} »") from None
-    if not 100 <= value <= 1_000_000:
-        raise argparse.ArgumentTypeError("entre 100 et 1 000 000")
-    return value
+SERVICES = whole_number(100, 1_000_000, "entre 100 et 1 000 000")
+HELP = "mesurer la vitesse sur un annuaire national synthétique (cibles du ticket 5)"
+DESCRIPTION = ("Génère un annuaire national synthétique (services répartis sur les vraies communes), puis mesure "
+               "dans la même exécution : recherche de commune à chaque frappe (et la méthode naïve), une orientation "
+               "complète, « orient ask » comme processus entier, le premier écran de l'interface et la mémoire "
+               "maximale. Environ 1 min 30 pour 100 000 services sur 2 cœurs. N'écrit que dans un dossier temporaire.")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "bench",
-        help="mesurer la vitesse sur un annuaire national synthétique (cibles du ticket 5)",
-        description="Génère un annuaire national synthétique (services répartis sur les vraies communes), "
-        "puis mesure dans la même exécution : recherche de commune à chaque frappe (et la méthode naïve), "
-        "une orientation complète, « orient ask » comme processus entier, le premier écran de "
-        "l'interface et la mémoire maximale. Environ 1 min 30 pour 100 000 services sur 2 cœurs. "
-        "N'écrit que dans un dossier temporaire.",
-    )
+    p = sub.add_parser("bench", help=HELP, description=DESCRIPTION)
     p.add_argument("--json", action="store_true", help="sortie JSON pour les programmes")
-    p.add_argument("--services", type=_count, default=DEFAULT_SERVICES, metavar="N",
+    p.add_argument("--services", type=SERVICES, default=DEFAULT_SERVICES, metavar="N",
                    help=f"nombre de services synthétiques (défaut {DEFAULT_SERVICES:_})".replace("_", " "))
     p.add_argument("--seed", type=int, default=0, metavar="S", help="graine du générateur (défaut 0)")
     p.add_argument("--store", choices=("sqlite", "postgresql"), default="sqlite",

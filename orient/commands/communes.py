@@ -7,19 +7,10 @@ import json
 import sys
 
 from orient.commands import add_home_dept_argument, home_dept
+from orient.commands.common import whole_number
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 1000
-
-
-def _limit(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"un nombre entier est attendu, pas « {text} »") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("au moins 1")
-    return min(value, MAX_LIMIT)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "référence (--home-dept, 32 par défaut) passent en premier.",
     )
     p.add_argument("query", metavar="QUERY", help="le lieu tel qu'il est tapé (« st clar », « 32800 », « plaisance 31 »)")
-    p.add_argument("--limit", type=_limit, default=DEFAULT_LIMIT, metavar="N", help=f"nombre de résultats (défaut {DEFAULT_LIMIT})")
+    p.add_argument("--limit", type=whole_number(1, MAX_LIMIT, "au moins 1", clamp=True), default=DEFAULT_LIMIT, metavar="N", help=f"nombre de résultats (défaut {DEFAULT_LIMIT})")
     p.add_argument("--json", action="store_true", help="sortie JSON pour les programmes")
     add_home_dept_argument(p)
     p.set_defaults(run=run)

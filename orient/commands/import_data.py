@@ -34,12 +34,10 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.source == "csv":  # checked row by row: its own flow (orient/directory/importers/csv_template.py)
-        from orient.directory.importers.csv_template import run_csv
-
+    if args.source == "csv":  # checked row by row: its own flow
         return run_csv(args)
+    from orient.commands.common import refused, write_output
     from orient.directory.gazetteer import default_gazetteer
-    from orient.atomic import write_atomic
     from orient.directory.importers.common import (
         ImportFailed, drop_control_characters, overwrite_problem, to_yaml, validate,
     )
@@ -65,29 +63,16 @@ def run(args: argparse.Namespace) -> int:
         return 2
     drop_control_characters(result)
     if args.out:
-        refused = overwrite_problem(Path(args.out), len(result.entries), getattr(args, "replace", False))
-        if refused:
-            print(f"orient import : {refused}", file=sys.stderr)
+        refusal = overwrite_problem(Path(args.out), len(result.entries), getattr(args, "replace", False))
+        if refusal:
+            print(f"orient import : {refusal}", file=sys.stderr)
             return 2
     text = to_yaml(result, header)
-    problems = validate(text, gazetteer, args.out or "<sortie>")
-    if problems:  # a bug of the importer: say so, write nothing
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        print("orient import : le YAML produit ne passe pas la vérification ; rien n'a été écrit.", file=sys.stderr)
+    if refused("orient import", validate(text, gazetteer, args.out or "<sortie>"),  # a bug of the importer
+               "le YAML produit ne passe pas la vérification"):
         return 1
-    if args.out:
-        try:
-            write_atomic(Path(args.out), text)
-        except OSError as exc:
-            print(f"orient import : {args.out} non écrit ({exc.strerror or exc}) ; l'ancien fichier est intact",
-                  file=sys.stderr)
-            return 1
-        print(f"{result.summary()} → {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-        print(result.summary(), file=sys.stderr)
-    return 0
+    return write_output("orient import", text, args.out, result.summary(),
+                        unwritable="{out} non écrit ({error}) ; l'ancien fichier est intact", unwritable_exit=1)
 
 
 def register_coordination_formats(sources) -> None:
@@ -113,3 +98,34 @@ def import_coordination_format(args: argparse.Namespace, path: Path, gazetteer, 
     from orient.directory.importers import finess_plus
 
     return finess_plus.import_finess_plus(path, args.dept, gazetteer, today), finess_plus.header(path, args.dept, today)
+
+
+def run_csv(args: argparse.Namespace) -> int:
+    """`orient import csv`: the coordinator's template (orient/directory/importers/csv_template.py)."""
+    from orient.commands.common import refused, write_output
+    from orient.directory.gazetteer import default_gazetteer
+    from orient.directory.importers.common import ImportFailed, to_yaml, validate
+    from orient.directory.importers.csv_template import header, ids_in_folder, import_csv, template_text
+
+    if args.template:
+        sys.stdout.write(template_text())
+        return 0
+    if not args.file:
+        print("orient import csv : indiquez le fichier CSV (ou --template pour l'en-tête du modèle)", file=sys.stderr)
+        return 2
+    path = Path(args.file)
+    today = date.today()
+    gazetteer = default_gazetteer()
+    out = Path(args.out) if args.out else None
+    known = ids_in_folder(out.parent, out) if out is not None and out.parent.is_dir() else {}
+    try:
+        result, problems = import_csv(path, gazetteer, today, known)
+    except ImportFailed as exc:
+        print(f"orient import csv : {exc}", file=sys.stderr)
+        return 2
+    if not problems:
+        text = to_yaml(result, header(path, today))
+        problems = validate(text, gazetteer, str(out or "<sortie>"))
+    if refused("orient import csv", problems, f"{len(problems)} erreur(s)"):
+        return 1
+    return write_output("orient import csv", text, out, result.summary())

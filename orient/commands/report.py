@@ -8,43 +8,41 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from orient.commands.common import add_span_arguments
+
+
+HELP = "rapport HTML pour la CPTS et l'ARS (journal anonyme, carte du Gers, annuaire)"
+DESCRIPTION = ("Écrit une page HTML autonome (sans réseau) : orientations par période, heure et besoin ; orientations "
+               "sans service local, par commune sur la carte du Gers ; entrées de l'annuaire à vérifier ; "
+               "signalements des comptoirs en attente. Nombres inférieurs à 5 jamais affichés.")
+
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser(
-        "report", help="rapport HTML pour la CPTS et l'ARS (journal anonyme, carte du Gers, annuaire)",
-        description="Écrit une page HTML autonome (sans réseau) : orientations par période, heure et besoin ; "
-                    "orientations sans service local, par commune sur la carte du Gers ; entrées de l'annuaire "
-                    "à vérifier ; signalements des comptoirs en attente. Nombres inférieurs à 5 jamais affichés.",
-    )
+    p = subparsers.add_parser("report", help=HELP, description=DESCRIPTION)
     p.add_argument("--html", action="store_true", help="format du rapport : HTML (le seul, et le défaut)")
     p.add_argument("--out", required=True, help="fichier HTML à écrire")
     p.add_argument("--journal", metavar="PATH", help="journal anonyme (défaut : celui du poste, voir orient stats)")
-    p.add_argument("--since", metavar="DATE", help="à partir de ce jour inclus (AAAA-MM-JJ)")
-    p.add_argument("--until", metavar="DATE", help="jusqu'à ce jour inclus (AAAA-MM-JJ)")
+    add_span_arguments(p)
     p.add_argument("--directory", help="dossier d'annuaire (défaut : l'annuaire embarqué)")
     p.add_argument("--corrections", metavar="PATH", help="base des signalements (défaut : $ORIENT_CORRECTIONS)")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from orient.atomic import write_atomic
     from orient.textsafe import printable
     from orient.commands import load_directory
-    from orient.commands.stats import NotAJournal, _span_text, open_for_reading, parse_day
+    from orient.commands.common import parse_span, write_output
+    from orient.commands.stats import NotAJournal, _span_text, open_for_reading
     from orient.corrections import pending
     from orient.journal import default_journal_path, journal_disabled
     from orient.report.gers_map import load_outlines
     from orient.report.html import PendingLine, render
     from orient.report.summary import entries_to_verify, summarise_journal
 
-    try:
-        since, until = parse_day("--since", args.since), parse_day("--until", args.until)
-    except ValueError as exc:
-        print(f"orient report : {exc}", file=sys.stderr)
+    span = parse_span(args, "orient report :")
+    if span is None:
         return 2
-    if since and until and since > until:
-        print(f"orient report : --since {since} est après --until {until}", file=sys.stderr)
-        return 2
+    since, until = span
     journal = Path(args.journal).expanduser() if args.journal else None
     if journal is not None and not journal.is_file():
         print(f"orient report : journal introuvable : {journal}", file=sys.stderr)
@@ -87,10 +85,5 @@ def run(args: argparse.Namespace) -> int:
         name_of=name_of, to_verify=entries_to_verify(local, today), local_entries=len(local), today=today,
         pending=[PendingLine(c.id, c.reported_at, c.desk, c.entry_id, c.kind_label, c.text) for c in waiting],
     )
-    try:
-        write_atomic(Path(args.out), printable(html))  # desks' notes and names: no control characters
-    except OSError as exc:
-        print(f"orient report : impossible d'écrire {args.out} : {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    print(f"rapport → {args.out}", file=sys.stderr)
-    return 0
+    # desks' notes and names: no control characters
+    return write_output("orient report", printable(html), args.out, "rapport")

@@ -55,7 +55,7 @@ def _folder(args: argparse.Namespace) -> Path | None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from orient.atomic import write_atomic
+    from orient.commands.common import refused, write_output
     from orient.directory.gazetteer import default_gazetteer
     from orient.directory.importers.common import ImportFailed, slug
     from orient.directory.importers.rota_table import read_rota_table, to_yaml
@@ -68,10 +68,7 @@ def run_import(args: argparse.Namespace) -> int:
         return 2
     gazetteer = default_gazetteer()
     current = read_directory(folder, gazetteer)
-    if current.errors:
-        for problem in current.errors:
-            print(problem, file=sys.stderr)
-        print("orient rota import : l'annuaire a des erreurs (orient check) ; rien n'a été écrit.", file=sys.stderr)
+    if refused("orient rota import", current.errors, "l'annuaire a des erreurs (orient check)"):
         return 1
     path = Path(args.file)
     out = Path(args.out) if args.out else folder / "rota" / f"{slug(path.stem) or 'garde'}.yaml"
@@ -88,19 +85,9 @@ def run_import(args: argparse.Namespace) -> int:
         sectors, rota_problems = parse_rota_file(data, str(out), by_id, gazetteer)
         others = [s for s in current.sectors if Path(s.path).resolve() != out.resolve()]
         problems = [str(p) for p in yaml_problems + rota_problems + cross_check_sectors(others + sectors)]
-    if problems:
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        print(f"orient rota import : {len(problems)} ligne(s) ou problème(s) à corriger ; rien n'a été écrit.",
-              file=sys.stderr)
+    if refused("orient rota import", problems, f"{len(problems)} ligne(s) ou problème(s) à corriger"):
         return 1
-    try:
-        write_atomic(out, text)
-    except OSError as exc:
-        print(f"orient rota import : impossible d'écrire {out} : {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    print(f"{len(rota.sectors)} secteur(s), {rota.duty_count} garde(s) → {out}", file=sys.stderr)
-    return 0
+    return write_output("orient rota import", text, out, f"{len(rota.sectors)} secteur(s), {rota.duty_count} garde(s)")
 
 
 def run_show(args: argparse.Namespace) -> int:

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Optional
 
+from orient.commands.common import add_span_arguments, parse_span
 from orient.textsafe import printable
 from orient.vocabulary import KIND_LABELS, PERIOD_HOURS, PERIODS
 
@@ -66,24 +67,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "$XDG_DATA_HOME/orient/journal.sqlite3 ou ~/.local/share/orient/journal.sqlite3)")
     p.add_argument("--csv", action="store_true",
                    help="sortie CSV pour la CPTS ou l'ARS (colonnes section,key,label,count)")
-    p.add_argument("--since", metavar="DATE", default=None, help="à partir de ce jour inclus (AAAA-MM-JJ)")
-    p.add_argument("--until", metavar="DATE", default=None, help="jusqu'à ce jour inclus (AAAA-MM-JJ)")
+    add_span_arguments(p)
     p.set_defaults(run=run)
-
-
-def parse_day(option: str, text: Optional[str]) -> Optional[date]:
-    from orient.periods import MAX_YEAR, MIN_YEAR
-
-    if text is None:
-        return None
-    try:
-        day = date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError(f"{option} : « {printable(text, newlines=False)[:40]} » n'est pas une date ; "
-                         "forme attendue AAAA-MM-JJ, par exemple 2026-11-28") from None
-    if not MIN_YEAR <= day.year <= MAX_YEAR:
-        raise ValueError(f"{option} : l'année {day.year} est hors de la plage acceptée ({MIN_YEAR} à {MAX_YEAR})")
-    return day
 
 
 def open_for_reading(path: Path) -> sqlite3.Connection:
@@ -295,15 +280,10 @@ def _span_text(since: Optional[date], until: Optional[date]) -> str:
 def run(args: argparse.Namespace) -> int:
     from orient.journal import JOURNAL_ENV, count_dropped, default_journal_path, journal_disabled
 
-    try:
-        since = parse_day("--since", args.since)
-        until = parse_day("--until", args.until)
-    except ValueError as exc:
-        print(f"orient stats: {exc}", file=sys.stderr)
+    span = parse_span(args, "orient stats:")
+    if span is None:
         return 2
-    if since and until and since > until:
-        print(f"orient stats: --since {since.isoformat()} est après --until {until.isoformat()}", file=sys.stderr)
-        return 2
+    since, until = span
 
     if args.journal is not None:
         path = Path(args.journal).expanduser()

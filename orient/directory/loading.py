@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING, Any, Optional, Protocol
 from orient.directory.fixed import fixed_entry_problems
 from orient.directory.geo import PointGrid, haversine_km, in_france, valid_lat_lon
 from orient.directory.hours import hours_error
-from orient.directory.model import CAPABILITIES, KINDS, PRECISIONS, Service
+from orient.directory.model import CAPABILITIES, KINDS, Service  # noqa: F401 (the closed lists, tests/test_schema.py)
 from orient.directory.phones import PhoneError, normalize_phone
 from orient.directory.rota import Sector, cross_check_sectors, parse_rota_file
+from orient.fieldcheck import FieldCheck
 from orient.problems import Problem
+from orient.schema import LOCATION, SERVICE
 from orient.vocabulary import STALE_AFTER_DAYS
 
 # A located entry without a commune farther than this from every commune is at sea (hazard H15b).
@@ -29,13 +31,9 @@ SEA_LIMIT_KM = 20.0
 if TYPE_CHECKING:  # the YAML parser is imported when a folder is read, not to use a cached directory
     from orient.yamlread import LineMap
 
-FIELDS = (
-    "id", "name", "kind", "commune", "address", "location", "phones", "opening_hours",
-    "walk_in_hours", "capabilities", "sources", "verified", "note", "url", "source_date",
-)
-LOCATION_FIELDS = ("lat", "lon", "precision")
-REQUIRED = ("id", "name", "kind", "sources")
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+FIELDS = SERVICE.names  # checked against orient/schema.py by orient/fieldcheck.py
+LOCATION_FIELDS = LOCATION.names
+REQUIRED = tuple(f.name for f in SERVICE.fields if f.required)
 INSEE_PATTERN = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 
 
@@ -188,42 +186,28 @@ class EntryReader:
             self.error(path, line, "une entrée de service doit être une table (id, name, kind…)")
             return None
         before = len(self.problems)
-        for key in entry:
-            if key not in FIELDS:
-                self.error(path, entry.key_line(key), f"champ « {key} » inconnu ; champs connus : {', '.join(FIELDS)}")
-        for key in REQUIRED:
-            if entry.get(key) is None:
-                self.error(path, entry.line, f"champ obligatoire « {key} » absent")
-
-        def at(key: str) -> int:
-            return entry.key_line(key)
-
-        sid = self._text(entry, "id", path)
-        if sid is not None and not ID_PATTERN.match(sid):
-            self.error(path, at("id"), f"id « {sid} » : seulement des minuscules sans accent, des chiffres et des tirets")
-        name = self._text(entry, "name", path)
-        kind = self._text(entry, "kind", path)
-        if kind is not None and kind not in KINDS:
-            self.error(path, at("kind"), f"kind « {kind} » inconnu ; kinds valides : {', '.join(KINDS)}")
-        address = self._text(entry, "address", path)
-        note = self._text(entry, "note", path)
-        url = self._text(entry, "url", path)
-        if url is not None and not url.startswith(("https://", "http://")):
-            self.error(path, at("url"), f"url « {url} » : doit commencer par https:// ou http://")
-
+        check = FieldCheck(SERVICE, entry, entry.line, lambda at, message: self.error(path, at, message))
+        check.keys()
+        sid, name, kind = check("id"), check("name"), check("kind")
+        address, note, url = check("address"), check("note"), check("url")
         commune_code, commune = self._commune(entry, path)
-        lat, lon, precision = self._location(entry, path, commune_code, commune)
-        phones = self._phones(entry, path)
-        opening_hours = self._hours(entry, "opening_hours", path)
-        walk_in_hours = self._hours(entry, "walk_in_hours", path)
-        capabilities = self._capabilities(entry, path)
+        lat, lon, precision = self._location(check, path, commune_code, commune)
+        phones = self._phones(check, path)
+        opening_hours = self._hours(check, "opening_hours", path)
+        walk_in_hours = self._hours(check, "walk_in_hours", path)
+        capabilities = frozenset(capability for capability, _ in check("capabilities") or [])
         if "24_7" in capabilities and opening_hours is not None and opening_hours.strip() != "24/7":
-            self.error(path, at("capabilities"), f"la capacité « 24_7 » contredit opening_hours « {opening_hours} »")
-        sources = self._sources(entry, path)
-        verified = self._verified(entry, path)
-        source_date = self._date(entry, "source_date", path)
+            self.error(path, entry.key_line("capabilities"), f"la capacité « 24_7 » contredit opening_hours « {opening_hours} »")
+        sources = tuple(source for source, _ in check("sources") or [])
+        verified = self._date(check, "verified", path)
+        if verified is not None and (self.today - verified).days > STALE_AFTER_DAYS:
+            self.warn(path, entry.key_line("verified"), f"verified {verified.isoformat()} date de "
+                      f"{(self.today - verified).days} jours (plus de 12 mois) : revérifier l'entrée")
+        source_date = self._date(check, "source_date", path)
         if sid is not None:
-            for message in fixed_entry_problems(sid, kind, phones, opening_hours):
+            written = entry.get("kind")  # an unknown kind is named as written
+            written = (written.strip() or None) if isinstance(written, str) else None
+            for message in fixed_entry_problems(sid, kind or written, phones, opening_hours):
                 self.error(path, line, message)
 
         if any(p.severity == "error" for p in self.problems[before:]):
@@ -237,32 +221,6 @@ class EntryReader:
         )
 
     # -- fields ---------------------------------------------------------------
-
-    def _text(self, entry: LineMap, key: str, path: str) -> Optional[str]:
-        value = entry.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            self.error(path, entry.key_line(key), f"{key} doit être un texte, pas {value!r}")
-            return None
-        value = value.strip()
-        if not value:
-            self.error(path, entry.key_line(key), f"{key} est vide ; écrire null si la valeur est inconnue")
-            return None
-        return value
-
-    def _list(self, entry: LineMap, key: str, path: str) -> list[tuple[Any, int]]:
-        from orient.yamlread import LineList
-
-        value = entry.get(key)
-        if value is None:
-            return []
-        if isinstance(value, LineList):
-            return list(zip(value, value.lines))
-        if isinstance(value, (str, int)) and not isinstance(value, bool):
-            return [(value, entry.key_line(key))]
-        self.error(path, entry.key_line(key), f"{key} doit être une liste")
-        return []
 
     def _commune(self, entry: LineMap, path: str) -> tuple[Optional[str], Optional[CommuneLike]]:
         raw = entry.get("commune")
@@ -281,26 +239,21 @@ class EntryReader:
             return code, None
         return code, commune
 
-    def _location(self, entry: LineMap, path: str, code: Optional[str],
+    def _location(self, check: FieldCheck, path: str, code: Optional[str],
                   commune: Optional[CommuneLike]) -> tuple[Optional[float], Optional[float], Optional[str]]:
-        from orient.yamlread import LineMap
-
-        raw = entry.get("location")
+        entry = check.node
         line = entry.key_line("location")
-        if raw is None:
+        if entry.get("location") is None:
             if commune is not None:
                 return commune.lat, commune.lon, "commune"
             return None, None, None
-        if not isinstance(raw, LineMap):
-            self.error(path, line, "location doit être une table {lat, lon, precision}")
+        raw = check("location")
+        if raw is None:
             return None, None, None
-        for key in raw:
-            if key not in LOCATION_FIELDS:
-                self.error(path, raw.key_line(key), f"champ « location.{key} » inconnu ; champs connus : lat, lon, precision")
-        precision = raw.get("precision")
-        if precision not in PRECISIONS:
-            self.error(path, raw.key_line("precision"),
-                       f"location.precision doit valoir {' ou '.join(PRECISIONS)}, pas {precision!r}")
+        point = FieldCheck(LOCATION, raw, raw.line, lambda at, message: self.error(path, at, message))
+        point.keys()
+        precision = point("precision")
+        if precision is None:
             return None, None, None
         lat, lon = raw.get("lat"), raw.get("lon")
         if lat is None and lon is None and precision == "commune":
@@ -357,49 +310,28 @@ class EntryReader:
         found = self._commune_grid.nearest(lat, lon)
         return found[1] if found else None  # type: ignore[return-value]
 
-    def _phones(self, entry: LineMap, path: str) -> tuple[str, ...]:
+    def _phones(self, check: FieldCheck, path: str) -> tuple[str, ...]:
         phones = []
-        for i, (raw, line) in enumerate(self._list(entry, "phones", path)):
+        for i, (raw, line) in enumerate(check("phones") or []):
             if isinstance(raw, int) and not isinstance(raw, bool):
                 raw = str(raw)
             try:
+                if not isinstance(raw, str):  # a list or a table: not a number (and not one to look up)
+                    raise PhoneError(f"{raw!r} is not a phone number")
                 phones.append(normalize_phone(raw))
             except PhoneError as exc:
                 self.error(path, line, f"phones[{i}]: {exc}")
         return tuple(phones)
 
-    def _hours(self, entry: LineMap, key: str, path: str) -> Optional[str]:
-        text = self._text(entry, key, path)
+    def _hours(self, check: FieldCheck, key: str, path: str) -> Optional[str]:
+        text = check(key)
         if text is None:
             return None
         message = hours_error(text)
         if message is not None:
-            self.error(path, entry.key_line(key), f"{key} « {text} » illisible : {message}")
+            self.error(path, check.node.key_line(key), f"{key} « {text} » illisible : {message}")
             return None
         return text
-
-    def _capabilities(self, entry: LineMap, path: str) -> frozenset[str]:
-        found = set()
-        for raw, line in self._list(entry, "capabilities", path):
-            if not isinstance(raw, str):
-                raw = str(raw)
-            if raw not in CAPABILITIES:
-                self.error(path, line, f"capacité « {raw} » inconnue ; capacités valides : {', '.join(CAPABILITIES)}")
-            else:
-                found.add(raw)
-        return frozenset(found)
-
-    def _sources(self, entry: LineMap, path: str) -> tuple[str, ...]:
-        sources = []
-        items = self._list(entry, "sources", path)
-        for i, (raw, line) in enumerate(items):
-            if not isinstance(raw, str) or not raw.strip():
-                self.error(path, line, f"sources[{i}] doit être un texte non vide")
-            else:
-                sources.append(raw.strip())
-        if "sources" in entry and entry["sources"] is not None and not items:
-            self.error(path, entry.key_line("sources"), "une entrée doit avoir au moins une source")
-        return tuple(sources)
 
     def _area(self, data: LineMap, path: str) -> tuple[str, ...]:
         """`area: {departements: ["32"]}`: the territory whose local services the directory knows."""
@@ -412,34 +344,9 @@ class EntryReader:
             return ()
         return tuple(depts)
 
-    def _date(self, entry: LineMap, key: str, path: str) -> Optional[date]:
-        raw = entry.get(key)
-        if raw is None:
-            return None
-        try:
-            value = date.fromisoformat(str(raw).strip())
-        except ValueError:
-            self.error(path, entry.key_line(key), f"{key} doit être une date AAAA-MM-JJ, pas {raw!r}")
-            return None
-        if value > self.today:
-            self.error(path, entry.key_line(key), f"{key} {value.isoformat()} est dans le futur")
+    def _date(self, check: FieldCheck, key: str, path: str) -> Optional[date]:
+        value = check(key)
+        if value is not None and value > self.today:
+            self.error(path, check.node.key_line(key), f"{key} {value.isoformat()} est dans le futur")
             return None
         return value
-
-    def _verified(self, entry: LineMap, path: str) -> Optional[date]:
-        raw = entry.get("verified")
-        if raw is None:
-            return None
-        line = entry.key_line("verified")
-        try:
-            verified = date.fromisoformat(str(raw).strip())
-        except ValueError:
-            self.error(path, line, f"verified doit être une date AAAA-MM-JJ, pas {raw!r}")
-            return None
-        if verified > self.today:
-            self.error(path, line, f"verified {verified.isoformat()} est dans le futur")
-            return None
-        age = (self.today - verified).days
-        if age > STALE_AFTER_DAYS:
-            self.warn(path, line, f"verified {verified.isoformat()} date de {age} jours (plus de 12 mois) : revérifier l'entrée")
-        return verified

@@ -14,8 +14,6 @@ from typing import Optional
 # them as closed lists and import them from here.
 from orient.vocabulary import CAPABILITIES, CONTRACT_KINDS, EXTRA_KINDS, KINDS  # noqa: F401
 
-PRECISIONS = ("address", "commune")
-
 
 def wanted_capabilities(kind: str, capabilities) -> frozenset[str]:
     """The capabilities a selection asks for, checked with its kind (ValueError naming the valid ones)."""

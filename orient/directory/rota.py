@@ -21,16 +21,15 @@ import bisect
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional
 
+from orient.fieldcheck import FieldCheck
 from orient.problems import Problem
+from orient.schema import DUTY, SECTOR
 from orient.vocabulary import PARIS, to_paris
 
-if TYPE_CHECKING:  # the YAML parser is imported when a rota file is read, not to use a cached rota
-    from orient.yamlread import LineMap
-
-SECTOR_FIELDS = ("id", "name", "communes", "sources", "duties", "note")
-DUTY_FIELDS = ("pharmacy", "start", "end", "note")
+SECTOR_FIELDS = SECTOR.names  # checked against orient/schema.py by orient/fieldcheck.py
+DUTY_FIELDS = DUTY.names
 PHARMACY_KINDS = ("pharmacie", "pharmacie_garde")
 _INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 
@@ -104,38 +103,24 @@ def parse_rota_file(data: Any, path: str, services: Mapping[str, Any], gazetteer
         if not isinstance(raw, LineMap):
             error(line, "a sector must be a mapping (id, name, communes, sources, duties)")
             continue
-        for key in raw:
-            if key not in SECTOR_FIELDS:
-                error(raw.key_line(key), f"unknown sector field '{key}'; known fields: {', '.join(SECTOR_FIELDS)}")
-        for key in ("id", "name", "communes", "sources"):
-            if raw.get(key) in (None, "", []):
-                error(raw.line, f"sector: missing required field '{key}'")
-        sid, name = raw.get("id"), raw.get("name")
-        if sid is not None and not isinstance(sid, str):
-            error(raw.key_line("id"), f"sector id must be text, not {sid!r}")
+        check = FieldCheck(SECTOR, raw, raw.line, error)
+        check.keys()
+        sid, name = check("id"), check("name")
         communes = set()
-        raw_communes = raw.get("communes")
-        if raw_communes is not None and not isinstance(raw_communes, LineList):
-            error(raw.key_line("communes"), "communes must be a list of INSEE codes")
-        elif raw_communes is not None:
-            for code, cline in zip(raw_communes, raw_communes.lines):
-                if isinstance(code, int) and not isinstance(code, bool):
-                    code = f"{code:05d}"
-                if not isinstance(code, str) or not _INSEE.match(code):
-                    error(cline, f"commune must be an INSEE code such as \"32013\", not {code!r}")
-                elif gazetteer is not None and gazetteer.get(code) is None:
-                    error(cline, f"commune {code} is not a known INSEE code")
-                elif code in communes:
-                    error(cline, f"commune {code} listed twice in sector '{sid}'")
-                else:
-                    communes.add(code)
-        sources = []
-        raw_sources = raw.get("sources")
-        if isinstance(raw_sources, str):
-            sources = [raw_sources]
-        elif isinstance(raw_sources, LineList):
-            sources = [s for s in raw_sources if isinstance(s, str) and s.strip()]
-        duties = _parse_duties(raw, path, services, error)
+        for code, cline in check("communes") or []:
+            if isinstance(code, int) and not isinstance(code, bool):
+                code = f"{code:05d}"
+            if not isinstance(code, str) or not _INSEE.match(code):
+                error(cline, f"commune must be an INSEE code such as \"32013\", not {code!r}")
+            elif gazetteer is not None and gazetteer.get(code) is None:
+                error(cline, f"commune {code} is not a known INSEE code")
+            elif code in communes:
+                error(cline, f"commune {code} listed twice in sector '{raw.get('id')}'")
+            else:
+                communes.add(code)
+        sources = [source for source, _ in check("sources") or []]
+        check("note")
+        duties = _parse_duties(check("duties") or [], path, services, error)
         if len(problems) == before:
             sectors.append(Sector(
                 id=sid, name=str(name), communes=frozenset(communes),
@@ -145,53 +130,36 @@ def parse_rota_file(data: Any, path: str, services: Mapping[str, Any], gazetteer
     return sectors, problems
 
 
-def _parse_duties(raw: LineMap, path: str, services: Mapping[str, Any], error) -> list[Duty]:
-    from orient.yamlread import LineList, LineMap
-
-    raw_duties = raw.get("duties")
-    if raw_duties is None:
-        return []
-    if not isinstance(raw_duties, LineList):
-        error(raw.key_line("duties"), "duties must be a list of {pharmacy, start, end}")
-        return []
+def _parse_duties(items: list, path: str, services: Mapping[str, Any], error) -> list[Duty]:
     duties = []
-    for item, line in zip(raw_duties, raw_duties.lines):
-        if not isinstance(item, LineMap):
+    for item, line in items:
+        if not isinstance(item, dict):
             error(line, "a duty must be a mapping {pharmacy, start, end}")
             continue
+        check = FieldCheck(DUTY, item, item.line, error)
+        check.keys()
         ok = True
-        for key in item:
-            if key not in DUTY_FIELDS:
-                error(item.key_line(key), f"unknown duty field '{key}'; known fields: {', '.join(DUTY_FIELDS)}")
-                ok = False
-        pharmacy = item.get("pharmacy")
-        if not isinstance(pharmacy, str):
-            error(item.key_line("pharmacy"), "duty: missing pharmacy (a service id)")
+        pharmacy = check("pharmacy")
+        service = services.get(pharmacy) if pharmacy is not None else None
+        if pharmacy is not None and service is None:
+            error(item.key_line("pharmacy"), f"duty: unknown pharmacy '{pharmacy}' (no service with this id)")
             ok = False
-        else:
-            service = services.get(pharmacy)
-            if service is None:
-                error(item.key_line("pharmacy"), f"duty: unknown pharmacy '{pharmacy}' (no service with this id)")
-                ok = False
-            elif service.kind not in PHARMACY_KINDS:
-                error(item.key_line("pharmacy"), f"duty: '{pharmacy}' is a {service.kind}, not a pharmacy")
-                ok = False
+        elif service is not None and service.kind not in PHARMACY_KINDS:
+            error(item.key_line("pharmacy"), f"duty: '{pharmacy}' is a {service.kind}, not a pharmacy")
+            ok = False
         bounds = {}
         for key in ("start", "end"):
-            value = item.get(key)
-            if value is None:
-                error(item.line, f"duty: missing {key}")
-                ok = False
-                continue
+            value = check(key)
             try:
-                bounds[key] = parse_moment_paris(value)
+                bounds[key] = parse_moment_paris(value) if value is not None else None
             except ValueError as exc:
                 error(item.key_line(key), f"duty {key}: {exc}")
                 ok = False
-        if "start" in bounds and "end" in bounds and bounds["end"] <= bounds["start"]:
+        if bounds.get("start") and bounds.get("end") and bounds["end"] <= bounds["start"]:
             error(item.key_line("end"), f"duty ends ({item['end']}) before it starts ({item['start']})")
             ok = False
-        if ok:
+        check("note")
+        if ok and check.ok:
             duties.append(Duty(pharmacy, bounds["start"], bounds["end"], path, line))
     return duties
 

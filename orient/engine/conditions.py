@@ -65,30 +65,31 @@ class _FactTest(Cond):
         return frozenset((self.test(value),))
 
 
-class IsIn(_FactTest):
+class _ValuesTest(_FactTest):
+    """A fact among values (`IsIn`), or known and among none of them (`NotIn`)."""
+
+    __slots__ = ("values",)
+    negate = False
+
+    def __init__(self, fact: str, values: Iterable):
+        super().__init__(fact)
+        self.values = frozenset(values)
+
+    def test(self, value):
+        return (value in self.values) != self.negate
+
+
+class IsIn(_ValuesTest):
     """`fact: value` or `fact: [values]`."""
 
-    __slots__ = ("values",)
-
-    def __init__(self, fact: str, values: Iterable):
-        super().__init__(fact)
-        self.values = frozenset(values)
-
-    def test(self, value):
-        return value in self.values
+    __slots__ = ()
 
 
-class NotIn(_FactTest):
+class NotIn(_ValuesTest):
     """`fact: {not: value | [values]}`: known and none of them."""
 
-    __slots__ = ("values",)
-
-    def __init__(self, fact: str, values: Iterable):
-        super().__init__(fact)
-        self.values = frozenset(values)
-
-    def test(self, value):
-        return value not in self.values
+    __slots__ = ()
+    negate = True
 
 
 class Range(_FactTest):
@@ -163,18 +164,23 @@ class PeriodIn(Cond):
         return frozenset(((assign["period"] in self.values) != self.negate,))
 
 
-class All(Cond):
+class _Combination(Cond):
+    """`all` and `any`, mirror images: the absorbing value wins as soon as one part has it (false in `all`,
+    true in `any`); else unknown if one part is unknown; else the other value."""
+
     __slots__ = ("children",)
+    absorbing: bool
 
     def __init__(self, children: list[Cond]):
         self.children = tuple(children)
 
     def eval(self, facts, period):
-        result = True
+        absorbing = self.absorbing
+        result = not absorbing
         for child in self.children:
             value = child.eval(facts, period)
-            if value is False:
-                return False
+            if value is absorbing:
+                return absorbing
             if value is None:
                 result = None
         return result
@@ -186,47 +192,29 @@ class All(Cond):
 
     def possible(self, assign):
         sets = [child.possible(assign) for child in self.children]
+        wins, other = self.absorbing, not self.absorbing
         result = set()
-        if any(F in s for s in sets):
-            result.add(F)
-        if all(T in s for s in sets):
-            result.add(T)
-        if all((T in s or U in s) for s in sets) and any(U in s for s in sets):
+        if any(wins in s for s in sets):
+            result.add(wins)
+        if all(other in s for s in sets):
+            result.add(other)
+        if all((other in s or U in s) for s in sets) and any(U in s for s in sets):
             result.add(U)
         return frozenset(result)
 
 
-class Any(Cond):
-    __slots__ = ("children",)
+class All(_Combination):
+    """`all: [...]` (and a `when` of several entries)."""
 
-    def __init__(self, children: list[Cond]):
-        self.children = tuple(children)
+    __slots__ = ()
+    absorbing = False
 
-    def eval(self, facts, period):
-        result = False
-        for child in self.children:
-            value = child.eval(facts, period)
-            if value is True:
-                return True
-            if value is None:
-                result = None
-        return result
 
-    def unknowns(self, facts, period, out):
-        for child in self.children:
-            if child.eval(facts, period) is None:
-                child.unknowns(facts, period, out)
+class Any(_Combination):
+    """`any: [...]`."""
 
-    def possible(self, assign):
-        sets = [child.possible(assign) for child in self.children]
-        result = set()
-        if any(T in s for s in sets):
-            result.add(T)
-        if all(F in s for s in sets):
-            result.add(F)
-        if all((F in s or U in s) for s in sets) and any(U in s for s in sets):
-            result.add(U)
-        return frozenset(result)
+    __slots__ = ()
+    absorbing = True
 
 
 class Not(Cond):
@@ -308,7 +296,7 @@ def walk(cond: Cond) -> Iterable[Cond]:
             continue
         seen.add(id(node))
         yield node
-        if isinstance(node, (All, Any)):
+        if isinstance(node, _Combination):
             stack.extend(node.children)
         elif isinstance(node, (Not, Undecided)):
             stack.append(node.child)
@@ -323,7 +311,7 @@ def referenced_facts(cond: Cond) -> tuple[str, ...]:
     def visit(node: Cond, depth: int) -> None:
         if depth > 100:  # a cycle left unbound; the loader reports it
             return
-        if isinstance(node, (All, Any)):
+        if isinstance(node, _Combination):
             for child in node.children:
                 visit(child, depth + 1)
         elif isinstance(node, (Not, Undecided)):

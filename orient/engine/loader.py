@@ -1,6 +1,7 @@
 """Rules from YAML files: validation with `path:line: message` problems, compilation.
 Conditions are parsed in orient/engine/parse_conditions.py, recommendations in
-orient/engine/parse_recommendations.py; here sources, examples, rules and files.
+orient/engine/parse_recommendations.py; here sources, examples, rules and files, their
+references and cycles. Every field is checked against orient/schema.py by orient/fieldcheck.py.
 
 The format is described in docs/rules-format.md. `parse_rules` never stops at the
 first problem: it returns the rules it could compile and every problem found.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import Any, Optional
 
@@ -17,18 +19,19 @@ from orient.engine.conditions import Cond, Ref, referenced_facts, walk
 from orient.engine.model import Example, Recommendation, Rule, RuleSet
 from orient.engine.parse_conditions import line_of, node_line, shown
 from orient.engine.parse_recommendations import RecommendationParser
-from orient.engine.vocabulary import ASK_INDEX, FACTS, PERIODS, SEEDS, SERVICE_KINDS
+from orient.engine.vocabulary import ASK_INDEX, SEEDS
 from orient.facts import FactError, parse_fact_value
+from orient.fieldcheck import FieldCheck
 from orient.periods import classify, parse_moment
 from orient.problems import Problem
+from orient.schema import EXAMPLE, RULE
 from orient.yamlread import LineMap, data_files, load_yaml
 
 TOP_KEYS = ("rules", "definitions")
-RULE_KEYS = ("id", "title", "when", "recommendations", "priority", "sources", "note", "ask", "exclusive", "pdsa",
-             "examples")
-EXAMPLE_KEYS = ("name", "facts", "at", "period", "expect", "missing", "fires")
+RULE_KEYS = RULE.names
+EXAMPLE_KEYS = EXAMPLE.names
 
-RULE_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+RULE_ID = re.compile(RULE.field("id").pattern)
 DEFINITION_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 SEED_NAME = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt\b")
 
@@ -44,22 +47,13 @@ REPRESENTATIVE_MOMENTS = {
 
 
 class _Parser(RecommendationParser):
-    """The whole rules format: sources, examples, rules (conditions and recommendations in the parents)."""
+    """The whole rules format: sources, examples, rules (conditions and recommendations in the parents).
+    Their fields are checked against orient/schema.py (orient/fieldcheck.py); here what they mean."""
 
-    # --- sources, examples, rules -----------------------------------------
-
-    def sources(self, node: Any, line: int, where: str) -> Optional[tuple[str, ...]]:
-        if not isinstance(node, list) or not node:
-            self.error(line, f"{where} : aucune source ; citer un fichier seed et sa section (comme "
-                             f"« 000_9b2cbc01bfa1af61.txt II ») ou une source publique nommée dans facts.md")
-            return None
-        ok = True
-        for index, source in enumerate(node):
-            source_line = line_of(node, index, line)
-            if not isinstance(source, str) or not source.strip():
-                self.error(source_line, f"{where} : une source doit être un texte non vide ; reçu : {shown(source)}")
-                ok = False
-                continue
+    def sources(self, check: FieldCheck) -> Optional[tuple[str, ...]]:
+        where, ok = check.context["where"], True
+        items = check("sources")
+        for source, source_line in items or []:
             for seed in SEED_NAME.findall(source):
                 if seed not in SEEDS:
                     self.error(source_line, f"{where} : fichier seed « {seed} » inconnu ; seeds : {', '.join(SEEDS)}")
@@ -68,41 +62,30 @@ class _Parser(RecommendationParser):
                     self.error(source_line, f"{where} : la source « {source} » nomme un fichier seed sans section "
                                             f"(comme « {seed} II »)")
                     ok = False
-        return tuple(item.strip() for item in node) if ok else None
+        return tuple(source.strip() for source, _ in items) if ok and items else None
 
     def example(self, node: Any, line: int, rule_id: str) -> Optional[Example]:
         where = f"règle « {rule_id} », exemple"
         if not isinstance(node, dict):
             self.error(line, f"{where} : un exemple doit être une table avec name, facts, at ou period, expect et missing")
             return None
-        name = node.get("name")
-        if not isinstance(name, str) or not name.strip():
-            self.error(line, f"{where} : « name » absent (il nomme le test)")
+        check = FieldCheck(EXAMPLE, node, line, self.error, where=where)
+        name = check("name")
+        if name is None:
             return None
-        where = f"règle « {rule_id} », exemple « {name} »"
+        check.context["where"] = where = f"règle « {rule_id} », exemple « {name} »"
+        check.keys()
         ok = True
-        for key in node:
-            if key not in EXAMPLE_KEYS:
-                self.error(line_of(node, key, line), f"{where} : clé « {key} » inconnue ; valides : {', '.join(EXAMPLE_KEYS)}")
-                ok = False
         facts: dict[str, Any] = {}
-        raw_facts = node.get("facts", {})
-        facts_line = line_of(node, "facts", line)
-        if not isinstance(raw_facts, dict):
-            self.error(facts_line, f"{where} : « facts » doit être une table fait: valeur")
-            ok = False
-        else:
-            for fact, value in raw_facts.items():
-                try:
-                    facts[fact] = parse_fact_value(fact, value if not isinstance(value, bool) else shown(value).strip("'"))
-                except FactError as exc:
-                    self.error(line_of(raw_facts, fact, facts_line), f"{where} : {exc}")
-                    ok = False
-        period = node.get("period")
+        raw_facts = check("facts") or {}
+        for fact, value in raw_facts.items():
+            try:
+                facts[fact] = parse_fact_value(fact, value if not isinstance(value, bool) else shown(value).strip("'"))
+            except FactError as exc:
+                self.error(line_of(raw_facts, fact, line_of(node, "facts", line)), f"{where} : {exc}")
+                ok = False
+        period = check("period")
         at: Optional[datetime] = None
-        if "period" in node and period not in PERIODS:
-            self.error(line_of(node, "period", line), f"{where} : période {shown(period)} inconnue ; valides : {', '.join(PERIODS)}")
-            ok = False
         if "at" in node:
             try:
                 at = parse_moment(str(node["at"]))
@@ -112,148 +95,58 @@ class _Parser(RecommendationParser):
         if "at" not in node and "period" not in node:
             self.error(line, f"{where} : donner « at » (un moment, comme 2026-11-28T14:00) ou « period »")
             ok = False
-        expect = node.get("expect")
-        if not isinstance(expect, list):
-            self.error(line_of(node, "expect", line), f"{where} : « expect » doit lister les kinds des premières recommandations, dans l'ordre")
-            ok = False
-        else:
-            for index, kind in enumerate(expect):
-                if kind not in SERVICE_KINDS:
-                    self.error(line_of(expect, index, line), f"{where} : expect : kind {shown(kind)} inconnu ; valides : {', '.join(SERVICE_KINDS)}")
-                    ok = False
-        missing = node.get("missing")
-        if not isinstance(missing, list):
-            self.error(line_of(node, "missing", line), f"{where} : « missing » doit lister les faits encore à demander, dans l'ordre ([] pour aucun)")
-            ok = False
-        else:
-            for index, fact in enumerate(missing):
-                if fact not in FACTS:
-                    self.error(line_of(missing, index, line), f"{where} : missing : fait {shown(fact)} inconnu ; faits connus : {', '.join(FACTS)}")
-                    ok = False
-        fires = node.get("fires", True)
-        if not isinstance(fires, bool):
-            self.error(line_of(node, "fires", line), f"{where} : « fires » prend true ou false")
-            ok = False
-        if not ok:
+        expect, missing, fires = check("expect"), check("missing"), check("fires")
+        if not (ok and check.ok):
             return None
         if at is None:
             at = parse_moment(REPRESENTATIVE_MOMENTS[period])
         if period is None:
             period = classify(at)
-        return Example(name=name.strip(), facts=facts, period=period, at=at, expect=tuple(expect),
-                       missing=tuple(missing), fires=fires, line=line)
+        return Example(name=name.strip(), facts=facts, period=period, at=at, expect=tuple(k for k, _ in expect),
+                       missing=tuple(f for f, _ in missing), fires=fires, line=line)
 
     def rule(self, node: Any, line: int, index: int) -> Optional[Rule]:
         if not isinstance(node, dict):
             self.error(line, f"règle n° {index + 1} : une règle doit être une table avec id, title, when, recommendations, "
                              f"priority, sources et examples")
             return None
-        rule_id = node.get("id")
-        if "id" not in node:
-            self.error(line, f"règle n° {index + 1} : « id » absent")
-            where = f"règle n° {index + 1}"
-            ok = False
-        elif not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
-            self.error(line_of(node, "id", line), f"l'id de règle {shown(rule_id)} doit être des mots en minuscules séparés par des points, "
-                                                    f"comme « out_of_hours.consult »")
-            where = f"règle n° {index + 1}"
-            ok = False
-        else:
-            where = f"règle « {rule_id} »"
-            ok = True
-        for key in node:
-            if key not in RULE_KEYS:
-                self.error(line_of(node, key, line), f"{where} : clé « {key} » inconnue ; valides : {', '.join(RULE_KEYS)}")
-                ok = False
-        title = node.get("title")
-        if not isinstance(title, str) or not title.strip():
-            self.error(line_of(node, "title", line), f"{where} : « title » absent")
-            ok = False
+        check = FieldCheck(RULE, node, line, self.error, where=f"règle n° {index + 1}")
+        rule_id = check("id")
+        if rule_id is not None:
+            check.context["where"] = f"règle « {rule_id} »"
+        where = check.context["where"]
+        check.keys()
+        title = check("title")
         when: Optional[Cond] = None
-        if "when" not in node:
-            self.error(line, f"{where} : « when » absent (écrire « when: {{}} » pour une règle qui s'applique toujours)")
-            ok = False
-        else:
-            when = self.condition(node["when"], line_of(node, "when", line), where)
-            ok = ok and when is not None
-        priority = node.get("priority")
-        if "priority" not in node or isinstance(priority, bool) or not isinstance(priority, int):
-            self.error(line_of(node, "priority", line), f"{where} : « priority » doit être un entier (le plus grand passe en premier)")
-            ok = False
-            priority = None
+        raw_when = check("when")
+        if "when" in node:
+            when = self.condition(raw_when, line_of(node, "when", line), where)
+        ok = when is not None
+        priority = check("priority")
         recommendations: list[Recommendation] = []
-        raw_recs = node.get("recommendations")
-        recs_line = line_of(node, "recommendations", line)
-        if not isinstance(raw_recs, list) or not raw_recs:
-            self.error(recs_line, f"{where} : « recommendations » absent")
-            ok = False
-        else:
-            for rec_index, item in enumerate(raw_recs):
-                rec = self.recommendation(item, line_of(raw_recs, rec_index, recs_line),
-                                          f"{where} : recommandation {rec_index + 1}", priority)
-                if rec is None:
-                    ok = False
-                else:
-                    recommendations.append(rec)
-        sources = self.sources(node.get("sources"), line_of(node, "sources", line), where)
-        ok = ok and sources is not None
-        note = node.get("note")
-        if note is not None and (not isinstance(note, str) or not note.strip()):
-            self.error(line_of(node, "note", line), f"{where} : « note » doit être un texte")
-            ok = False
-        ask: list[str] = []
-        if "ask" in node:
-            raw_ask = node["ask"]
-            ask_line = line_of(node, "ask", line)
-            if not isinstance(raw_ask, list):
-                self.error(ask_line, f"{where} : « ask » doit lister des faits dans l'ordre où les demander")
-                ok = False
-            else:
-                for ask_index, fact in enumerate(raw_ask):
-                    if fact not in FACTS:
-                        self.error(line_of(raw_ask, ask_index, ask_line), f"{where} : ask : fait {shown(fact)} inconnu ; faits connus : {', '.join(FACTS)}")
-                        ok = False
-                    elif fact in ask:
-                        self.error(line_of(raw_ask, ask_index, ask_line), f"{where} : ask : « {fact} » est listé deux fois")
-                        ok = False
-                    else:
-                        ask.append(fact)
-        exclusive = node.get("exclusive", False)
-        if not isinstance(exclusive, bool):
-            self.error(line_of(node, "exclusive", line), f"{where} : « exclusive » prend true ou false")
-            ok = False
-        pdsa = node.get("pdsa", False)
-        if not isinstance(pdsa, bool):
-            self.error(line_of(node, "pdsa", line), f"{where} : « pdsa » prend true ou false (true : une règle de garde "
-                                                      f"médicale, pour qui les ponts sont des jours fériés)")
-            ok = False
+        for rec_index, (item, item_line) in enumerate(check("recommendations") or []):
+            rec = self.recommendation(item, item_line, f"{where} : recommandation {rec_index + 1}", priority)
+            ok = ok and rec is not None
+            recommendations += [rec] if rec is not None else []
+        sources = self.sources(check)
+        note = check("note")
+        ask = tuple(fact for fact, _ in check("ask") or [])
+        exclusive, pdsa = check("exclusive"), check("pdsa")
         examples: list[Example] = []
-        raw_examples = node.get("examples")
-        examples_line = line_of(node, "examples", line)
-        if not isinstance(raw_examples, list) or not raw_examples:
-            self.error(examples_line, f"{where} : aucun exemple ; donner au moins une situation avec ses recommandations "
-                                      f"attendues et les faits manquants")
-            ok = False
-        else:
-            names: set[str] = set()
-            for example_index, item in enumerate(raw_examples):
-                example = self.example(item, line_of(raw_examples, example_index, examples_line),
-                                       rule_id if isinstance(rule_id, str) else f"n° {index + 1}")
-                if example is None:
-                    ok = False
-                elif example.name in names:
-                    self.error(example.line, f"{where} : deux exemples s'appellent « {example.name} »")
-                    ok = False
-                else:
-                    names.add(example.name)
-                    examples.append(example)
-        if not ok:
+        label = node["id"] if isinstance(node.get("id"), str) else f"n° {index + 1}"
+        for item, item_line in check("examples") or []:
+            example = self.example(item, item_line, label)
+            if example is not None and any(example.name == other.name for other in examples):
+                self.error(example.line, f"{where} : deux exemples s'appellent « {example.name} »")
+                example = None
+            ok = ok and example is not None
+            examples += [example] if example is not None else []
+        if not (ok and check.ok) or sources is None:
             return None
         return Rule(id=rule_id, title=title.strip(), when=when, recommendations=tuple(recommendations),
-                    priority=priority, sources=sources, note=note.strip() if note else None, ask=tuple(ask),
+                    priority=priority, sources=sources, note=note.strip() if note else None, ask=ask,
                     exclusive=exclusive, pdsa=pdsa, examples=tuple(examples), path=self.path, line=line,
                     ask_rank={fact: position for position, fact in enumerate(ask)})
-
 
 
 def rule_files(path: Path) -> tuple[list[Path], list[Problem]]:
@@ -367,17 +260,28 @@ def parse_rules(path: Path | str) -> tuple[RuleSet, list[Problem]]:
 
 
 def _cycles(graph: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Definitions that reach themselves, each with one cycle as a chain of names."""
-    result: dict[str, list[str]] = {}
-    for start in graph:
-        stack = [(start, [start])]
-        seen: set[str] = set()
-        while stack:
-            name, chain = stack.pop()
-            for target in graph.get(name, []):
-                if target == start:
-                    result.setdefault(start, chain + [start])
-                elif target not in seen and target in graph:
-                    seen.add(target)
-                    stack.append((target, chain + [target]))
-    return result
+    """Definitions on a cycle of references, each with a cycle from itself as a chain of names (`a -> b -> a`).
+    graphlib finds a cycle; its definitions are named with it, then its first definition is set aside, those
+    that referred to it referring to its references instead (through it), until the references sort."""
+    refs = {name: {target: [] for target in targets if target in graph} for name, targets in graph.items()}
+    found: dict[str, list[str]] = {}
+    while True:
+        sorter: TopologicalSorter = TopologicalSorter()
+        for name, targets in refs.items():
+            for target in targets:
+                sorter.add(target, name)  # graphlib's cycles then follow the references, from `name` to `target`
+        try:
+            sorter.prepare()
+            return {name: found[name] for name in graph if name in found}
+        except CycleError as error:
+            cycle = error.args[1]
+        chain = [cycle[0]] + [step for name, target in zip(cycle, cycle[1:]) for step in refs[name][target] + [target]]
+        for index, name in enumerate(chain[:-1]):
+            found.setdefault(name, chain[index:-1] + chain[:index] + [name])
+        aside = refs.pop(cycle[0])
+        for targets in refs.values():
+            if cycle[0] in targets:
+                through = targets.pop(cycle[0]) + [cycle[0]]
+                for target, between in aside.items():
+                    if target != cycle[0]:
+                        targets.setdefault(target, through + between)

@@ -10,31 +10,14 @@ from orient.engine.conditions import (
 )
 from orient.engine.vocabulary import FACTS, PERIODS
 from orient.facts import AGE_MAX
+from orient.fieldcheck import key_line as line_of, shown
 from orient.problems import Problem
-from orient.yamlread import LineList, LineMap
 
 COMBINATORS = ("all", "any", "not", "undecided", "ref")
 FACT_TESTS = ("not", "known", "gt", "gte", "lt", "lte")
 RANGE_TESTS = ("gt", "gte", "lt", "lte")
 
-
-def shown(value: Any) -> str:
-    """A YAML value as a French message shows it."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "rien"
-    if isinstance(value, (dict, list)):
-        return "une table" if isinstance(value, dict) else "une liste"
-    if isinstance(value, str) and not value.strip():
-        return "un texte vide"
-    return f"« {value} »"
-
-
-def line_of(container: Any, key: Any, default: int) -> int:
-    if isinstance(container, (LineMap, LineList)):
-        return container.line_of(key)
-    return default
+__all__ = ["ConditionParser", "line_of", "node_line", "shown"]
 
 
 def node_line(node: Any, default: int) -> int:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from orient.answer import ACTIONS
 from orient.facts import FACTS
+from orient.schema import RULE_KINDS
 from orient.vocabulary import CAPABILITIES as DIRECTORY_CAPABILITIES
-from orient.vocabulary import CONTRACT_KINDS, PERIODS
+from orient.vocabulary import PERIODS
 
-# The contract's service kinds (one list, the directory's), plus one extension: "dentiste"
-# (the patient's usual dentist, like "gp" for the médecin traitant: no directory entry).
-SERVICE_KINDS = (*CONTRACT_KINDS, "dentiste")
+# The contract's service kinds (one list, the directory's), plus "dentiste": orient/schema.py.
+SERVICE_KINDS = RULE_KINDS
 # Kinds that name the patient's own practitioner: no `service` and no `select`.
 OWN_PRACTITIONER_KINDS = ("gp", "dentiste")
 

@@ -3,19 +3,18 @@
 One row per service, the columns named like the directory's fields (`orient import csv
 --template` prints the header). Each row is checked by the very reader `orient check`
 uses (`EntryReader.read_entry`), with the row's line in the CSV as its line, so every
-problem comes out as `file.csv:line: message`. One bad row and nothing is written.
+problem comes out as `file.csv:line: message`. One bad row and nothing is written (the command:
+orient/commands/import_data.py `run_csv`).
 """
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any, Optional
 
-from orient.directory.importers.common import ImportFailed, ImportResult, slug, to_yaml, validate
+from orient.directory.importers.common import ImportFailed, ImportResult, slug
 
 TEMPLATE_COLUMNS = (
     "id", "name", "kind", "commune", "address", "phones", "opening_hours", "walk_in_hours",
@@ -189,45 +188,3 @@ def ids_in_folder(folder: Path, leave_out: Path) -> dict[str, str]:
 def header(path: Path, today: date) -> str:
     return (f"Importé de {path.name} (modèle CSV du coordinateur) le {today.isoformat()} par `orient import csv`.\n"
             "Chaque ligne cite ses sources ; ce qui n'est pas connu reste null (« à vérifier »).")
-
-
-def run_csv(args: argparse.Namespace) -> int:
-    from orient.atomic import write_atomic
-    from orient.directory.gazetteer import default_gazetteer
-
-    if args.template:
-        sys.stdout.write(template_text())
-        return 0
-    if not args.file:
-        print("orient import csv : indiquez le fichier CSV (ou --template pour l'en-tête du modèle)", file=sys.stderr)
-        return 2
-    path = Path(args.file)
-    today = date.today()
-    gazetteer = default_gazetteer()
-    out = Path(args.out) if args.out else None
-    known = ids_in_folder(out.parent, out) if out is not None and out.parent.is_dir() else {}
-    try:
-        result, problems = import_csv(path, gazetteer, today, known)
-    except ImportFailed as exc:
-        print(f"orient import csv : {exc}", file=sys.stderr)
-        return 2
-    if not problems:
-        text = to_yaml(result, header(path, today))
-        problems = validate(text, gazetteer, str(out or "<sortie>"))
-    if problems:
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        print(f"orient import csv : {len(problems)} erreur(s) ; rien n'a été écrit.", file=sys.stderr)
-        return 1
-    if out is not None:
-        try:
-            write_atomic(out, text)
-        except OSError as exc:
-            print(f"orient import csv : impossible d'écrire {out} : {exc.strerror or exc}", file=sys.stderr)
-            return 2
-        print(f"{result.summary()} → {out}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-        print(result.summary(), file=sys.stderr)
-    return 0
-
