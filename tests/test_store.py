@@ -179,6 +179,19 @@ def test_weekly_tables_say_what_the_parser_says_on_every_ordinary_day(reference)
         assert reader_at(datetime.combine(day, time(1)), True) is None, day
 
 
+def test_hours_with_a_year_get_no_weekly_table():
+    """A year is written with digits alone: its table, taken in 2026, would say "open" in 2027."""
+    from orient.directory.hours import open_checker
+    from orient.store.week import reader_at, weekly_table
+
+    at = datetime(2027, 3, 3, 10, 0, tzinfo=PARIS)  # an ordinary Wednesday
+    for text in ("2026 Mo-Fr 08:00-18:00", "Mo-Fr 08:00-18:00; 2027 off", "2020-2026 Mo-Su 08:00-18:00"):
+        assert open_checker(at)(text) is False, text
+        table = weekly_table(text)
+        assert table is None or reader_at(at.replace(tzinfo=None), True).is_open(table) is False, text
+    assert weekly_table("Mo-Fr 08:00-18:00; PH off") and weekly_table("24/7") and weekly_table("Mo 8:00-9:30")
+
+
 def test_the_sqlite_store_is_declared_by_the_server_migrations(tmp_path):
     """One declaration: every store table of the migrations is in a built SQLite store, with its
     columns; what only one side has (the R*Tree, the GiST index, the journal) is only there."""

@@ -3,7 +3,8 @@ of a process then classifies a kind's hundreds of hours strings (open, unknown, 
 without parsing them.
 
 Only plain weekly strings get a table: weekdays, times, `24/7`, `off`, `unknown` and public
-holidays (`PH`) — no months, dates, weeks, years or comments, checked by their characters.
+holidays (`PH`) — no months, dates, weeks, years or comments, checked by their characters
+(a year is digits alone: no run of three digits is allowed).
 The table is the states over a reference week without a public holiday, and must be the
 same over two other such weeks of the year, else there is none. It is read only on an
 ordinary day (`reader_at`): not a public holiday, not the day after one (a `PH 22:00-02:00`
@@ -23,6 +24,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Optional
 
 _PLAIN = re.compile(r"^(?:Mo|Tu|We|Th|Fr|Sa|Su|PH|off|closed|open|unknown|24/7|[0-9:,;+\- ])+$")
+# A year ("2026 Mo-Fr 08:00-18:00", "…; 2027 off", "2026+ …") is written with digits alone: a run
+# of three digits or more is never a time (at most two), and the reference weeks are all in 2026.
+_YEAR = re.compile(r"[0-9]{3}")
 REFERENCE_MONDAYS = (date(2026, 1, 12), date(2026, 6, 15), date(2026, 10, 19))  # ordinary weeks
 
 
@@ -47,7 +51,7 @@ def _table(hours, monday: date) -> Optional[list[tuple[int, Optional[bool]]]]:
 
 def weekly_table(text: Optional[str]) -> Optional[str]:
     """The JSON weekly table of a plain weekly hours string, else None."""
-    if text is None or not _PLAIN.match(text):
+    if text is None or not _PLAIN.match(text) or _YEAR.search(text):
         return None
     from orient.directory.hours import HoursError, parse_hours
 
