@@ -155,8 +155,9 @@ def knowledge_key(rules_dir: Path, directory_dir: Path, gazetteer_file: Path) ->
 # every `orient ask`. Like git's index, a stamp next to the store remembers the key with each
 # file's size, modification and change times and inode: when none moved, the content cannot
 # have changed (any write moves the change time, which no user can set back), so the key is
-# reused without reading a byte. A file changed less than RACY_S before the stamp would be
-# written could share its timestamp with a later edit: then no stamp is written.
+# reused without reading a byte. A file changed less than RACY_S before its times were read
+# could share its timestamps with an edit made before its bytes were: then no stamp is written
+# (however long the hash took after the times were read).
 RACY_S = 2.0
 
 
@@ -193,8 +194,9 @@ def _stamped_key(store_path: Path, stamp: str) -> Optional[str]:
     return key if head == f"orient-stamp {FORMAT}" and recorded == stamp and len(key) == 64 else None
 
 
-def _write_stamp(store_path: Path, stamp: str, newest: float, key: str) -> None:
-    if time.time() - newest < RACY_S:
+def _write_stamp(store_path: Path, stamp: str, newest: float, key: str, read_at: float) -> None:
+    """Record `key` for the times read at `read_at` (time.time() before they were read)."""
+    if read_at - newest < RACY_S:
         return  # too fresh to tell a later edit by its times
     from orient.atomic import write_atomic
 
@@ -251,6 +253,7 @@ def load_knowledge_parts(rules_dir: Path, directory_dir: Path, gazetteer,
         last_status = f"refused: {refused}"
         return build()
     try:
+        read_at = time.time()
         stamp, newest = stat_stamp(rules_dir, directory_dir, Path(source))
         key = _stamped_key(path, stamp)
         stamped = key is not None
@@ -268,7 +271,7 @@ def load_knowledge_parts(rules_dir: Path, directory_dir: Path, gazetteer,
     if parts is not None:
         last_status = "hit"
         if not stamped:
-            _write_stamp(path, stamp, newest, key)
+            _write_stamp(path, stamp, newest, key, read_at)
         return parts
     last_status = f"rebuilt: {why}"
     rules, directory = build()
