@@ -8,7 +8,7 @@ read-only when nothing changed; an orientation then reads only the services it
 ranks:
 
 - the key is a content hash: every file of the rules and directory folders
-  (names and bytes), the gazetteer file, the orient version, the Python
+  (names and bytes; through symbolic links to folders), the gazetteer file, the orient version, the Python
   version, the orient source files (name, size, modification time) and the
   installed parsers the loaders depend on. Any change gives another key, and
   the store is rebuilt from the YAML: a stale store never answers;
@@ -87,14 +87,31 @@ def cache_dir(environ: Optional[Mapping[str, str]] = None) -> Path:
 # --- the key -----------------------------------------------------------------------------
 
 
+def _data_files(root: Path) -> list[Path]:
+    """Every regular file under `root` (or `root` itself), sorted. Through symbolic links to
+    folders, as the loaders read them (`directory/rota` may link to where the rota is
+    published; `Path.rglob` does not follow them), each real folder once."""
+    if root.is_file():
+        return [root]
+    files, seen = [], set()
+    for folder, folders, names in os.walk(root, followlinks=True, onerror=_raise):
+        real = os.path.realpath(folder)
+        if real in seen:  # a link back up the tree, or a second link to one folder
+            folders[:] = []
+            continue
+        seen.add(real)
+        files += [p for p in (Path(folder, name) for name in names) if p.is_file()]
+    return sorted(files)
+
+
+def _raise(error: OSError) -> None:
+    raise error  # a folder that cannot be listed: no key (the loaders would fail on it too)
+
+
 def _hash_tree(digest: Any, root: Path) -> None:
     """Names and bytes of every regular file under `root` (or of `root` itself)."""
-    if root.is_file():
-        files = [root]
-        base = root.parent
-    else:
-        files = sorted(p for p in root.rglob("*") if p.is_file())
-        base = root
+    files = _data_files(root)
+    base = root.parent if root.is_file() else root
     digest.update(f"{len(files)}\0".encode())
     for p in files:
         data = p.read_bytes()
@@ -169,7 +186,7 @@ def stat_stamp(rules_dir: Path, directory_dir: Path, gazetteer_file: Path) -> tu
     newest = 0.0
     for label, root in (("rules", rules_dir), ("directory", directory_dir), ("gazetteer", gazetteer_file)):
         root = Path(root)
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        files = _data_files(root)
         digest.update(f"\0{label}\0{root.resolve()}\0{len(files)}\0".encode())
         for p in files:
             st = p.stat()

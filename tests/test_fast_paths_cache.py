@@ -320,3 +320,18 @@ def test_files_changed_just_before_their_times_were_read_are_never_stamped_howev
     assert cache.last_status == "hit"
     assert list(cache_dir.glob("*.stamp")) == []
 
+
+def test_a_rota_folder_that_is_a_symbolic_link_is_read_for_the_key(cache_dir, data, tmp_path, monkeypatch):
+    """`directory/rota` may link to the folder where the weekly rota is published: the loader
+    reads through the link, so the key and the stamp must too, else last week's duties answer."""
+    rules, directory = data
+    shared = tmp_path / "published-rota"
+    (directory / "rota").rename(shared)
+    (directory / "rota").symlink_to(shared, target_is_directory=True)
+    monkeypatch.setattr(cache, "RACY_S", 0.0)
+    Knowledge.load(rules, directory)
+    Knowledge.load(rules, directory)
+    assert cache.last_status == "hit"
+    (shared / "gers.yaml").write_text("sectors:\n  - id: auch\n", encoding="utf-8")  # a sector without its fields
+    with pytest.raises(DataError):
+        Knowledge.load(rules, directory)
