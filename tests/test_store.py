@@ -211,3 +211,33 @@ def test_the_sqlite_store_is_declared_by_the_server_migrations(tmp_path):
         columns = [c[1] for c in conn.execute(f"PRAGMA table_info({name})")]
         assert all(re.search(rf"\b{c}\b", declared) for c in columns) and columns, name
     assert "WITHOUT ROWID" in tables["duty"] and "DOUBLE" not in tables["service"]
+
+
+def test_a_later_migration_of_a_store_table_reaches_the_sqlite_store_or_is_refused():
+    """A column or index added by a later migration is in the SQLite store too; a change the
+    translation cannot make (a rename, a dropped index, a new type) is an error, not a silent
+    difference between the two stores."""
+    import sqlite3
+
+    from orient.store.schema import MIGRATIONS, sqlite_ddl, sqlite_schema
+
+    initial = (MIGRATIONS / "0001_initial.sql").read_text(encoding="utf-8")
+    later = ("-- a later migration\nALTER TABLE service ADD COLUMN email TEXT;\n"
+             "CREATE UNIQUE INDEX service_url ON service (url);\nALTER TABLE corrections ADD COLUMN seen TEXT;\n")
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(sqlite_ddl([initial, later]))
+    assert "email" in [c[1] for c in conn.execute("PRAGMA table_info(service)")]
+    assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'service_url'").fetchall() == [(1,)]
+    for change in ("ALTER TABLE service RENAME COLUMN note TO remark;", "DROP INDEX service_kind_hours;",
+                   "ALTER TABLE duty ALTER COLUMN line TYPE BIGINT;", "DROP TABLE sector_commune;",
+                   "ALTER TABLE service ADD CONSTRAINT one_url UNIQUE (url);"):
+        with pytest.raises(ValueError, match="schema.py"):
+            sqlite_ddl([initial, change])
+    # Every column of the real store has a type both read alike (SQLite gives any other name
+    # its NUMERIC affinity: "0032" would come back as 32).
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(sqlite_schema())
+    tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    types = {column[2] for name in tables if not name.startswith("service_geo")
+             for column in conn.execute(f"PRAGMA table_info({name})")}
+    assert types == {"TEXT", "INTEGER", "REAL"}
