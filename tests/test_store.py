@@ -192,6 +192,32 @@ def test_hours_with_a_year_get_no_weekly_table():
     assert weekly_table("Mo-Fr 08:00-18:00; PH off") and weekly_table("24/7") and weekly_table("Mo 8:00-9:30")
 
 
+def test_weekly_tables_of_another_orient_are_not_read(reference, tmp_path):
+    """A shared server holds the tables of the orient that loaded it: one without this orient's
+    mark (an older one gave "2026 Mo-Fr 08:00-18:00" a table) is parsed instead. Older readers
+    skip the mark."""
+    import json
+    import sqlite3
+
+    from orient.store.week import weekly_table
+
+    dated, always = "2026 Mo-Fr 08:00-18:00", "24/7"
+    first = dataclasses.replace(reference.services[0], kind="msp", capabilities=frozenset(), lat=None, lon=None)
+    services = [dataclasses.replace(first, id="dated", opening_hours=dated),
+                dataclasses.replace(first, id="always", opening_hours=always)]
+    path = tmp_path / "store.sqlite"
+    build(path, "k", "{}", Directory(services, [], reference.gazetteer, "x", ("32",)))
+    older = json.dumps(json.loads(weekly_table("Mo-Fr 08:00-18:00"))[1:])  # the same week, without the mark
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE hours SET week = ? WHERE text = ?", (older, dated))
+    conn.close()
+    stored = SqliteStore.open(path, "k").directory(reference.gazetteer)
+    at = datetime(2027, 3, 3, 10, 0, tzinfo=PARIS)  # an ordinary Wednesday, closed for "2026 …"
+    assert [p.service.id for p in stored.select("msp", near=None, at=at, limit=2)] == ["always", "dated"]
+    table = json.loads(weekly_table(always))
+    assert table[0][0] < 0 and table[1][0] == 0  # the mark, then the week from Monday 0:00
+
+
 def test_the_sqlite_store_is_declared_by_the_server_migrations(tmp_path):
     """One declaration: every store table of the migrations is in a built SQLite store, with its
     columns; what only one side has (the R*Tree, the GiST index, the journal) is only there."""

@@ -28,6 +28,11 @@ _PLAIN = re.compile(r"^(?:Mo|Tu|We|Th|Fr|Sa|Su|PH|off|closed|open|unknown|24/7|[
 # of three digits or more is never a time (at most two), and the reference weeks are all in 2026.
 _YEAR = re.compile(r"[0-9]{3}")
 REFERENCE_MONDAYS = (date(2026, 1, 12), date(2026, 6, 15), date(2026, 10, 19))  # ordinary weeks
+# A table starts with the mark [-TABLE_FORMAT, null]. A shared server holds the tables of the
+# orient that loaded it, maybe another version with other rules for which strings get one: a
+# table without this orient's mark is not read (the string is parsed). Readers before the
+# mark skip it (no minute of the week is negative).
+TABLE_FORMAT = 2
 
 
 def _table(hours, monday: date) -> Optional[list[tuple[int, Optional[bool]]]]:
@@ -62,7 +67,7 @@ def weekly_table(text: Optional[str]) -> Optional[str]:
         return None
     if any(t != tables[0] for t in tables[1:]) or not tables[0]:
         return None
-    return json.dumps(tables[0], separators=(",", ":"))
+    return json.dumps([[-TABLE_FORMAT, None], *tables[0]], separators=(",", ":"))
 
 
 class WeekReader:
@@ -76,10 +81,18 @@ class WeekReader:
         return states[bisect.bisect_right(minutes, self.minute) - 1]
 
 
+def own_table(week: Optional[str]) -> bool:
+    """Whether `week` is a weekly table of this orient's format (see TABLE_FORMAT)."""
+    return bool(week) and _decoded(week) is not None
+
+
 @lru_cache(maxsize=8192)
-def _decoded(week: str) -> tuple[list[int], list[Optional[bool]]]:
-    """A weekly table as (the minutes its states start at, the states), decoded once per process."""
+def _decoded(week: str) -> Optional[tuple[list[int], list[Optional[bool]]]]:
+    """A weekly table as (the minutes its states start at, the states), decoded once per process;
+    None for a table of another format."""
     table = json.loads(week)
+    if not table or table[0] != [-TABLE_FORMAT, None]:
+        return None
     return [m for m, _ in table], [state for _, state in table]
 
 
