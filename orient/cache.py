@@ -8,7 +8,7 @@ read-only when nothing changed; an orientation then reads only the services it
 ranks:
 
 - the key is a content hash: every file of the rules and directory folders
-  (names and bytes), the gazetteer file, the orient version, the Python
+  (names and bytes; through symbolic links to folders), the gazetteer file, the orient version, the Python
   version, the orient source files (name, size, modification time) and the
   installed parsers the loaders depend on. Any change gives another key, and
   the store is rebuilt from the YAML: a stale store never answers;
@@ -87,14 +87,31 @@ def cache_dir(environ: Optional[Mapping[str, str]] = None) -> Path:
 # --- the key -----------------------------------------------------------------------------
 
 
+def _data_files(root: Path) -> list[Path]:
+    """Every regular file under `root` (or `root` itself), sorted. Through symbolic links to
+    folders, as the loaders read them (`directory/rota` may link to where the rota is
+    published; `Path.rglob` does not follow them), each real folder once."""
+    if root.is_file():
+        return [root]
+    files, seen = [], set()
+    for folder, folders, names in os.walk(root, followlinks=True, onerror=_raise):
+        real = os.path.realpath(folder)
+        if real in seen:  # a link back up the tree, or a second link to one folder
+            folders[:] = []
+            continue
+        seen.add(real)
+        files += [p for p in (Path(folder, name) for name in names) if p.is_file()]
+    return sorted(files)
+
+
+def _raise(error: OSError) -> None:
+    raise error  # a folder that cannot be listed: no key (the loaders would fail on it too)
+
+
 def _hash_tree(digest: Any, root: Path) -> None:
     """Names and bytes of every regular file under `root` (or of `root` itself)."""
-    if root.is_file():
-        files = [root]
-        base = root.parent
-    else:
-        files = sorted(p for p in root.rglob("*") if p.is_file())
-        base = root
+    files = _data_files(root)
+    base = root.parent if root.is_file() else root
     digest.update(f"{len(files)}\0".encode())
     for p in files:
         data = p.read_bytes()
@@ -155,8 +172,9 @@ def knowledge_key(rules_dir: Path, directory_dir: Path, gazetteer_file: Path) ->
 # every `orient ask`. Like git's index, a stamp next to the store remembers the key with each
 # file's size, modification and change times and inode: when none moved, the content cannot
 # have changed (any write moves the change time, which no user can set back), so the key is
-# reused without reading a byte. A file changed less than RACY_S before the stamp would be
-# written could share its timestamp with a later edit: then no stamp is written.
+# reused without reading a byte. A file changed less than RACY_S before its times were read
+# could share its timestamps with an edit made before its bytes were: then no stamp is written
+# (however long the hash took after the times were read).
 RACY_S = 2.0
 
 
@@ -168,7 +186,7 @@ def stat_stamp(rules_dir: Path, directory_dir: Path, gazetteer_file: Path) -> tu
     newest = 0.0
     for label, root in (("rules", rules_dir), ("directory", directory_dir), ("gazetteer", gazetteer_file)):
         root = Path(root)
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        files = _data_files(root)
         digest.update(f"\0{label}\0{root.resolve()}\0{len(files)}\0".encode())
         for p in files:
             st = p.stat()
@@ -193,8 +211,9 @@ def _stamped_key(store_path: Path, stamp: str) -> Optional[str]:
     return key if head == f"orient-stamp {FORMAT}" and recorded == stamp and len(key) == 64 else None
 
 
-def _write_stamp(store_path: Path, stamp: str, newest: float, key: str) -> None:
-    if time.time() - newest < RACY_S:
+def _write_stamp(store_path: Path, stamp: str, newest: float, key: str, read_at: float) -> None:
+    """Record `key` for the times read at `read_at` (time.time() before they were read)."""
+    if read_at - newest < RACY_S:
         return  # too fresh to tell a later edit by its times
     from orient.atomic import write_atomic
 
@@ -251,6 +270,7 @@ def load_knowledge_parts(rules_dir: Path, directory_dir: Path, gazetteer,
         last_status = f"refused: {refused}"
         return build()
     try:
+        read_at = time.time()
         stamp, newest = stat_stamp(rules_dir, directory_dir, Path(source))
         key = _stamped_key(path, stamp)
         stamped = key is not None
@@ -268,7 +288,7 @@ def load_knowledge_parts(rules_dir: Path, directory_dir: Path, gazetteer,
     if parts is not None:
         last_status = "hit"
         if not stamped:
-            _write_stamp(path, stamp, newest, key)
+            _write_stamp(path, stamp, newest, key, read_at)
         return parts
     last_status = f"rebuilt: {why}"
     rules, directory = build()

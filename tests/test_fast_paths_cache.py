@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -295,3 +296,42 @@ def test_a_stamp_that_is_damaged_or_not_the_users_own_is_ignored(cache_dir, data
     assert knowledge.directory.get("cds-fleurance") is not None
     if damage != "writable by others":
         assert next(cache_dir.glob("*.stamp")).read_text().split("\n")[2] == key  # and the stamp was mended
+
+
+def test_files_changed_just_before_their_times_were_read_are_never_stamped_however_long_the_hash(
+        cache_dir, data, monkeypatch):
+    """The times are read, then the bytes: an edit in between, in the same clock tick, keeps the
+    times the stamp would record with the key of the old bytes. The edit's age counts at the
+    moment the times are read, not when the stamp is written (a slow disk, a loaded machine)."""
+    from types import SimpleNamespace
+
+    rules, directory = data
+    Knowledge.load(rules, directory)
+    clock = [time.time()]
+    monkeypatch.setattr(cache, "time", SimpleNamespace(time=lambda: clock[0]))
+    real = cache.knowledge_key
+
+    def slow_hash(*args):
+        clock[0] += 10.0
+        return real(*args)
+
+    monkeypatch.setattr(cache, "knowledge_key", slow_hash)
+    Knowledge.load(rules, directory)
+    assert cache.last_status == "hit"
+    assert list(cache_dir.glob("*.stamp")) == []
+
+
+def test_a_rota_folder_that_is_a_symbolic_link_is_read_for_the_key(cache_dir, data, tmp_path, monkeypatch):
+    """`directory/rota` may link to the folder where the weekly rota is published: the loader
+    reads through the link, so the key and the stamp must too, else last week's duties answer."""
+    rules, directory = data
+    shared = tmp_path / "published-rota"
+    (directory / "rota").rename(shared)
+    (directory / "rota").symlink_to(shared, target_is_directory=True)
+    monkeypatch.setattr(cache, "RACY_S", 0.0)
+    Knowledge.load(rules, directory)
+    Knowledge.load(rules, directory)
+    assert cache.last_status == "hit"
+    (shared / "gers.yaml").write_text("sectors:\n  - id: auch\n", encoding="utf-8")  # a sector without its fields
+    with pytest.raises(DataError):
+        Knowledge.load(rules, directory)

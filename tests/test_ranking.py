@@ -231,3 +231,30 @@ def test_the_distance_bound_of_a_box_is_never_more_than_any_point_of_it_and_near
     assert bound <= nearest + 1e-6
     inside = lat_lo <= q[0] <= lat_hi and lon_lo <= q[1] <= lon_hi
     assert bound == 0.0 if inside else nearest - bound < 1.0
+
+
+def test_the_nearest_services_across_the_antimeridian_are_found():
+    """Wallis (-176°) and Fiji (178°) face each other across ±180°: a box's nearer edge is
+    the one nearer on the globe, not in numbers, else the nearest services are skipped."""
+    east = [service(f"east{i}", -1 + i / 100, 179.9, OPEN, order=i) for i in range(200)]
+    west = [service(f"west{i}", -1 + i / 100, -178.5, OPEN, order=200 + i) for i in range(200)]
+    services = east + west
+    directory = Directory(services)
+    near = (0.0, -179.8)
+    fast = directory.select("msp", near=near, at=MONDAY_10H, limit=3)
+    slow = naive_select(services, lambda h: hours_status(h, MONDAY_10H), kind="msp", near=near,
+                        capabilities=frozenset(), limit=3, max_km=None, distance=great_circle_km)
+    assert ids(fast) == ids(slow) == ["east100", "east99", "east101"]
+    assert [p.distance_km for p in fast] == [p.distance_km for p in slow]
+    from math import cos, radians, sin
+
+    from orient.directory.ranking import _box_min_km
+
+    for qlat, qlon in [(0.0, 179.95), (-13.3, -176.2), (0.5, -179.5), (-17.0, 180.0), (10.0, -180.0)]:
+        plat = radians(qlat)
+        for lon_lo in (177.0, 178.0, 179.0, -180.0, -179.0, -178.0):
+            box = (qlat - 0.5, qlat + 0.5, lon_lo, lon_lo + 1.0)
+            bound = _box_min_km(plat, qlon, sin(plat), cos(plat), *box)
+            points = [(box[0] + t / 100, box[2] + u / 100) for t in range(101) for u in range(101)]
+            nearest = min(great_circle_km(qlat, qlon, lat, lon) for lat, lon in points)
+            assert bound <= nearest + 1e-6 and nearest - bound < 1.0, (qlat, qlon, lon_lo, bound, nearest)

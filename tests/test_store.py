@@ -179,6 +179,45 @@ def test_weekly_tables_say_what_the_parser_says_on_every_ordinary_day(reference)
         assert reader_at(datetime.combine(day, time(1)), True) is None, day
 
 
+def test_hours_with_a_year_get_no_weekly_table():
+    """A year is written with digits alone: its table, taken in 2026, would say "open" in 2027."""
+    from orient.directory.hours import open_checker
+    from orient.store.week import reader_at, weekly_table
+
+    at = datetime(2027, 3, 3, 10, 0, tzinfo=PARIS)  # an ordinary Wednesday
+    for text in ("2026 Mo-Fr 08:00-18:00", "Mo-Fr 08:00-18:00; 2027 off", "2020-2026 Mo-Su 08:00-18:00"):
+        assert open_checker(at)(text) is False, text
+        table = weekly_table(text)
+        assert table is None or reader_at(at.replace(tzinfo=None), True).is_open(table) is False, text
+    assert weekly_table("Mo-Fr 08:00-18:00; PH off") and weekly_table("24/7") and weekly_table("Mo 8:00-9:30")
+
+
+def test_weekly_tables_of_another_orient_are_not_read(reference, tmp_path):
+    """A shared server holds the tables of the orient that loaded it: one without this orient's
+    mark (an older one gave "2026 Mo-Fr 08:00-18:00" a table) is parsed instead. Older readers
+    skip the mark."""
+    import json
+    import sqlite3
+
+    from orient.store.week import weekly_table
+
+    dated, always = "2026 Mo-Fr 08:00-18:00", "24/7"
+    first = dataclasses.replace(reference.services[0], kind="msp", capabilities=frozenset(), lat=None, lon=None)
+    services = [dataclasses.replace(first, id="dated", opening_hours=dated),
+                dataclasses.replace(first, id="always", opening_hours=always)]
+    path = tmp_path / "store.sqlite"
+    build(path, "k", "{}", Directory(services, [], reference.gazetteer, "x", ("32",)))
+    older = json.dumps(json.loads(weekly_table("Mo-Fr 08:00-18:00"))[1:])  # the same week, without the mark
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE hours SET week = ? WHERE text = ?", (older, dated))
+    conn.close()
+    stored = SqliteStore.open(path, "k").directory(reference.gazetteer)
+    at = datetime(2027, 3, 3, 10, 0, tzinfo=PARIS)  # an ordinary Wednesday, closed for "2026 …"
+    assert [p.service.id for p in stored.select("msp", near=None, at=at, limit=2)] == ["always", "dated"]
+    table = json.loads(weekly_table(always))
+    assert table[0][0] < 0 and table[1][0] == 0  # the mark, then the week from Monday 0:00
+
+
 def test_the_sqlite_store_is_declared_by_the_server_migrations(tmp_path):
     """One declaration: every store table of the migrations is in a built SQLite store, with its
     columns; what only one side has (the R*Tree, the GiST index, the journal) is only there."""
@@ -198,3 +237,33 @@ def test_the_sqlite_store_is_declared_by_the_server_migrations(tmp_path):
         columns = [c[1] for c in conn.execute(f"PRAGMA table_info({name})")]
         assert all(re.search(rf"\b{c}\b", declared) for c in columns) and columns, name
     assert "WITHOUT ROWID" in tables["duty"] and "DOUBLE" not in tables["service"]
+
+
+def test_a_later_migration_of_a_store_table_reaches_the_sqlite_store_or_is_refused():
+    """A column or index added by a later migration is in the SQLite store too; a change the
+    translation cannot make (a rename, a dropped index, a new type) is an error, not a silent
+    difference between the two stores."""
+    import sqlite3
+
+    from orient.store.schema import MIGRATIONS, sqlite_ddl, sqlite_schema
+
+    initial = (MIGRATIONS / "0001_initial.sql").read_text(encoding="utf-8")
+    later = ("-- a later migration\nALTER TABLE service ADD COLUMN email TEXT;\n"
+             "CREATE UNIQUE INDEX service_url ON service (url);\nALTER TABLE corrections ADD COLUMN seen TEXT;\n")
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(sqlite_ddl([initial, later]))
+    assert "email" in [c[1] for c in conn.execute("PRAGMA table_info(service)")]
+    assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'service_url'").fetchall() == [(1,)]
+    for change in ("ALTER TABLE service RENAME COLUMN note TO remark;", "DROP INDEX service_kind_hours;",
+                   "ALTER TABLE duty ALTER COLUMN line TYPE BIGINT;", "DROP TABLE sector_commune;",
+                   "ALTER TABLE service ADD CONSTRAINT one_url UNIQUE (url);"):
+        with pytest.raises(ValueError, match="schema.py"):
+            sqlite_ddl([initial, change])
+    # Every column of the real store has a type both read alike (SQLite gives any other name
+    # its NUMERIC affinity: "0032" would come back as 32).
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(sqlite_schema())
+    tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    types = {column[2] for name in tables if not name.startswith("service_geo")
+             for column in conn.execute(f"PRAGMA table_info({name})")}
+    assert types == {"TEXT", "INTEGER", "REAL"}

@@ -91,6 +91,10 @@ def _box_min_km(plat: float, qlon: float, sin_q: float, cos_q: float,
     lat_hi += _PAD
     lon_lo -= _PAD
     lon_hi += _PAD
+    if abs(lon_lo - qlon) > 180 or abs(lon_hi - qlon) > 180:  # across ±180°: the box as seen from the patient
+        shift = 360.0 if lon_lo < qlon else -360.0
+        if abs(lon_lo + shift - qlon) + abs(lon_hi + shift - qlon) < abs(lon_lo - qlon) + abs(lon_hi - qlon):
+            lon_lo, lon_hi = lon_lo + shift, lon_hi + shift
     if lon_lo <= qlon <= lon_hi:
         qlat = math.degrees(plat)
         if qlat < lat_lo:

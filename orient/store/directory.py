@@ -24,7 +24,7 @@ from typing import Iterable, Iterator, Optional
 from orient.directory.geo import EARTH_RADIUS_KM, haversine_km
 from orient.directory.hours import ServiceHours, duty_status, hours_status, open_checker, paris_naive
 from orient.directory.model import CAPABILITIES, KINDS, HoursStatus, Placed, Service, wanted_capabilities
-from orient.store.week import reader_at
+from orient.store.week import own_table, reader_at
 
 OPEN, UNKNOWN, CLOSED = 0, 1, 2
 KIND_NUMBERS = {kind: i for i, kind in enumerate(KINDS)}  # the R*Tree's kind dimension
@@ -139,7 +139,7 @@ class StoreDirectory(ServiceHours):
         by_class: list[list[int]] = [[], [], []]
         sizes = [[0, 0], [0, 0], [0, 0]]  # per class: located, unlocated
         for hours_id, text, table, located, unlocated in hours:
-            state = week.is_open(table) if (week is not None and table) else is_open(text)
+            state = week.is_open(table) if (week is not None and own_table(table)) else is_open(text)
             c = OPEN if state is True else CLOSED if state is False else UNKNOWN
             by_class[c].append(hours_id)
             sizes[c][0] += located

@@ -34,20 +34,33 @@ _SQLITE_TYPES = {"DOUBLE PRECISION": "REAL", "BIGINT": "INTEGER"}
 _SQLITE_ONLY = ("CREATE VIRTUAL TABLE service_geo USING rtree "
                 "(ord, min_kind, max_kind, min_lat, max_lat, min_lon, max_lon);")
 
-_STATEMENT = re.compile(r"CREATE (?:TABLE|INDEX) (\w+).*?;", re.S)
+_CREATE_TABLE = re.compile(r"CREATE TABLE (?:IF NOT EXISTS )?(\w+)")
+_CREATE_INDEX = re.compile(r"CREATE (?:UNIQUE )?INDEX (?:IF NOT EXISTS )?(\w+) ON (\w+)")
+_ADD_COLUMN = re.compile(r"ALTER TABLE (\w+) ADD COLUMN ")
 
 
 def sqlite_ddl(migrations: list[str]) -> str:
-    """The SQLite schema of the store tables, from the migrations' SQL, in order."""
+    """The SQLite schema of the store tables, from the migrations' SQL, in order: their CREATE
+    TABLE, CREATE INDEX and ALTER TABLE … ADD COLUMN statements. Any other statement that names
+    a store table or one of its indexes is a ValueError: teach this function what SQLite does."""
     out = []
+    names = set(STORE_TABLES)  # and the indexes the SQLite store has on them
     for sql in migrations:
         sql = re.sub(r"--[^\n]*", "", sql)
-        for match in _STATEMENT.finditer(sql):
-            statement = match.group(0)
-            table = re.search(r"CREATE TABLE (\w+)|ON (\w+)", statement)
-            name = table.group(1) or table.group(2)
+        for statement in (part.strip() + ";" for part in sql.split(";") if part.strip()):
+            words = " ".join(statement.split())
+            table = _CREATE_TABLE.match(words) or _ADD_COLUMN.match(words)
+            index = _CREATE_INDEX.match(words)
+            if index is None and table is None:
+                if names & set(re.findall(r"\w+", words)):
+                    raise ValueError(f"orient/store/schema.py cannot give SQLite this change of a store table: "
+                                     f"{words[:120]}")
+                continue
+            name = index.group(2) if index else table.group(1)
             if name not in STORE_TABLES or "USING gist" in statement:
                 continue
+            if index:
+                names.add(index.group(1))
             for pg, lite in _SQLITE_TYPES.items():
                 statement = statement.replace(pg, lite)
             if name in _WITHOUT_ROWID and statement.startswith("CREATE TABLE"):

@@ -3,7 +3,8 @@ of a process then classifies a kind's hundreds of hours strings (open, unknown, 
 without parsing them.
 
 Only plain weekly strings get a table: weekdays, times, `24/7`, `off`, `unknown` and public
-holidays (`PH`) — no months, dates, weeks, years or comments, checked by their characters.
+holidays (`PH`) — no months, dates, weeks, years or comments, checked by their characters
+(a year is digits alone: no run of three digits is allowed).
 The table is the states over a reference week without a public holiday, and must be the
 same over two other such weeks of the year, else there is none. It is read only on an
 ordinary day (`reader_at`): not a public holiday, not the day after one (a `PH 22:00-02:00`
@@ -23,7 +24,15 @@ from datetime import date, datetime, time, timedelta
 from typing import Optional
 
 _PLAIN = re.compile(r"^(?:Mo|Tu|We|Th|Fr|Sa|Su|PH|off|closed|open|unknown|24/7|[0-9:,;+\- ])+$")
+# A year ("2026 Mo-Fr 08:00-18:00", "…; 2027 off", "2026+ …") is written with digits alone: a run
+# of three digits or more is never a time (at most two), and the reference weeks are all in 2026.
+_YEAR = re.compile(r"[0-9]{3}")
 REFERENCE_MONDAYS = (date(2026, 1, 12), date(2026, 6, 15), date(2026, 10, 19))  # ordinary weeks
+# A table starts with the mark [-TABLE_FORMAT, null]. A shared server holds the tables of the
+# orient that loaded it, maybe another version with other rules for which strings get one: a
+# table without this orient's mark is not read (the string is parsed). Readers before the
+# mark skip it (no minute of the week is negative).
+TABLE_FORMAT = 2
 
 
 def _table(hours, monday: date) -> Optional[list[tuple[int, Optional[bool]]]]:
@@ -47,7 +56,7 @@ def _table(hours, monday: date) -> Optional[list[tuple[int, Optional[bool]]]]:
 
 def weekly_table(text: Optional[str]) -> Optional[str]:
     """The JSON weekly table of a plain weekly hours string, else None."""
-    if text is None or not _PLAIN.match(text):
+    if text is None or not _PLAIN.match(text) or _YEAR.search(text):
         return None
     from orient.directory.hours import HoursError, parse_hours
 
@@ -58,7 +67,7 @@ def weekly_table(text: Optional[str]) -> Optional[str]:
         return None
     if any(t != tables[0] for t in tables[1:]) or not tables[0]:
         return None
-    return json.dumps(tables[0], separators=(",", ":"))
+    return json.dumps([[-TABLE_FORMAT, None], *tables[0]], separators=(",", ":"))
 
 
 class WeekReader:
@@ -72,10 +81,18 @@ class WeekReader:
         return states[bisect.bisect_right(minutes, self.minute) - 1]
 
 
+def own_table(week: Optional[str]) -> bool:
+    """Whether `week` is a weekly table of this orient's format (see TABLE_FORMAT)."""
+    return bool(week) and _decoded(week) is not None
+
+
 @lru_cache(maxsize=8192)
-def _decoded(week: str) -> tuple[list[int], list[Optional[bool]]]:
-    """A weekly table as (the minutes its states start at, the states), decoded once per process."""
+def _decoded(week: str) -> Optional[tuple[list[int], list[Optional[bool]]]]:
+    """A weekly table as (the minutes its states start at, the states), decoded once per process;
+    None for a table of another format."""
     table = json.loads(week)
+    if not table or table[0] != [-TABLE_FORMAT, None]:
+        return None
     return [m for m, _ in table], [state for _, state in table]
 
 
