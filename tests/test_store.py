@@ -267,3 +267,54 @@ def test_a_later_migration_of_a_store_table_reaches_the_sqlite_store_or_is_refus
     types = {column[2] for name in tables if not name.startswith("service_geo")
              for column in conn.execute(f"PRAGMA table_info({name})")}
     assert types == {"TEXT", "INTEGER", "REAL"}
+
+
+def test_the_two_calendars_of_public_holidays_are_the_same_in_the_years_tables_are_read():
+    from opening_hours import OpeningHours, State
+
+    from orient.periods import public_holiday
+    from orient.store.week import SAME_CALENDARS
+
+    holidays = OpeningHours("PH 00:00-24:00", country="FR")
+    day, differ = date(SAME_CALENDARS[0], 1, 1), []
+    while day.year <= SAME_CALENDARS[1]:
+        parser = holidays.state(datetime.combine(day, time(12)))[0] == State.OPEN
+        if parser != (public_holiday(day) is not None):
+            differ.append(day)
+        day += timedelta(days=1)
+    assert differ == []
+
+
+def test_a_status_read_from_the_weekly_table_is_the_parsers_label_and_next_change(reference):
+    """The French label and the next change from a table equal `hours_status` wherever the
+    table is read: random moments over the years, the holidays and the days around them, the
+    DST nights, New Year, both bridge-day settings; elsewhere the string is parsed."""
+    from orient.directory.hours import hours_status, paris_naive
+    from orient.store.week import status_from_table, weekly_table
+
+    texts = sorted({s.opening_hours for s in reference.services if s.opening_hours})
+    texts += ["Mo-Su 22:00-02:00; PH 20:00-03:00", "PH off; Mo-Fr 08:00-18:00", "Su,PH 08:00-24:00",
+              "Mo-Fr 08:00-12:00,12:00-18:00", "Mo-Sa 08:00-20:00; Su off; PH off", "Tu 09:00-10:00",
+              "Mo-Fr 08:00-18:00; Sa unknown", "Mo-Su 00:00-24:00; Su off", "Fr 18:00-24:00; Sa 00:00-08:00"]
+    tables = {t: weekly_table(t) for t in texts}
+    rng = random.Random(21)
+    moments = [datetime(2008, 1, 1, tzinfo=PARIS) + timedelta(minutes=rng.randrange(0, 69 * 365 * 24 * 60))
+               for _ in range(250)]
+    for day in (date(2026, 5, 14), date(2026, 5, 13), date(2026, 12, 24), date(2026, 12, 31), date(2027, 1, 2),
+                date(2026, 3, 28), date(2026, 3, 29), date(2026, 10, 24), date(2026, 10, 25), date(2076, 12, 30),
+                date(2026, 7, 13), date(2026, 11, 10), date(2026, 4, 30), date(2026, 8, 14)):
+        moments += [datetime.combine(day, time(h, m), PARIS) for h, m in ((0, 30), (7, 59), (12, 0), (18, 45), (23, 59))]
+    compared = parsed = 0
+    for at in moments:
+        local = paris_naive(at)
+        for bridge_days in (True, False):
+            for text in rng.sample(texts[:-9], 12) + texts[-9:]:
+                if not tables[text]:
+                    continue
+                status = status_from_table(tables[text], local, bridge_days)
+                if status is None:
+                    parsed += 1
+                    continue
+                assert status == hours_status(text, at, bridge_days=bridge_days), (text, at, bridge_days)
+                compared += 1
+    assert compared > 3000 and parsed > 100

@@ -114,8 +114,6 @@ def open_checker(at: datetime, *, bridge_days: bool = True) -> Callable[[Optiona
     """`is_open(text)`, equal to `hours_status(text, at, bridge_days=...).open` but about ten
     times cheaper (no next change, no label): ranking classifies every distinct string
     with it and asks the full status only of the services it returns."""
-    from opening_hours import State
-
     local = paris_naive(at)
     bridge = bridge_days and _is_bridge_day(local.date())
 
@@ -124,6 +122,8 @@ def open_checker(at: datetime, *, bridge_days: bool = True) -> Callable[[Optiona
             return None
         if text == ALWAYS:
             return True
+        from opening_hours import State  # only when a string is parsed: not for tables, not for 24/7
+
         if bridge:
             text = holiday_reading(text)
         try:
@@ -179,11 +179,11 @@ def _status_at(text: str, local: datetime) -> HoursStatus:
     if state == State.OPEN:
         if change is None:
             return HoursStatus(True, ALWAYS_OPEN_LABEL, None)
-        return HoursStatus(True, f"ouvert, ferme {_when(change, local)}", aware_change)
+        return HoursStatus(True, f"ouvert, ferme {when(change, local)}", aware_change)
     if state == State.CLOSED:
         if change is None:
             return HoursStatus(False, "fermé", None)
-        return HoursStatus(False, f"fermé, ouvre {_when(change, local)}", aware_change)
+        return HoursStatus(False, f"fermé, ouvre {when(change, local)}", aware_change)
     return HoursStatus(None, UNKNOWN_LABEL, aware_change)
 
 
@@ -194,7 +194,7 @@ def format_hour(t: datetime) -> str:
     return f"{t.hour}h" if t.minute == 0 else f"{t.hour}h{t.minute:02d}"
 
 
-def _when(change: datetime, now: datetime) -> str:
+def when(change: datetime, now: datetime) -> str:
     """"à 18h", "demain à 8h", "lundi à 8h", "le 2 janvier à 8h"; midnight ends the day before."""
     day = change.date()
     if change.hour == 0 and change.minute == 0:

@@ -24,7 +24,7 @@ from typing import Iterable, Iterator, Optional
 from orient.directory.geo import EARTH_RADIUS_KM, haversine_km
 from orient.directory.hours import ServiceHours, duty_status, hours_status, open_checker, paris_naive
 from orient.directory.model import CAPABILITIES, KINDS, HoursStatus, Placed, Service, wanted_capabilities
-from orient.store.week import own_table, reader_at
+from orient.store.week import own_table, reader_at, status_from_table
 
 OPEN, UNKNOWN, CLOSED = 0, 1, 2
 KIND_NUMBERS = {kind: i for i, kind in enumerate(KINDS)}  # the R*Tree's kind dimension
@@ -146,11 +146,14 @@ class StoreDirectory(ServiceHours):
             sizes[c][1] += unlocated
         everything = sum(a + b for a, b in sizes)
         statuses: dict[Optional[str], HoursStatus] = {}
+        tables = {text: table for _, text, table, _, _ in hours} if week is not None else {}
 
         def placed(service: Service, distance: Optional[float]) -> Placed:
             text = service.opening_hours
             if text not in statuses:
-                statuses[text] = hours_status(text, at, bridge_days=bridge_days)
+                table = tables.get(text)
+                status = status_from_table(table, paris_naive(at), bridge_days) if table else None
+                statuses[text] = status or hours_status(text, at, bridge_days=bridge_days)
             return Placed(service, distance, statuses[text])
 
         out: list[Placed] = []

@@ -7,11 +7,13 @@ holidays (`PH`) — no months, dates, weeks, years or comments, checked by their
 (a year is digits alone: no run of three digits is allowed).
 The table is the states over a reference week without a public holiday, and must be the
 same over two other such weeks of the year, else there is none. It is read only on an
-ordinary day (`reader_at`): not a public holiday, not the day after one (a `PH 22:00-02:00`
-runs past midnight), not a bridge day with the setting — by the Code du travail's calendar
-and by the parser's, which differ in a few years (the Pentecost Monday of 2005–2007, none
-after 2076). Everywhere else, and for every other string, `orient.directory.hours` parses
-as before. The tests compare the two on thousands of queries (`tests/test_store.py`).
+ordinary day (`ordinary_day`): not a public holiday, not the day after one (a `PH 22:00-02:00`
+runs past midnight), not a bridge day with the setting, in the years where the Code du
+travail's calendar and the parser's are the same (2008–2076). A service's full status (its
+French label, "ouvert, ferme à 19h") comes from its table too when every day up to the next
+change is ordinary (`status_from_table`): an answer then needs no parser at all. Everywhere
+else, and for every other string, `orient.directory.hours` parses as before. The tests
+compare the two on thousands of queries (`tests/test_store.py`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import bisect
 import json
 import re
 from functools import lru_cache
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Optional
 
 _PLAIN = re.compile(r"^(?:Mo|Tu|We|Th|Fr|Sa|Su|PH|off|closed|open|unknown|24/7|[0-9:,;+\- ])+$")
@@ -96,24 +98,60 @@ def _decoded(week: str) -> Optional[tuple[list[int], list[Optional[bool]]]]:
     return [m for m, _ in table], [state for _, state in table]
 
 
+# The years where the parser's calendar of public holidays (the one `PH` follows) is the Code du
+# travail's (tests/test_store.py compares them day by day): it also counts the Pentecost Monday
+# of 2005–2007, and knows none after 2076.
+SAME_CALENDARS = (2008, 2076)
+
+
+def ordinary_day(day: date, bridge_days: bool) -> bool:
+    """A day the weekly tables describe: in SAME_CALENDARS, not a public holiday nor the day
+    after one (a `PH 22:00-02:00` runs past midnight), not a bridge day with the setting."""
+    from orient.periods import is_bridge_day, public_holiday
+
+    if not SAME_CALENDARS[0] <= day.year <= SAME_CALENDARS[1]:
+        return False
+    if public_holiday(day) is not None or public_holiday(day - timedelta(days=1)) is not None:
+        return False
+    return not (bridge_days and is_bridge_day(day))
+
+
 def reader_at(local: datetime, bridge_days: bool) -> Optional[WeekReader]:
     """The weekly tables' reader at this Paris wall-clock moment, or None when the day is not
     an ordinary one (see the module docstring): then the strings are parsed."""
-    from orient.periods import is_bridge_day, public_holiday
+    return WeekReader(local) if ordinary_day(local.date(), bridge_days) else None
 
+
+def status_from_table(week: str, local: datetime, bridge_days: bool):
+    """The `HoursStatus` that `orient.directory.hours.hours_status` gives, read from the weekly
+    table at this Paris wall-clock moment; None (parse the string) when a day up to the next
+    change is not ordinary, or the state never changes within the week (the parser looks 62
+    days ahead, past holidays)."""
+    from orient.directory.hours import ALWAYS_OPEN_LABEL, UNKNOWN_LABEL, when
+    from orient.directory.model import HoursStatus
+
+    decoded = _decoded(week)
+    if decoded is None:
+        return None
+    minutes, states = decoded[0][1:], decoded[1][1:]  # without the format mark
+    if len(set(states)) < 2:
+        return None
+    now = local.weekday() * 1440 + local.hour * 60 + local.minute
+    i = bisect.bisect_right(minutes, now) - 1  # -1: before the first change, the week's last state
+    state = states[i]
+    ahead = [m for m in minutes if m > now] + [m + 7 * 1440 for m in minutes]
+    following = [m for m in ahead if states[minutes.index(m % (7 * 1440))] is not state]
+    change = local + timedelta(minutes=following[0] - now)
     day = local.date()
-    days = (day, day - timedelta(days=1))
-    if any(public_holiday(d) is not None or _parser_holiday(d) for d in days):
-        return None
-    if bridge_days and is_bridge_day(day):
-        return None
-    return WeekReader(local)
+    while day <= change.date():
+        if not ordinary_day(day, bridge_days):
+            return None
+        day += timedelta(days=1)
+    from orient.vocabulary import PARIS
 
-
-def _parser_holiday(day: date) -> bool:
-    """A public holiday by the opening-hours parser's own calendar (the one `PH` follows)."""
-    from opening_hours import State
-
-    from orient.directory.hours import parse_hours
-
-    return parse_hours("PH 00:00-24:00").state(datetime.combine(day, time(12)))[0] == State.OPEN
+    aware = change.replace(tzinfo=PARIS)
+    if state is True:
+        return HoursStatus(True, f"ouvert, ferme {when(change, local)}", aware)
+    if state is False:
+        return HoursStatus(False, f"fermé, ouvre {when(change, local)}", aware)
+    return HoursStatus(None, UNKNOWN_LABEL, aware)
