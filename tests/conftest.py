@@ -2,6 +2,7 @@
 profile for every run (the number of examples stays in each test's own `@settings`)."""
 
 import os
+import sys
 import tempfile
 
 import pytest
@@ -25,6 +26,18 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_configure(config):
+    """The `orient` processes the tests start (some 300) compile orient's modules once, not each
+    time. Under PYTHONDONTWRITEBYTECODE (a checkout kept free of bytecode) every one of them
+    compiled orient from source: 0.05 s more for `orient ask`, 0.25 s for `orient check`. Their
+    bytecode goes to the run's own folder instead, never into the checkout. Not in pytest-xdist's
+    controller: its workers, started from it, would compile their whole interpreter there."""
+    controller = not hasattr(config, "workerinput") and config.getoption("dist", "no") != "no"
+    if sys.dont_write_bytecode and not controller:
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        os.environ["PYTHONPYCACHEPREFIX"] = os.path.join(_cache, "bytecode")
 
 
 @pytest.fixture(autouse=True)
