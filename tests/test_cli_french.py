@@ -2,6 +2,10 @@
 
 The command paths, required options and choices come from the parser itself, so a
 command added later (db, serve…) is checked without touching this file.
+
+The parser's answers for every command path run `orient.cli.main` in the test process
+(`cli_run.run_main`); the top-level help and two errors run a real `orient` process, under a
+locale that is not French.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import subprocess
 import sys
 
 import pytest
+from cli_run import run_main
 
 from orient.cli import build_parser
 from orient.commands.parser import FrenchArgumentParser, command_paths
@@ -35,7 +40,7 @@ def has_subcommands(parser: argparse.ArgumentParser) -> bool:
     return any(isinstance(a, argparse._SubParsersAction) for a in parser._actions)
 
 
-def orient(*args: str) -> subprocess.CompletedProcess:
+def orient_process(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}  # French whatever the machine's locale
     return subprocess.run([sys.executable, "-m", "orient", *args], capture_output=True, text=True, env=env,
                           timeout=120)
@@ -55,7 +60,7 @@ def test_the_parser_lists_the_commands_of_the_contract():
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: " ".join(p) or "orient")
 def test_help_is_french_and_exits_0(path):
-    done = orient(*path, "--help")
+    done = run_main(*path, "--help")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"utilisation : orient {' '.join(path)}".rstrip())
     assert "options:" in done.stdout and "afficher cette aide et sortir" in done.stdout
@@ -74,7 +79,8 @@ def test_every_command_and_option_has_a_help_text(path):
 
 
 def test_the_top_level_help_says_what_each_command_does():
-    done = orient("--help")
+    done = orient_process("--help")
+    assert done.returncode == 0 and done.stdout.startswith("utilisation : orient")
     listed = " ".join(done.stdout.split())  # help lines are wrapped
     subparsers = next(a for a in PARSER._actions if isinstance(a, argparse._SubParsersAction))
     for choice in subparsers._choices_actions:
@@ -83,7 +89,7 @@ def test_the_top_level_help_says_what_each_command_does():
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: " ".join(p) or "orient")
 def test_an_unknown_option_exits_2_in_french(path):
-    done = orient(*path, "--pas-une-option")
+    done = run_main(*path, "--pas-une-option")
     assert done.returncode == 2
     assert "orient" in done.stderr and ": erreur : " in done.stderr
     assert done.stderr.startswith("utilisation : ")
@@ -100,7 +106,7 @@ REQUIRED = [(path, action) for path in PATHS for action in parser_at(path)._acti
 @pytest.mark.parametrize("path,action", REQUIRED,
                          ids=lambda x: " ".join(x) if isinstance(x, tuple) else (x.option_strings or [x.dest])[0])
 def test_a_missing_required_argument_exits_2_naming_it(path, action):
-    done = orient(*path)
+    done = run_main(*path)
     assert done.returncode == 2
     missing = "/".join(action.option_strings) or action.metavar or action.dest
     assert "arguments obligatoires manquants : " in done.stderr and missing in done.stderr
@@ -115,7 +121,7 @@ CHOICES = [(path, action) for path in PATHS for action in parser_at(path)._actio
                          ids=lambda x: " ".join(x) if isinstance(x, tuple) else x.option_strings[0])
 def test_an_invalid_choice_exits_2_naming_the_option_and_the_valid_choices(path, action):
     option = action.option_strings[-1]
-    done = orient(*path, option, "xyz-invalide")
+    done = run_main(*path, option, "xyz-invalide")
     assert done.returncode == 2
     assert f"argument {'/'.join(action.option_strings)} : choix invalide : 'xyz-invalide'" in done.stderr
     for choice in action.choices:
@@ -126,7 +132,7 @@ def test_an_invalid_choice_exits_2_naming_the_option_and_the_valid_choices(path,
 @pytest.mark.parametrize("path", [p for p in PATHS if has_subcommands(parser_at(p))],
                          ids=lambda p: " ".join(p) or "orient")
 def test_an_unknown_subcommand_exits_2_listing_the_valid_ones(path):
-    done = orient(*path, "pas-une-commande")
+    done = run_main(*path, "pas-une-commande")
     assert done.returncode == 2
     assert "choix invalide : 'pas-une-commande'" in done.stderr
     subparsers = next(a for a in parser_at(path)._actions if isinstance(a, argparse._SubParsersAction))
@@ -136,14 +142,14 @@ def test_an_unknown_subcommand_exits_2_listing_the_valid_ones(path):
 
 
 def test_a_number_argument_that_is_not_a_number_says_so_in_french():
-    done = orient("corrections", "show", "abc")
+    done = orient_process("corrections", "show", "abc")
     assert done.returncode == 2
     assert "argument ID : valeur invalide : 'abc' (attendu : un nombre entier)" in done.stderr
     assert_no_english(done.stderr)
 
 
 def test_an_option_without_its_value_says_a_value_is_expected():
-    done = orient("ask", "--commune")
+    done = orient_process("ask", "--commune")
     assert done.returncode == 2
     assert "argument --commune : une valeur attendue" in done.stderr
 

@@ -1,14 +1,12 @@
 """Corrections from the desks: the store (orient/corrections.py) and `orient corrections`, up to the YAML."""
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from cli_run import run_main, run_process
 
 from orient import paths
 from orient.corrections import TEXT_LIMIT, CorrectionError, CorrectionStore, pending, report
@@ -21,11 +19,17 @@ from orient.problems import errors
 AT = datetime(2026, 11, 30, 10, 17, 42, tzinfo=PARIS)
 
 
-def orient(*args, store=None):
-    env = dict(os.environ)
-    if store is not None:
-        env["ORIENT_CORRECTIONS"] = str(store)
-    return subprocess.run([sys.executable, "-m", "orient", *args], capture_output=True, text=True, env=env)
+def orient(*args, store=None, run=run_process):
+    """`orient` with the corrections store `store`: a real process (the walk-through), or its main()
+    in the test process (`orient_main`, the other tests)."""
+    return run(*args, env=None if store is None else {"ORIENT_CORRECTIONS": str(store)})
+
+
+def orient_main(*args, store=None):
+    """Not for `accept`, which edits the YAML file an entry comes from: in one process,
+    Directory.load gives back a directory already loaded from identical files elsewhere (its cache
+    is keyed by content), whose entries name those other files."""
+    return orient(*args, store=store, run=run_main)
 
 
 @pytest.fixture
@@ -134,8 +138,8 @@ def test_from_the_desk_report_to_the_corrected_line_on_every_desk(folder, tmp_pa
 
 def test_a_correction_that_would_break_the_directory_writes_nothing_and_stays_pending(folder, tmp_path):
     store = tmp_path / "c.sqlite3"
-    assert orient("corrections", "add", "--desk", "d", "--entry", "ch-mauvezin", "--kind", "no_answer",
-                  "--directory", str(folder), store=store).returncode == 0
+    assert orient_main("corrections", "add", "--desk", "d", "--entry", "ch-mauvezin", "--kind", "no_answer",
+                       "--directory", str(folder), store=store).returncode == 0
     original = (folder / "hopitaux.yaml").read_text()
     for bad in ("phones=12", "opening_hours=lundi 9h", "commune=99999"):
         done = orient("corrections", "accept", "1", "--by", "CPTS", "--set", bad, "--directory", str(folder),
@@ -143,24 +147,27 @@ def test_a_correction_that_would_break_the_directory_writes_nothing_and_stays_pe
         assert done.returncode == 1, bad
         assert f"{folder / 'hopitaux.yaml'}:" in done.stderr and "Traceback" not in done.stderr
         assert (folder / "hopitaux.yaml").read_text() == original
-    assert "1  " in orient("corrections", "list", store=store).stdout  # still pending
+    assert "1  " in orient_main("corrections", "list", store=store).stdout  # still pending
 
 
 def test_bad_input_is_exit_2(folder, tmp_path):
     store = tmp_path / "c.sqlite3"
-    assert orient("corrections", "show", "1", store=store).returncode == 2  # no store yet
-    assert orient("corrections", "add", "--desk", "d", "--entry", "nope", "--kind", "other",
-                  "--directory", str(folder), store=store).returncode == 2
-    assert orient("corrections", "add", "--desk", "d", "--entry", "ch-mauvezin", "--kind", "other",
-                  "--directory", str(folder), store=store).returncode == 0
+    assert orient_main("corrections", "show", "1", store=store).returncode == 2  # no store yet
+    assert orient_main("corrections", "add", "--desk", "d", "--entry", "nope", "--kind", "other",
+                       "--directory", str(folder), store=store).returncode == 2
+    assert orient_main("corrections", "add", "--desk", "d", "--entry", "ch-mauvezin", "--kind", "other",
+                       "--directory", str(folder), store=store).returncode == 0
     for args in (("accept", "9", "--by", "X"), ("accept", "1", "--by", "X", "--set", "colour=red"),
                  ("accept", "1", "--by", "X", "--on", "2099-01-01"), ("reject", "1", "--by", "X", "--reason", "")):
-        done = orient("corrections", *args, "--directory", str(folder), store=store) if args[0] == "accept" else \
-            orient("corrections", *args, store=store)
+        if args[0] == "accept":  # a real process: see orient_main
+            done = orient("corrections", *args, "--directory", str(folder), store=store)
+        else:
+            done = orient_main("corrections", *args, store=store)
         assert done.returncode == 2, (args, done.stderr)
         assert "Traceback" not in done.stderr
-    assert orient("corrections", "reject", "1", "--by", "CPTS", "--reason", "déjà corrigé", store=store).returncode == 0
-    shown = orient("corrections", "list", "--all", store=store).stdout
+    assert orient_main("corrections", "reject", "1", "--by", "CPTS", "--reason", "déjà corrigé",
+                       store=store).returncode == 0
+    shown = orient_main("corrections", "list", "--all", store=store).stdout
     assert "rejeté par CPTS" in shown and "déjà corrigé" in shown
 
 
@@ -174,7 +181,7 @@ def test_the_desk_is_named_by_its_setting_or_its_machine():
 def test_the_store_option_may_come_before_or_after_the_action(tmp_path):
     store = tmp_path / "c.sqlite3"
     report("d", "ch-mauvezin", "moved", None, AT, path=store)
-    before = orient("corrections", "--corrections", str(store), "list")
-    after = orient("corrections", "list", "--corrections", str(store))
+    before = orient_main("corrections", "--corrections", str(store), "list")
+    after = orient_main("corrections", "list", "--corrections", str(store))
     assert before.returncode == after.returncode == 0
     assert before.stdout == after.stdout and "ch-mauvezin : a déménagé" in after.stdout

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_run import run_main
 from data_inclusion.schema.v1 import Service as DIService
 from data_inclusion.schema.v1 import Structure as DIStructure
 from jsonschema import Draft202012Validator, FormatChecker
@@ -130,11 +131,11 @@ def test_invalid_directory_is_exit_1_and_bad_options_exit_2(tmp_path):
     bad = tmp_path / "directory"
     shutil.copytree(paths.directory_dir(), bad)
     (bad / "broken.yaml").write_text("services:\n  - id: x\n    name: X\n    kind: nope\n    sources: [s]\n")
-    done = orient("export", "--format", "hsds", "--directory", str(bad), "--out", str(tmp_path / "out"))
+    done = run_main("export", "--format", "hsds", "--directory", str(bad), "--out", str(tmp_path / "out"))
     assert done.returncode == 1 and "broken.yaml:4:" in done.stderr
     assert not (tmp_path / "out").exists()
-    done = orient("export", "--format", "csv", "--out", str(tmp_path / "out"))
+    done = run_main("export", "--format", "csv", "--out", str(tmp_path / "out"))
     assert done.returncode == 2
     (tmp_path / "file").write_text("")
-    done = orient("export", "--format", "hsds", "--out", str(tmp_path / "file"))
+    done = run_main("export", "--format", "hsds", "--out", str(tmp_path / "file"))
     assert done.returncode == 2 and "n'est pas un dossier" in done.stderr

@@ -10,17 +10,15 @@ passed as `--option=VALUE`, as a program must for a value that may start with "-
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import subprocess
 import sys
 
 import pytest
+from cli_run import run_main
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from orient.cli import main
 from orient.directory.gazetteer import default_gazetteer
 from orient.facts import FactError, parse_fact_assignment
 from orient.periods import parse_moment
@@ -45,17 +43,6 @@ any_text = st.one_of(
                              "a", "u", "c", "h", "S", "t", "2", "\n"])),
     st.sampled_from(NASTY + ["\x00", "a\x00b", "\x00" * 100_000, "é" * 100_000, "32" * 50_000, "saint " * 20_000]),
 )
-
-
-def run_main(*argv: str) -> tuple[int, str, str]:
-    """orient's main() in the process; argparse's own refusals (SystemExit) count as their code."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(list(argv))
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 2
-    return code, out.getvalue(), err.getvalue()
 
 
 def run_orient(*args: str) -> subprocess.CompletedProcess:
@@ -86,40 +73,40 @@ def test_the_parsers_behind_orient_ask_refuse_any_text_cleanly_or_accept_it(text
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(any_text, st.sampled_from(["none", "stroke"]), st.booleans())
 def test_orient_ask_with_any_commune_text_answers_or_refuses_and_a_vital_sign_always_answers(text, red_flag, as_json):
-    code, out, err = run_main("ask", "--no-journal", "--at", "2026-11-28T14:00", f"--commune={text}",
-                              "--fact", f"red_flag={red_flag}", *(["--json"] if as_json else []))
-    assert code in (0, 2), err
+    done = run_main("ask", "--no-journal", "--at", "2026-11-28T14:00", f"--commune={text}",
+                    "--fact", f"red_flag={red_flag}", *(["--json"] if as_json else []))
+    assert done.returncode in (0, 2), done.stderr
     if red_flag == "stroke":
-        assert code == 0, err
+        assert done.returncode == 0, done.stderr
         if as_json:
-            assert json.loads(out)["recommendations"][0]["kind"] == "emergency_15"
+            assert json.loads(done.stdout)["recommendations"][0]["kind"] == "emergency_15"
         else:
-            assert "1. Appeler le 15 " in out
-    assert echoes_no_control(err) and echoes_no_control(out)
-    assert len(err) < 2_000
+            assert "1. Appeler le 15 " in done.stdout
+    assert echoes_no_control(done.stderr) and echoes_no_control(done.stdout)
+    assert len(done.stderr) < 2_000
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(any_text, st.sampled_from(["--at", "--fact"]))
 def test_orient_ask_with_any_moment_or_fact_text_answers_or_refuses_with_exit_2(text, option):
-    code, out, err = run_main("ask", "--no-journal", f"{option}={text}")
-    assert code in (0, 2)
-    if code == 2:
-        assert err.startswith(("orient ask: ", "utilisation : "))
-    assert echoes_no_control(err) and echoes_no_control(out)
-    assert len(err) < 2_000
+    done = run_main("ask", "--no-journal", f"{option}={text}")
+    assert done.returncode in (0, 2)
+    if done.returncode == 2:
+        assert done.stderr.startswith(("orient ask: ", "utilisation : "))
+    assert echoes_no_control(done.stderr) and echoes_no_control(done.stdout)
+    assert len(done.stderr) < 2_000
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(any_text, st.booleans())
 def test_orient_communes_with_any_text_lists_matches_or_says_none(text, as_json):
-    code, out, err = run_main("communes", *(["--json"] if as_json else []), "--", text)
-    assert code == 0, err
+    done = run_main("communes", *(["--json"] if as_json else []), "--", text)
+    assert done.returncode == 0, done.stderr
     if as_json:
-        assert isinstance(json.loads(out), list)
+        assert isinstance(json.loads(done.stdout), list)
     else:
-        assert out.strip()
-    assert echoes_no_control(out)
+        assert done.stdout.strip()
+    assert echoes_no_control(done.stdout)
 
 
 @pytest.mark.parametrize("text", NASTY, ids=["empty", "blank", "ansi", "rtl", "emoji", "combining", "controls",

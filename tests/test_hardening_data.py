@@ -1,6 +1,7 @@
 """Issue 10, the data and command-line items: the load cache (6), messages instead of
-tracebacks (8), opening hours (9), imports (10) and the smaller points (11). Real processes,
-real SQLite files, real folders.
+tracebacks (8), opening hours (9), imports (10) and the smaller points (11). Real SQLite files,
+real folders; real processes for the messages instead of tracebacks, a full disk, a pipe or a
+FIFO as a target, and `orient.cli.main` in the test process for the rest (`cli_run`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_run import runners
 
 from orient import paths
 
@@ -23,11 +25,8 @@ OSM = FIXTURES / "osm-gers.geojson"
 TUESDAY_10H = "2026-03-10T10:00"
 
 
-def run_orient(*args: str, env_extra: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
-    env = dict(os.environ, ORIENT_JOURNAL="off", ORIENT_CACHE="off")
-    env.update(env_extra or {})
-    return subprocess.run([sys.executable, "-m", "orient", *args], capture_output=True, text=True, env=env,
-                          timeout=timeout)
+# A real `orient` process, and the same command in the test process.
+run_orient, orient_main = runners(ORIENT_JOURNAL="off", ORIENT_CACHE="off")
 
 
 def no_traceback(result: subprocess.CompletedProcess) -> bool:
@@ -74,8 +73,8 @@ def test_a_pickle_planted_in_a_shared_cache_folder_is_never_loaded(tmp_path, how
             pytest.skip("giving a folder to another user needs root")
         os.chown(cache, 65534, 65534)
         cache.chmod(0o755)
-    result = run_orient("ask", "--at", TUESDAY_10H, "--fact", "red_flag=chest_pain",
-                        "--json", "--no-journal", env_extra={"ORIENT_CACHE": "", "ORIENT_CACHE_DIR": str(cache)})
+    result = orient_main("ask", "--at", TUESDAY_10H, "--fact", "red_flag=chest_pain",
+                         "--json", "--no-journal", env_extra={"ORIENT_CACHE": "", "ORIENT_CACHE_DIR": str(cache)})
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert answer["recommendations"][0]["service_id"] == "samu-15"
@@ -140,7 +139,7 @@ def test_rota_dates_far_out_of_range_are_a_located_problem(data_copy, day):
         start: {day}
         end: 2026-11-28T09:00
 """, encoding="utf-8")
-    result = run_orient("check", "--rules", str(rules), "--directory", str(directory))
+    result = orient_main("check", "--rules", str(rules), "--directory", str(directory))
     assert result.returncode == 1 and no_traceback(result)
     year = int(day[:4])
     assert f"{rota / 'zz.yaml'}:8: duty start: year {year} is outside 2000-2100" in result.stdout
@@ -192,7 +191,7 @@ def test_osm_features_that_are_not_objects_or_have_nan_coordinates_are_skipped(t
     hostile = tmp_path / "hostile.geojson"
     hostile.write_text(json.dumps(source), encoding="utf-8")
     out = tmp_path / "osm.yaml"
-    result = run_orient("import", "osm", str(hostile), "--out", str(out))
+    result = orient_main("import", "osm", str(hostile), "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert no_traceback(result)
     text = out.read_text(encoding="utf-8")
@@ -200,7 +199,7 @@ def test_osm_features_that_are_not_objects_or_have_nan_coordinates_are_skipped(t
     assert "999999992" not in text and "pwned" not in text
     assert "caractère de contrôle" in result.stderr
     assert "qui n'est pas un objet" in result.stderr
-    plain = run_orient("import", "osm", str(OSM))
+    plain = orient_main("import", "osm", str(OSM))
     assert text.count("- id: osm-") == plain.stdout.count("- id: osm-") >= 1  # the good ones still come
 
 
@@ -238,27 +237,27 @@ def test_equivalent_always_open_forms_are_normalised_and_the_next_change_is_boun
 
 def test_an_import_of_the_wrong_departement_does_not_overwrite_a_good_file(tmp_path):
     out = tmp_path / "finess-32.yaml"
-    first = run_orient("import", "finess", str(FINESS), "--dept", "32", "--out", str(out))
+    first = orient_main("import", "finess", str(FINESS), "--dept", "32", "--out", str(out))
     assert first.returncode == 0, first.stderr
     before = out.read_bytes()
     assert b"services: []" not in before
-    wrong = run_orient("import", "finess", str(FINESS), "--dept", "99", "--out", str(out))
+    wrong = orient_main("import", "finess", str(FINESS), "--dept", "99", "--out", str(out))
     assert wrong.returncode == 2
     assert "--replace" in wrong.stderr and "rien n'a été écrit" in wrong.stderr
     assert out.read_bytes() == before
-    forced = run_orient("import", "finess", str(FINESS), "--dept", "99", "--out", str(out), "--replace")
+    forced = orient_main("import", "finess", str(FINESS), "--dept", "99", "--out", str(out), "--replace")
     assert forced.returncode == 0 and b"services: []" in out.read_bytes()
 
 
 def test_an_unterminated_quote_in_finess_is_refused_with_its_line(tmp_path):
     out = tmp_path / "finess-32.yaml"
-    assert run_orient("import", "finess", str(FINESS), "--dept", "32", "--out", str(out)).returncode == 0
+    assert orient_main("import", "finess", str(FINESS), "--dept", "32", "--out", str(out)).returncode == 0
     before = out.read_bytes()
     broken = tmp_path / "broken.csv"
     lines = FINESS.read_bytes().split(b"\n")
     lines[2] = lines[2].replace(b";", b';"', 1)
     broken.write_bytes(b"\n".join(lines))
-    result = run_orient("import", "finess", str(broken), "--dept", "32", "--out", str(out))
+    result = orient_main("import", "finess", str(broken), "--dept", "32", "--out", str(out))
     assert result.returncode == 2 and no_traceback(result)
     assert f"{broken}:3: guillemet ouvert et jamais fermé" in result.stderr
     assert out.read_bytes() == before
@@ -282,24 +281,24 @@ def test_an_import_never_writes_into_a_folder_or_replaces_a_pipe(tmp_path):
 
 @pytest.mark.parametrize("age", ["1_0", "٥٥", "５", " 4 2", "0x10"])
 def test_ages_are_ascii_digits_only(age):
-    result = run_orient("ask", "--at", TUESDAY_10H, "--fact", "red_flag=none", "--fact", f"age={age}")
+    result = orient_main("ask", "--at", TUESDAY_10H, "--fact", "red_flag=none", "--fact", f"age={age}")
     assert result.returncode == 2 and "age" in result.stderr
 
 
 @pytest.mark.parametrize("at, said", [("", "format ISO 8601"), ("0026-01-01T10:00", "l'année 26"),
                                       ("2101-01-01T10:00", "l'année 2101")])
 def test_an_empty_or_out_of_range_moment_is_bad_input(at, said):
-    result = run_orient("ask", "--at", at, "--fact", "red_flag=none", "--fact", "need=consult")
+    result = orient_main("ask", "--at", at, "--fact", "red_flag=none", "--fact", "need=consult")
     assert result.returncode == 2
     assert said in result.stderr or "ISO 8601" in result.stderr
 
 
 @pytest.mark.parametrize("dept", ["99", "20", "xx", "9999"])
 def test_the_home_departement_is_validated(dept):
-    result = run_orient("ask", "--home-dept", dept, "--at", TUESDAY_10H, "--fact", "red_flag=none",
-                        "--fact", "need=consult")
+    result = orient_main("ask", "--home-dept", dept, "--at", TUESDAY_10H, "--fact", "red_flag=none",
+                         "--fact", "need=consult")
     assert result.returncode == 2 and "n'est pas un code de département" in result.stderr
-    emergency = run_orient("ask", "--home-dept", dept, "--at", TUESDAY_10H, "--fact", "red_flag=stroke", "--json")
+    emergency = orient_main("ask", "--home-dept", dept, "--at", TUESDAY_10H, "--fact", "red_flag=stroke", "--json")
     assert emergency.returncode == 0
     assert json.loads(emergency.stdout)["recommendations"][0]["kind"] == "emergency_15"
 
@@ -325,8 +324,8 @@ def test_a_journal_pointed_at_another_applications_database_is_refused_and_left_
     conn.commit()
     conn.close()
     before = other.read_bytes()
-    result = run_orient("ask", "--at", TUESDAY_10H, "--fact", "red_flag=none", "--fact", "need=consult",
-                        "--journal", str(other), env_extra={"ORIENT_JOURNAL": ""})
+    result = orient_main("ask", "--at", TUESDAY_10H, "--fact", "red_flag=none", "--fact", "need=consult",
+                         "--journal", str(other), env_extra={"ORIENT_JOURNAL": ""})
     assert result.returncode == 0
     assert other.read_bytes() == before  # not converted to WAL, no table added
     assert not Path(str(other) + "-wal").exists()
@@ -335,8 +334,8 @@ def test_a_journal_pointed_at_another_applications_database_is_refused_and_left_
 
 def test_a_journal_on_a_device_is_refused_without_creating_files_beside_it():
     assert not Path("/dev/null-journal").exists()
-    result = run_orient("ask", "--at", TUESDAY_10H, "--fact", "red_flag=none", "--fact", "need=consult",
-                        env_extra={"ORIENT_JOURNAL": "/dev/null"})
+    result = orient_main("ask", "--at", TUESDAY_10H, "--fact", "red_flag=none", "--fact", "need=consult",
+                         env_extra={"ORIENT_JOURNAL": "/dev/null"})
     assert result.returncode == 0
     for suffix in ("-journal", "-wal", "-shm", ".dropped"):
         assert not Path("/dev/null" + suffix).exists()
@@ -344,14 +343,14 @@ def test_a_journal_on_a_device_is_refused_without_creating_files_beside_it():
 
 def test_stats_prints_journal_rows_without_their_control_characters(tmp_path):
     journal = tmp_path / "journal.sqlite3"
-    assert run_orient("ask", "--at", TUESDAY_10H, "--fact", "red_flag=none", "--fact", "need=consult",
-                      "--journal", str(journal), env_extra={"ORIENT_JOURNAL": ""}).returncode == 0
+    assert orient_main("ask", "--at", TUESDAY_10H, "--fact", "red_flag=none", "--fact", "need=consult",
+                       "--journal", str(journal), env_extra={"ORIENT_JOURNAL": ""}).returncode == 0
     conn = sqlite3.connect(journal)
     conn.execute("UPDATE orientation SET first_kind = ?, commune = ?", ("\x1b[2Jpdsa_3966\x9b", "\x1b]0;x\x07"))
     conn.commit()
     conn.close()
     for csv_flag in ((), ("--csv",)):
-        result = run_orient("stats", "--journal", str(journal), *csv_flag, env_extra={"ORIENT_JOURNAL": ""})
+        result = orient_main("stats", "--journal", str(journal), *csv_flag, env_extra={"ORIENT_JOURNAL": ""})
         assert result.returncode == 0, result.stderr
         assert "\x1b" not in result.stdout and "\x9b" not in result.stdout and "\x07" not in result.stdout
 
@@ -360,8 +359,8 @@ def test_stats_reads_a_journal_in_a_folder_nobody_may_write(tmp_path):
     folder = tmp_path / "sent-to-the-ars"
     folder.mkdir()
     journal = folder / "journal.sqlite3"
-    assert run_orient("ask", "--at", TUESDAY_10H, "--fact", "red_flag=none", "--fact", "need=consult",
-                      "--journal", str(journal), env_extra={"ORIENT_JOURNAL": ""}).returncode == 0
+    assert orient_main("ask", "--at", TUESDAY_10H, "--fact", "red_flag=none", "--fact", "need=consult",
+                       "--journal", str(journal), env_extra={"ORIENT_JOURNAL": ""}).returncode == 0
     journal.chmod(0o444)
     if os.geteuid() == 0:
         if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
@@ -369,7 +368,7 @@ def test_stats_reads_a_journal_in_a_folder_nobody_may_write(tmp_path):
     else:
         folder.chmod(0o555)
     try:
-        result = run_orient("stats", "--journal", str(journal))
+        result = orient_main("stats", "--journal", str(journal))
     finally:
         if os.geteuid() == 0:
             subprocess.run(["chattr", "-i", str(folder)], capture_output=True)

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cli_run import run_main
+
 from orient.directory.check import check_directory
 from orient.directory.gazetteer import default_gazetteer
 from orient.directory.importers.csv_template import TEMPLATE_COLUMNS
@@ -60,11 +62,11 @@ def test_an_id_already_in_the_output_folder_is_refused(tmp_path):
 def test_missing_columns_and_unreadable_files_are_named(tmp_path):
     no_kind = tmp_path / "no-kind.csv"
     no_kind.write_text("name,commune,sources\nPharmacie,32249,x\n")
-    done = orient("import", "csv", str(no_kind))
+    done = run_main("import", "csv", str(no_kind))
     assert done.returncode == 1 and f"{no_kind}:1: colonne(s) obligatoire(s) absente(s) : kind" in done.stderr
-    done = orient("import", "csv", str(tmp_path / "absent.csv"))
+    done = run_main("import", "csv", str(tmp_path / "absent.csv"))
     assert done.returncode == 2 and "impossible de lire" in done.stderr and "Traceback" not in done.stderr
-    done = orient("import", "csv")
+    done = run_main("import", "csv")
     assert done.returncode == 2 and "--template" in done.stderr
 
 

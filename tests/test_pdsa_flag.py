@@ -1,11 +1,14 @@
 """Bridge days (R6315-1) concern doctors' duty only: which rules they apply to is said by the rules
 themselves (`pdsa: true`), not by their ids. Checked through `orient ask` on a bridge day
-(Friday 15 May 2026, after the Ascension)."""
+(Friday 15 May 2026, after the Ascension): a real process for the first test, the command's main()
+in the test process for the others (`cli_run`)."""
 
 import json
 import os
 import subprocess
 import sys
+
+from cli_run import run_main
 
 BRIDGE = "2026-05-15T10:00"
 CONSULT = ("--fact", "red_flag=none", "--fact", "need=consult", "--fact", "has_gp=yes", "--fact", "gp_reachable=no")
@@ -48,10 +51,10 @@ def test_a_pdsa_value_that_is_not_a_boolean_is_refused_with_its_line(data_copy):
     edit(path, "    pdsa: true ", "    pdsa: oui  ")
     line = path.read_text(encoding="utf-8").splitlines().index(
         next(l for l in path.read_text(encoding="utf-8").splitlines() if l.startswith("    pdsa: oui"))) + 1
-    done = run("check", "--rules", str(rules), "--directory", str(directory))
+    done = run_main("check", "--rules", str(rules), "--directory", str(directory))
     assert done.returncode == 1
     assert any(l.startswith(f"{path}:{line}:") and "« pdsa » prend true ou false" in l for l in done.stdout.splitlines())
-    asked = run("ask", "--rules", str(rules), "--directory", str(directory), *CONSULT)
+    asked = run_main("ask", "--rules", str(rules), "--directory", str(directory), *CONSULT)
     assert asked.returncode == 1 and "Traceback" not in asked.stderr
 
 
@@ -61,8 +64,8 @@ NIGHT = ("--at", "2026-03-11T02:00", "--fact", "red_flag=none", "--fact", "need=
 
 
 def whys(rules, directory, commune):
-    done = run("ask", "--json", "--no-journal", "--rules", str(rules), "--directory", str(directory),
-               "--commune", commune, *NIGHT)
+    done = run_main("ask", "--json", "--no-journal", "--rules", str(rules), "--directory", str(directory),
+                    "--commune", commune, *NIGHT)
     assert done.returncode == 0, done.stderr
     return " ".join(r["why"] for r in json.loads(done.stdout)["recommendations"])
 
@@ -86,6 +89,6 @@ def test_a_why_outside_area_that_is_not_text_is_refused_with_its_line(data_copy)
     line = next(i for i, l in enumerate(lines, 1) if "why_outside_area: \"Le 15 répond" in l)
     lines[line - 1] = lines[line - 1].split("why_outside_area:")[0] + "why_outside_area: 42\n"
     path.write_text("".join(lines), encoding="utf-8")
-    done = run("check", "--rules", str(rules), "--directory", str(directory))
+    done = run_main("check", "--rules", str(rules), "--directory", str(directory))
     assert done.returncode == 1, done.stdout
     assert any(l.startswith(f"{path}:{line}:") and "why_outside_area" in l for l in done.stdout.splitlines()), done.stdout

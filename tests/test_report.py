@@ -8,6 +8,7 @@ from datetime import datetime
 from html.parser import HTMLParser
 
 import pytest
+from cli_run import run_main
 
 from orient.corrections import CorrectionStore
 from orient.directory.gazetteer import default_gazetteer
@@ -99,12 +100,12 @@ def test_the_page_opens_without_network_or_script(report):
 
 
 def test_bad_input_gives_a_french_message_and_no_traceback(tmp_path):
-    done = run_orient("report", "--html", "--out", str(tmp_path / "r.html"), "--journal", str(tmp_path / "none"))
+    done = run_main("report", "--html", "--out", str(tmp_path / "r.html"), "--journal", str(tmp_path / "none"))
     assert done.returncode == 2 and "journal introuvable" in done.stderr
     not_journal = tmp_path / "x.sqlite3"
     not_journal.write_text("pas une base")
-    done = run_orient("report", "--html", "--out", str(tmp_path / "r.html"), "--journal", str(not_journal))
+    done = run_main("report", "--html", "--out", str(tmp_path / "r.html"), "--journal", str(not_journal))
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    done = run_orient("report", "--html", "--out", str(tmp_path / "r.html"), "--since", "hier")
+    done = run_main("report", "--html", "--out", str(tmp_path / "r.html"), "--since", "hier")
     assert done.returncode == 2 and "AAAA-MM-JJ" in done.stderr
     assert not (tmp_path / "r.html").exists()

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from cli_run import run_main
 
 from orient.directory.check import check_directory
 from orient.directory.gazetteer import default_gazetteer
@@ -19,7 +20,12 @@ BAD = FIXTURES / "garde-bad.csv"
 
 
 def orient(*args):
+    """A real `orient` process (the import and show tests); the refusals below run `orient_main`,
+    the same command in the test process."""
     return subprocess.run([sys.executable, "-m", "orient", *args], capture_output=True, text=True)
+
+
+orient_main = run_main
 
 
 @pytest.fixture
@@ -108,10 +114,11 @@ def test_rota_show_prints_who_is_on_duty_where_and_the_3237_elsewhere(folder):
 
 
 def test_every_row_that_cannot_be_placed_is_reported_and_the_previous_rota_is_kept(folder):
-    assert orient("rota", "import", str(GOOD), "--directory", str(folder), "--out",
-                  str(folder / "rota" / "garde.yaml")).returncode == 0
+    assert orient_main("rota", "import", str(GOOD), "--directory", str(folder), "--out",
+                       str(folder / "rota" / "garde.yaml")).returncode == 0
     before = (folder / "rota" / "garde.yaml").read_text()
-    done = orient("rota", "import", str(BAD), "--directory", str(folder), "--out", str(folder / "rota" / "garde.yaml"))
+    done = orient_main("rota", "import", str(BAD), "--directory", str(folder), "--out",
+                       str(folder / "rota" / "garde.yaml"))
     assert done.returncode == 1 and "Traceback" not in done.stderr
     expected = {3: "Pharmacie Inconnue", 4: "chevauche celle de la ligne 2", 5: "Zzyzx", 6: "le 10 janvier",
                 7: "n'est pas une pharmacie", 8: "avant de commencer", 9: "ambiguë"}
@@ -122,9 +129,10 @@ def test_every_row_that_cannot_be_placed_is_reported_and_the_previous_rota_is_ke
 
 
 def test_a_sector_already_in_another_rota_file_is_refused(folder):
-    assert orient("rota", "import", str(GOOD), "--directory", str(folder), "--out",
-                  str(folder / "rota" / "a.yaml")).returncode == 0
-    done = orient("rota", "import", str(GOOD), "--directory", str(folder), "--out", str(folder / "rota" / "b.yaml"))
+    assert orient_main("rota", "import", str(GOOD), "--directory", str(folder), "--out",
+                       str(folder / "rota" / "a.yaml")).returncode == 0
+    done = orient_main("rota", "import", str(GOOD), "--directory", str(folder), "--out",
+                       str(folder / "rota" / "b.yaml"))
     assert done.returncode == 1
     assert "duplicate sector id 'auch'" in done.stderr
     assert not (folder / "rota" / "b.yaml").exists()
@@ -132,15 +140,15 @@ def test_a_sector_already_in_another_rota_file_is_refused(folder):
 
 def test_bad_input_is_exit_2_with_a_french_message(folder, tmp_path):
     missing = tmp_path / "nothing.csv"
-    done = orient("rota", "import", str(missing), "--directory", str(folder))
+    done = orient_main("rota", "import", str(missing), "--directory", str(folder))
     assert done.returncode == 2 and "impossible de lire" in done.stderr
     no_end = tmp_path / "no-end.csv"
     no_end.write_text("secteur,pharmacie,debut\nAuch,Pharmacie de la Gare,2027-01-02T19:30\n")
-    done = orient("rota", "import", str(no_end), "--directory", str(folder))
+    done = orient_main("rota", "import", str(no_end), "--directory", str(folder))
     assert done.returncode == 2 and "colonne(s) absente(s) : fin" in done.stderr
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 not really a workbook")
-    done = orient("rota", "import", str(broken), "--directory", str(folder))
+    done = orient_main("rota", "import", str(broken), "--directory", str(folder))
     assert done.returncode == 2 and "illisible" in done.stderr and "Traceback" not in done.stderr
-    done = orient("rota", "show", "--directory", str(folder), "--at", "demain soir")
+    done = orient_main("rota", "show", "--directory", str(folder), "--at", "demain soir")
     assert done.returncode == 2 and "Traceback" not in done.stderr

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 
 import pg
 import pytest
+from cli_run import run_main
 
 from orient import paths
 from orient.directory.catalog import Directory
@@ -44,10 +45,11 @@ def example_answers(knowledge) -> list[dict]:
 
 @pytest.fixture
 def loaded_url():
-    """A fresh schema with the embedded rules and directory loaded by `orient db`."""
+    """A fresh schema with the embedded rules and directory loaded by `orient db` (its main(), in
+    the test process: the tests below run it as a process)."""
     url = pg.fresh_schema_url()
     for action in ("init", "load"):
-        done = run("db", action, "--database", url)
+        done = run_main("db", action, "--database", url)
         assert done.returncode == 0, done.stderr
     return url
 
