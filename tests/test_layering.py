@@ -13,6 +13,7 @@ imported "lazily" still counts. Layers, lowest first (docs/architecture.md):
 from __future__ import annotations
 
 import ast
+import functools
 import graphlib
 import json
 import os
@@ -66,7 +67,11 @@ def imported_modules(name: str, path: Path) -> set[str]:
     return found
 
 
-GRAPH = {name: imported_modules(name, path) for name, path in MODULES.items()}
+@functools.cache
+def graph() -> dict[str, set[str]]:
+    """Every module of orient/ -> the modules of orient/ it imports (read once, when a test asks:
+    each pytest-xdist worker imports this file, few run its tests)."""
+    return {name: imported_modules(name, path) for name, path in MODULES.items()}
 
 
 def layer(name: str) -> int:
@@ -92,21 +97,21 @@ def loops(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def test_no_module_imports_from_a_higher_layer():
     upward = [f"{name} ({_layer_name(name)}) imports {target} ({_layer_name(target)})"
-              for name, targets in GRAPH.items() for target in sorted(targets) if layer(target) > layer(name)]
+              for name, targets in graph().items() for target in sorted(targets) if layer(target) > layer(name)]
     assert upward == []
 
 
 def test_the_engine_and_the_directory_never_import_the_bench_the_ui_or_the_commands():
-    domain = [name for name in GRAPH if layer(name) == LAYERS["domain"]]
+    domain = [name for name in graph() if layer(name) == LAYERS["domain"]]
     assert len(domain) > 10
-    bad = [f"{name} imports {target}" for name in domain for target in GRAPH[name]
+    bad = [f"{name} imports {target}" for name in domain for target in graph()[name]
            if target.split(".")[1] in ("bench", "ui", "commands", "cli")]
     assert bad == []
 
 
 def test_orient_has_no_import_loop():
     # The UI controller (orient/ui/controller.py) ended the app <-> screens loop: none is allowed.
-    assert loops(GRAPH) == []
+    assert loops(graph()) == []
 
 
 def test_no_module_is_over_450_lines():

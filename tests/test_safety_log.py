@@ -6,6 +6,7 @@ tests is logged, and the hazards the issue asks for are all there.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -33,8 +34,10 @@ def table() -> tuple[list[str], list[dict[str, str]]]:
     return header, rows
 
 
+@functools.cache
 def defined_tests() -> dict[str, bool]:
-    """Every test function of tests/ -> whether it is a strict xfail."""
+    """Every test function of tests/ -> whether it is a strict xfail (read once, when a test asks:
+    each pytest-xdist worker imports this file, few run its tests)."""
     found: dict[str, bool] = {}
     for path in sorted(TESTS.glob("test_*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -55,7 +58,6 @@ def named_tests(row: dict[str, str]) -> list[str]:
 
 
 HEADER, ROWS = table()
-DEFINED = defined_tests()
 
 
 def test_the_log_has_the_documented_columns_and_unique_hazard_ids():
@@ -72,7 +74,7 @@ def test_every_hazard_is_filled_in_and_names_tests_that_exist():
         if not names:
             problems.append(f"{row['Id']} names no test")
         problems += [f"{row['Id']} names {name}, which is not a test of tests/" for name in names
-                     if name not in DEFINED]
+                     if name not in defined_tests()]
         problems += [f"{row['Id']}: empty {column}" for column in COLUMNS[1:5] if not row[column]]
         if row["Severity"] not in SEVERITIES or row["Status"] not in STATUSES:
             problems.append(f"{row['Id']}: severity {row['Severity']!r} or status {row['Status']!r} unknown")
@@ -82,7 +84,7 @@ def test_every_hazard_is_filled_in_and_names_tests_that_exist():
 def test_an_open_hazard_names_its_strict_xfail_and_a_controlled_one_none():
     problems = []
     for row in ROWS:
-        xfails = [name for name in named_tests(row) if DEFINED.get(name)]
+        xfails = [name for name in named_tests(row) if defined_tests().get(name)]
         if row["Status"] == "open" and not xfails:
             problems.append(f"{row['Id']} is open: name the strict xfail that shows the gap")
         if row["Status"] != "open" and xfails:
