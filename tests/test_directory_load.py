@@ -232,3 +232,23 @@ def test_the_directory_package_exposes_the_loader_lazily():
     assert package.Directory is Loaded
     with pytest.raises(AttributeError):
         package.NoSuchThing
+
+
+def test_two_identical_folders_loaded_in_one_process_each_name_their_own_files(tmp_path):
+    """The load cache is keyed by place as well as content: an entry names the file it was
+    read from, the one `orient corrections accept` edits."""
+    import shutil
+
+    from orient.directory.catalog import Directory
+    from orient.directory.gazetteer import default_gazetteer
+    from orient.paths import directory_dir
+
+    first, second = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(directory_dir(), first)
+    shutil.copytree(directory_dir(), second)
+    one = Directory.load(first, default_gazetteer())
+    two = Directory.load(second, default_gazetteer())
+    assert one is not two and one.fingerprint == two.fingerprint
+    assert all(str(first) in s.path for s in one.services if s.path)
+    assert all(str(second) in s.path for s in two.services if s.path)
+    assert Directory.load(first, default_gazetteer()) is one  # the same place and content: loaded once

@@ -42,7 +42,8 @@ class Directory(ServiceHours):
         path = Path(path)
         key = None
         if path.is_dir() and today is None:
-            key = (fingerprint(path), id(gazetteer))
+            # The place too: entries name their file, which `orient corrections accept` edits.
+            key = (fingerprint(path), id(gazetteer), str(path.resolve()))
             cached = _LOADED.get(key)
             if cached is not None and cached[1] is gazetteer:
                 return cached[0]
