@@ -252,3 +252,17 @@ def test_an_unknown_kind_is_refused_with_the_backends_french_message(counter, tm
     line = next(r for r in counter.case.answer.recommendations if r.service_id)
     assert counter.report_line(line.rank, "stolen") is None
     assert counter.notes[-1].startswith("Signalement refusé : type de signalement inconnu")
+
+
+def test_a_report_kept_on_the_desk_while_the_server_is_lost_says_so(counter, tmp_path, monkeypatch):
+    """With a shared server out of reach, the report waits in this desk's outbox: the agent is
+    told it is kept here and will leave when the server is back (not "enregistré")."""
+    monkeypatch.setenv("ORIENT_DATABASE_URL", f"postgresql://orient@/none?host={tmp_path / 'no-server'}")
+    monkeypatch.setenv("ORIENT_CORRECTIONS", str(tmp_path / "corrections.sqlite3"))
+    counter.corrections_path = None
+    counter.start(knowledge().gazetteer.resolve("fleurance"), None)
+    play(counter, FEVER)
+    line = next(r for r in counter.case.answer.recommendations if r.service_id)
+    assert counter.report_line(line.rank, "wrong_hours") is None
+    assert counter.notes[-1].startswith("Signalement gardé sur ce poste") and line.name in counter.notes[-1]
+    assert "dès son retour" in counter.notes[-1]

@@ -293,7 +293,11 @@ class Counter:
                         "signalez-le plus tard ou au coordinateur.", severity="error", timeout=8)
             return None
         label = corrections.KINDS.get(kind, kind)
-        self.notify(f"Signalement enregistré : {rec.name} — {label}. Un coordinateur le vérifiera.", timeout=5)
+        if correction_id is None:  # the shared server is out of reach: kept on this desk (outbox)
+            self.notify(f"Signalement gardé sur ce poste : {rec.name} — {label}. Il partira vers le serveur "
+                        "dès son retour ; un coordinateur le vérifiera.", timeout=6)
+        else:
+            self.notify(f"Signalement enregistré : {rec.name} — {label}. Un coordinateur le vérifiera.", timeout=5)
         return correction_id
 
     # --- closing a case --------------------------------------------------------------------
