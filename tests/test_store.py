@@ -6,6 +6,7 @@ backend the machine offers (SQLite always; PostgreSQL: see tests/pg.py)."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 from pathlib import Path
 from datetime import date, datetime, time, timedelta, timezone
@@ -318,3 +319,43 @@ def test_a_status_read_from_the_weekly_table_is_the_parsers_label_and_next_chang
                 assert status == hours_status(text, at, bridge_days=bridge_days), (text, at, bridge_days)
                 compared += 1
     assert compared > 3000 and parsed > 100
+
+
+def test_the_kinds_hours_without_capabilities_read_from_the_summed_table_are_the_grouped_ones(
+        reference, tmp_path_factory):
+    from orient.store.directory import StoreDirectory
+
+    directory = sqlite_store(reference, tmp_path_factory)
+    for kind in KINDS:
+        fast = directory._rows(*directory._kind_hours_query(kind, 0))
+        grouped = directory._rows(*StoreDirectory._kind_hours_query(directory, kind, 0))
+        assert sorted(fast) == sorted(grouped), kind
+    assert sum(len(directory._kind_hours(kind, 0)) for kind in KINDS) > 100
+
+
+def test_tables_decoded_together_are_those_decoded_one_by_one_and_a_damaged_one_is_parsed():
+    from orient.store.week import _decoded, decode_tables, weekly_table
+
+    weeks = [weekly_table(t) for t in ("Mo-Fr 08:00-18:00", "24/7", "Sa 09:00-12:00; PH off", "Jul Mo 08:00-09:00")]
+    weeks += [None, '[[-1,null],[0,true]]']  # no table; another format's
+    assert decode_tables(weeks) == [_decoded(w) if w else None for w in weeks[:4]] + [None, None]
+    assert decode_tables(weeks + ["[[-2,null],[0,tr"])[:4] == decode_tables(weeks)[:4]
+    assert decode_tables(weeks + ["[[-2,null],[0,tr"])[-1] is None
+
+
+def test_the_states_read_in_sql_are_the_tables_states_at_every_minute_of_the_week(reference, tmp_path_factory):
+    """SQLite classifies the weekly tables in SQL (`week_change`); the same states as reading each
+    table, at every change minute of every table and the minutes around them."""
+    from orient.store.directory import StoreDirectory
+
+    directory = sqlite_store(reference, tmp_path_factory)
+    hours = directory._rows("SELECT id, text, week, 0, 0 FROM hours")
+    minutes = {0, 10079}
+    for _, _, table, _, _ in hours:
+        if table:
+            minutes.update(m + d for m, _ in json.loads(table)[1:] for d in (-1, 0, 1) if 0 <= m + d < 10080)
+    checked = 0
+    for minute in sorted(minutes)[::7]:
+        assert directory._week_states(minute, hours) == StoreDirectory._week_states(directory, minute, hours), minute
+        checked += 1
+    assert checked > 50 and len(directory._states_at) <= 16

@@ -24,7 +24,7 @@ from typing import Iterable, Iterator, Optional
 from orient.directory.geo import EARTH_RADIUS_KM, haversine_km
 from orient.directory.hours import ServiceHours, duty_status, hours_status, open_checker, paris_naive
 from orient.directory.model import CAPABILITIES, KINDS, HoursStatus, Placed, Service, wanted_capabilities
-from orient.store.week import own_table, reader_at, status_from_table
+from orient.store.week import WeekReader, own_table, reader_at, status_from_table
 
 OPEN, UNKNOWN, CLOSED = 0, 1, 2
 KIND_NUMBERS = {kind: i for i, kind in enumerate(KINDS)}  # the R*Tree's kind dimension
@@ -60,6 +60,7 @@ class StoreDirectory(ServiceHours):
         self._all: Optional[tuple[Service, ...]] = None
         self._rota = None
         self._hours_of_kind: dict[tuple[str, int], list[tuple]] = {}
+        self._states_at: dict[int, dict[int, Optional[bool]]] = {}
 
     # --- what a subclass gives -------------------------------------------------------------
 
@@ -138,15 +139,16 @@ class StoreDirectory(ServiceHours):
         week = reader_at(paris_naive(at), bridge_days)
         by_class: list[list[int]] = [[], [], []]
         sizes = [[0, 0], [0, 0], [0, 0]]  # per class: located, unlocated
+        states = self._week_states(week.minute, hours) if week is not None else {}
         for hours_id, text, table, located, unlocated in hours:
-            state = week.is_open(table) if (week is not None and own_table(table)) else is_open(text)
+            state = states[hours_id] if hours_id in states else is_open(text)
             c = OPEN if state is True else CLOSED if state is False else UNKNOWN
             by_class[c].append(hours_id)
             sizes[c][0] += located
             sizes[c][1] += unlocated
         everything = sum(a + b for a, b in sizes)
         statuses: dict[Optional[str], HoursStatus] = {}
-        tables = {text: table for _, text, table, _, _ in hours} if week is not None else {}
+        tables = {text: table for hours_id, text, table, _, _ in hours if hours_id in states}
 
         def placed(service: Service, distance: Optional[float]) -> Placed:
             text = service.opening_hours
@@ -188,13 +190,22 @@ class StoreDirectory(ServiceHours):
         key = (kind, mask)
         rows = self._hours_of_kind.get(key)
         if rows is None:
-            rows = self._rows("SELECT kind_hours.hours_id, hours.text, hours.week, SUM(located), SUM(unlocated) "
-                              "FROM kind_hours JOIN hours ON hours.id = kind_hours.hours_id "
-                              "WHERE kind = ? AND (caps & ?) = ? "
-                              "GROUP BY kind_hours.hours_id, hours.text, hours.week", (kind, mask, mask))
+            rows = self._rows(*self._kind_hours_query(kind, mask))
             if self._immutable:
                 self._hours_of_kind[key] = rows
         return rows
+
+    def _week_states(self, minute: int, hours: list[tuple]) -> dict[int, Optional[bool]]:
+        """{hours id: its weekly table's state at this minute of the week} for the `hours` rows
+        (`_kind_hours`) whose table is of this orient's format (the others are parsed)."""
+        reader = WeekReader.at_minute(minute)
+        return {hours_id: reader.is_open(table) for hours_id, _, table, _, _ in hours if own_table(table)}
+
+    def _kind_hours_query(self, kind: str, mask: int) -> tuple[str, tuple]:
+        """(SQL, parameters) of `_kind_hours`: `kind_hours` summed over the capabilities that hold `mask`."""
+        return ("SELECT kind_hours.hours_id, hours.text, hours.week, SUM(located), SUM(unlocated) "
+                "FROM kind_hours JOIN hours ON hours.id = kind_hours.hours_id WHERE kind = ? AND (caps & ?) = ? "
+                "GROUP BY kind_hours.hours_id, hours.text, hours.week", (kind, mask, mask))
 
     def _nearest(self, kind: str, where: str, params: tuple, near: tuple[float, float], need: int,
                  max_km: Optional[float], total: int, first_radius: float = FIRST_RADIUS_KM,

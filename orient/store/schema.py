@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 # Opening-hours strings, each once, with their weekly table when they are plain weekly hours
@@ -30,9 +30,18 @@ _WITHOUT_ROWID = ("kind_hours", "sector_commune", "duty")  # their key is their 
 _SQLITE_TYPES = {"DOUBLE PRECISION": "REAL", "BIGINT": "INTEGER"}
 
 # `service_geo`: an R*Tree of the located services with the kind as a third dimension (its
-# number in KINDS), so that a box holds only the kind asked for.
+# number in KINDS), so that a box holds only the kind asked for. `kind_hours_any`: `kind_hours`
+# summed over the capabilities, for the most frequent query (no capability asked), which then
+# needs no GROUP BY (the first query of an `orient ask` on 60,000 pharmacies: ~5 ms → ~2 ms).
+# `week_change`: the weekly tables as rows (minute of the week, state 1/0/NULL), so that a
+# query classifies a kind's 1,500 hours strings in SQL (decoding their JSON took ~12 ms).
+# Both are derived from the tables above when the store is built; a server answers without them.
 _SQLITE_ONLY = ("CREATE VIRTUAL TABLE service_geo USING rtree "
-                "(ord, min_kind, max_kind, min_lat, max_lat, min_lon, max_lon);")
+                "(ord, min_kind, max_kind, min_lat, max_lat, min_lon, max_lon);\n"
+                "CREATE TABLE kind_hours_any (kind TEXT NOT NULL, hours_id INTEGER NOT NULL, "
+                "located INTEGER NOT NULL, unlocated INTEGER NOT NULL, PRIMARY KEY (kind, hours_id)) WITHOUT ROWID;\n"
+                "CREATE TABLE week_change (hours_id INTEGER NOT NULL, minute INTEGER NOT NULL, state INTEGER, "
+                "PRIMARY KEY (hours_id, minute)) WITHOUT ROWID;")
 
 _CREATE_TABLE = re.compile(r"CREATE TABLE (?:IF NOT EXISTS )?(\w+)")
 _CREATE_INDEX = re.compile(r"CREATE (?:UNIQUE )?INDEX (?:IF NOT EXISTS )?(\w+) ON (\w+)")

@@ -93,6 +93,9 @@ def build(path: Path, key: str, rules_json: str, directory, meta: Optional[dict]
             conn.executemany(f"INSERT INTO service VALUES ({','.join('?' * 21)})", services)
             conn.executemany("INSERT INTO service_geo VALUES (?, ?, ?, ?, ?, ?, ?)", geo)
             conn.executemany("INSERT INTO kind_hours VALUES (?, ?, ?, ?, ?)", kind_hours)
+            conn.execute("INSERT INTO kind_hours_any SELECT kind, hours_id, SUM(located), SUM(unlocated) "
+                         "FROM kind_hours GROUP BY kind, hours_id")
+            conn.executemany("INSERT INTO week_change VALUES (?, ?, ?)", week_change_rows(hours))
             conn.executemany("INSERT INTO sector VALUES (?, ?, ?, ?, ?, ?)", sectors)
             conn.executemany("INSERT INTO sector_commune VALUES (?, ?)", communes)
             conn.executemany("INSERT INTO duty VALUES (?, ?, ?, ?, ?, ?)", duties)
@@ -110,9 +113,37 @@ def build(path: Path, key: str, rules_json: str, directory, meta: Optional[dict]
             conn.close()
 
 
+def week_change_rows(hours: list[tuple]) -> list[tuple]:
+    """(hours id, minute of the week, state) of every weekly table of this orient's format."""
+    from orient.store.week import decode_tables
+
+    return [(hours_id, minute, state) for (hours_id, _, _), decoded in zip(hours, decode_tables([h[2] for h in hours]))
+            if decoded for minute, state in zip(*decoded) if minute >= 0]
+
+
 class SqliteDirectory(StoreDirectory):
     _in_order = "NOT INDEXED"
     _immutable = True  # opened read-only; a new store is a new file
+
+    def _week_states(self, minute: int, hours: list[tuple]) -> dict[int, Optional[bool]]:
+        """The state of every weekly table at this minute of the week, read in SQL (kept: the
+        store does not change under the process)."""
+        states = self._states_at.get(minute)
+        if states is None:
+            # SQLite gives the bare column `state` from the row holding MAX(minute): each table's
+            # last change at or before the minute (every table has one at minute 0).
+            rows = self._rows("SELECT hours_id, state, MAX(minute) FROM week_change WHERE minute <= ? "
+                              "GROUP BY hours_id", (minute,))
+            if len(self._states_at) >= 16:  # a counter asks about "now": a few minutes are enough
+                self._states_at.pop(next(iter(self._states_at)))
+            states = self._states_at[minute] = {h: None if s is None else bool(s) for h, s, _ in rows}
+        return states
+
+    def _kind_hours_query(self, kind: str, mask: int) -> tuple[str, tuple]:
+        if mask:
+            return super()._kind_hours_query(kind, mask)
+        return ("SELECT k.hours_id, hours.text, hours.week, k.located, k.unlocated FROM kind_hours_any AS k "
+                "JOIN hours ON hours.id = k.hours_id WHERE k.kind = ?", (kind,))
     def __init__(self, conn: sqlite3.Connection, gazetteer=None, fingerprint: Optional[str] = None,
                  area=()):
         super().__init__(gazetteer, fingerprint, area)

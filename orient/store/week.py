@@ -78,9 +78,37 @@ class WeekReader:
     def __init__(self, local: datetime):
         self.minute = local.weekday() * 1440 + local.hour * 60 + local.minute
 
+    @classmethod
+    def at_minute(cls, minute: int) -> "WeekReader":
+        reader = cls.__new__(cls)
+        reader.minute = minute
+        return reader
+
     def is_open(self, week: str) -> Optional[bool]:
-        minutes, states = _decoded(week)
+        return self.state(_decoded(week))
+
+    def state(self, decoded: tuple[list[int], list[Optional[bool]]]) -> Optional[bool]:
+        """The state of a decoded table (`decode_tables`) at this moment."""
+        minutes, states = decoded
         return states[bisect.bisect_right(minutes, self.minute) - 1]
+
+
+def decode_tables(weeks: list[Optional[str]]) -> list[Optional[tuple[list[int], list[Optional[bool]]]]]:
+    """`_decoded` of each table (None for no table or another format), in one JSON call for all:
+    a kind's 1,500 tables cost ~1 ms instead of ~5."""
+    try:
+        tables = json.loads("[" + ",".join(w or "null" for w in weeks) + "]")
+    except ValueError:  # a damaged table: decode them one by one, the damaged one parsed as a string
+        return [_decoded_or_none(w) for w in weeks]
+    return [(([m for m, _ in t], [state for _, state in t]) if t and t[0] == [-TABLE_FORMAT, None] else None)
+            for t in tables]
+
+
+def _decoded_or_none(week: Optional[str]):
+    try:
+        return _decoded(week) if week else None
+    except (ValueError, TypeError):
+        return None
 
 
 def own_table(week: Optional[str]) -> bool:
