@@ -113,6 +113,9 @@ def build(path: Path, key: str, rules_json: str, directory, meta: Optional[dict]
             conn.close()
 
 
+SQL_STATES_FIRST_MINUTES = 4  # minutes of the week classified in SQL by a process, before it decodes the tables
+
+
 def week_change_rows(hours: list[tuple]) -> list[tuple]:
     """(hours id, minute of the week, state) of every weekly table of this orient's format."""
     from orient.store.week import decode_tables
@@ -127,15 +130,17 @@ class SqliteDirectory(StoreDirectory):
 
     def _week_states(self, minute: int, hours: list[tuple]) -> dict[int, Optional[bool]]:
         """The state of every weekly table at this minute of the week, read in SQL (kept: the
-        store does not change under the process)."""
+        store does not change under the process) for the first queries of a process: an `orient
+        ask` then decodes no table. A process that answers many (the counter UI) decodes each table
+        once, and a bisect per table is cheaper than this query at every new minute."""
         states = self._states_at.get(minute)
+        if states is None and len(self._states_at) >= SQL_STATES_FIRST_MINUTES:
+            return super()._week_states(minute, hours)
         if states is None:
             # SQLite gives the bare column `state` from the row holding MAX(minute): each table's
             # last change at or before the minute (every table has one at minute 0).
             rows = self._rows("SELECT hours_id, state, MAX(minute) FROM week_change WHERE minute <= ? "
                               "GROUP BY hours_id", (minute,))
-            if len(self._states_at) >= 16:  # a counter asks about "now": a few minutes are enough
-                self._states_at.pop(next(iter(self._states_at)))
             states = self._states_at[minute] = {h: None if s is None else bool(s) for h, s, _ in rows}
         return states
 
