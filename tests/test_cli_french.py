@@ -11,6 +11,7 @@ locale that is not French.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -203,3 +204,50 @@ def test_help_is_as_wide_as_the_terminal_says_without_shutil(columns, monkeypatc
 
     monkeypatch.setenv("COLUMNS", columns)
     assert terminal_columns() == shutil.get_terminal_size().columns
+
+
+def _one_value_options(parser: argparse.ArgumentParser):
+    return [action for action in parser._actions if action.option_strings and action.nargs is None
+            and not isinstance(action, argparse._SubParsersAction) and action.dest != "help"]
+
+
+def _required_argv(parser: argparse.ArgumentParser, skip: argparse.Action) -> list[str]:
+    """Values for the parser's required arguments other than `skip`: its first choice, else a word."""
+    argv: list[str] = []
+    for action in parser._actions:
+        if action is skip or isinstance(action, argparse._SubParsersAction) or not (
+                action.required or not action.option_strings):
+            continue
+        value = str(next(iter(action.choices))) if action.choices else "1"
+        count = 2 if action.nargs == 2 else 1
+        argv += ([action.option_strings[0]] if action.option_strings else []) + [value] * count
+    return argv
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: " ".join(p) or "orient")
+def test_a_double_dash_given_as_an_option_value_is_that_text_never_an_empty_list(path):
+    """`--commune=--`: argparse before Python 3.12 strips the "--" and gave the command an empty
+    list (a traceback in `orient ask`, found by the fuzzer). Every one-value option of every
+    command gets the text, or refuses it in French like any other value."""
+    parser = parser_at(path)
+    for action in _one_value_options(parser):
+        argv = [f"{action.option_strings[-1]}=--", *_required_argv(parser, action)]
+        try:
+            namespace = parser.parse_args(argv)
+        except SystemExit as exc:
+            assert exc.code == 2, (path, argv)
+            continue
+        value = getattr(namespace, action.dest)
+        if isinstance(action, argparse._AppendAction):
+            assert value == ["--"], (path, argv, value)
+        else:
+            assert not isinstance(value, list), (path, argv, value)
+
+
+@pytest.mark.parametrize("option", ["--commune", "--at", "--fact"])
+def test_orient_ask_with_a_double_dash_value_names_it_and_a_vital_sign_still_gets_the_15(option):
+    refused = run_main("ask", "--no-journal", "--fact", "red_flag=none", f"{option}=--")
+    assert refused.returncode == 2 and "« -- »" in refused.stderr and "Traceback" not in refused.stderr
+    vital = run_main("ask", "--no-journal", "--json", "--fact", "red_flag=stroke", f"{option}=--")
+    assert vital.returncode == 0 and "« -- »" in vital.stderr
+    assert json.loads(vital.stdout)["recommendations"][0]["phone"] == "15"

@@ -141,6 +141,15 @@ class FrenchArgumentParser(argparse.ArgumentParser):
     format_usage = _in_french(argparse.ArgumentParser.format_usage)
     format_help = _in_french(argparse.ArgumentParser.format_help)
 
+    def _get_values(self, action, arg_strings):
+        # Python before 3.12 drops a "--" given as an option's value (`--commune=--`) and hands the
+        # command an empty list instead of text: the value is the text typed, checked as any other.
+        if action.option_strings and action.nargs is None and arg_strings == ["--"]:
+            value = self._get_value(action, "--")
+            self._check_value(action, value)
+            return value
+        return super()._get_values(action, arg_strings)
+
     def _get_formatter(self):
         # argparse builds a formatter at every add_argument, and its default width imports
         # shutil (with bz2 and lzma: a few ms of every `orient ask`): the same width here.
