@@ -1,33 +1,46 @@
 """The ranked answer: what to do first, second, third, with the why and sources.
 
-Plain data, rendered by the CLI (text or JSON), the terminal UI and the handout.
+Plain data, rendered by the CLI (text or JSON), the terminal UI and the handout. Records are
+NamedTuples, not dataclasses: every `orient ask` defines them, and dataclasses compile each
+class's methods at import (docs/architecture.md, "Start-up"); `_replace` gives a changed copy.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from orient.textsafe import CONTROL, printable
 
 ACTIONS = ("call", "sms", "go", "info")
 
 
-def _strip_controls(item: Any) -> None:
+def _without_controls(item: tuple) -> Any:
     """Second line of defence (the loaders refuse them): no control character from the data
     reaches a screen, a terminal or a sheet, whichever renders the answer."""
-    for f in fields(item):
-        value = getattr(item, f.name)
+    values, changed = list(item), False
+    for i, value in enumerate(values):
         if isinstance(value, str):
             if CONTROL.search(value):
-                setattr(item, f.name, printable(value))
+                values[i], changed = printable(value), True
         elif isinstance(value, list) and any(isinstance(v, str) and CONTROL.search(v) for v in value):
-            setattr(item, f.name, [printable(v) if isinstance(v, str) else v for v in value])
+            values[i], changed = [printable(v) if isinstance(v, str) else v for v in value], True
+    return tuple.__new__(type(item), values) if changed else item
 
 
-@dataclass
-class Recommendation:
+class _Printable:
+    """Mixed into a NamedTuple: every instance, new or `_replace`d, is without control characters."""
+
+    __slots__ = ()
+
+    def __new__(cls, *args: Any, **kwargs: Any):
+        return _without_controls(super().__new__(cls, *args, **kwargs))
+
+    def _replace(self, **changes: Any):
+        return type(self)(**{**self._asdict(), **changes})
+
+
+class _RecommendationFields(NamedTuple):
     rank: int
     kind: str
     action: str
@@ -43,16 +56,17 @@ class Recommendation:
     address: Optional[str] = None
     commune_name: Optional[str] = None
     hours: Optional[str] = None  # "ouvert, ferme à 18h" / "fermé, ouvre lundi à 8h" / "horaires à vérifier"
-    advice: list[str] = field(default_factory=list)  # "appelez le 15 avant de vous déplacer", ...
-    service_sources: list[str] = field(default_factory=list)  # where the directory entry comes from
+    advice: list[str] = ()  # "appelez le 15 avant de vous déplacer", ...
+    service_sources: list[str] = ()  # where the directory entry comes from
     verified: Optional[str] = None  # ISO date the entry was last checked
     to_verify: bool = False  # unknown or stale data: shown as "à vérifier"
     source_date: Optional[str] = None  # ISO date of the source an entry was taken from ("source du …")
     # Internal, not in the JSON: the why shown outside the directory's area (rules' `why_outside_area`).
     why_outside_area: Optional[str] = None
 
-    def __post_init__(self) -> None:
-        _strip_controls(self)
+
+class Recommendation(_Printable, _RecommendationFields):
+    __slots__ = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -78,8 +92,7 @@ class Recommendation:
         }
 
 
-@dataclass
-class CommuneRef:
+class CommuneRef(NamedTuple):
     code: str
     name: str
     lat: float
@@ -90,9 +103,7 @@ class CommuneRef:
         return {"code": self.code, "name": self.name, "lat": self.lat, "lon": self.lon, "dept": self.dept}
 
 
-@dataclass
-class TraceStep:
-    """One rule that fired, on which facts; becomes the "pourquoi ?"."""
+class _TraceStepFields(NamedTuple):
 
     rule: str
     title: str
@@ -101,23 +112,25 @@ class TraceStep:
     sources: list[str]
     note: Optional[str] = None
 
-    def __post_init__(self) -> None:
-        _strip_controls(self)
+
+class TraceStep(_Printable, _TraceStepFields):
+    """One rule that fired, on which facts; becomes the "pourquoi ?"."""
+
+    __slots__ = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"rule": self.rule, "title": self.title, "facts": dict(self.facts), "period": self.period,
                 "sources": list(self.sources), "note": self.note}
 
 
-@dataclass
-class Answer:
+class Answer(NamedTuple):
     at: datetime
     period: str
     commune: Optional[CommuneRef]
     missing: list[str]
     recommendations: list[Recommendation]
-    warnings: list[str] = field(default_factory=list)
-    trace: list[TraceStep] = field(default_factory=list)
+    warnings: list[str] = ()  # orient() gives a list of its own (commands add to it)
+    trace: list[TraceStep] = ()
     # A vital emergency: the engine fired an exclusive rule (the 15, or the 114, first). Read by the
     # UI and the CLI; not in to_json(), which stays the contract's answer.
     emergency: bool = False

@@ -6,8 +6,7 @@ A situation is a mapping fact name -> value; a fact not given is unknown.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Mapping, Union
+from typing import Mapping, NamedTuple, Union
 
 FactValue = Union[str, int]
 
@@ -106,8 +105,7 @@ def validate_facts(facts: Mapping[str, object]) -> dict[str, FactValue]:
     return {name: parse_fact_value(name, value) for name, value in facts.items()}
 
 
-@dataclass(frozen=True)
-class FactQuestion:
+class FactQuestion(NamedTuple):
     """How to ask a fact in French, for the UI and the text output."""
 
     question: str

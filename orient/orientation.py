@@ -6,10 +6,9 @@ and the benchmark. It never imports Textual.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping, Optional
+from typing import TYPE_CHECKING, Mapping, NamedTuple, Optional
 
 from orient import paths
 from orient.answer import Answer, CommuneRef, Recommendation
@@ -85,8 +84,7 @@ CALL_15_FIRST = "Appelez le 15 avant de vous déplacer."
 CLOSED_NOW_CALL_15 = "Indiqué fermé à cette heure : s'il ne répond pas, appelez le 15."
 
 
-@dataclass
-class Knowledge:
+class Knowledge(NamedTuple):
     """Rules, directory and gazetteer, loaded once per process."""
 
     rules: RuleSet
@@ -133,8 +131,7 @@ def orient(knowledge: Knowledge, facts: Mapping[str, object], at: datetime,
             seen.add(key)
             recommendations.append(rec)
     _first_actionable(recommendations)
-    for rank, rec in enumerate(recommendations, start=1):
-        rec.rank = rank
+    recommendations = [rec._replace(rank=rank) for rank, rec in enumerate(recommendations, start=1)]
     notice = getattr(knowledge.directory, "notice", None)  # e.g. the shared server lost: a local copy
     if notice:
         warnings.append(notice)
@@ -200,7 +197,7 @@ class _AreaView:
                 out.append(rec)  # a Gers service within reach: its Gers texts are right
                 continue
             if rec.why_outside_area is not None:  # the rules say what holds outside the area
-                rec.why = rec.why_outside_area
+                rec = rec._replace(why=rec.why_outside_area)
             if rec.kind == "pdsa_3966":
                 if self.commune.dept not in PDSA_3966_DEPTS:
                     rec = _national_116117(self.knowledge, rec, at)
@@ -216,19 +213,19 @@ def _national_116117(knowledge: Knowledge, rec: Recommendation, at: datetime) ->
     advice = [a for a in rec.advice if "3966" not in a and a != CLOSED_NOW_CALL_15]
     service = knowledge.directory.get(NATIONAL_116117_ID)
     if service is None or not service.phones:  # a directory without it: the number, "à vérifier"
-        return replace(rec, kind="duty_doctor_116117", name="116 117 – médecin de garde (numéro national)",
-                       phone="116 117", service_id=None, why=NATIONAL_WHY["duty_doctor_116117"],
-                       hours="horaires à vérifier", open_now=None, advice=advice, service_sources=[],
-                       verified=None, to_verify=True, source_date=None)
+        return rec._replace(kind="duty_doctor_116117", name="116 117 – médecin de garde (numéro national)",
+                            phone="116 117", service_id=None, why=NATIONAL_WHY["duty_doctor_116117"],
+                            hours="horaires à vérifier", open_now=None, advice=advice, service_sources=[],
+                            verified=None, to_verify=True, source_date=None)
     placed = _unplaced(knowledge, service, at)
     if placed.status.open is False:
         advice.insert(0, CLOSED_NOW_CALL_15)
-    return replace(rec, kind="duty_doctor_116117", name=service.name, phone=format_phone(service.phones[0]),
-                   service_id=service.id, why=NATIONAL_WHY["duty_doctor_116117"], hours=placed.status.label,
-                   open_now=placed.status.open, advice=advice, service_sources=list(service.sources),
-                   verified=service.verified.isoformat() if service.verified else None,
-                   to_verify=_to_verify(service, placed, at.date()),
-                   source_date=service.source_date.isoformat() if service.source_date else None)
+    return rec._replace(kind="duty_doctor_116117", name=service.name, phone=format_phone(service.phones[0]),
+                        service_id=service.id, why=NATIONAL_WHY["duty_doctor_116117"], hours=placed.status.label,
+                        open_now=placed.status.open, advice=advice, service_sources=list(service.sources),
+                        verified=service.verified.isoformat() if service.verified else None,
+                        to_verify=_to_verify(service, placed, at.date()),
+                        source_date=service.source_date.isoformat() if service.source_date else None)
 
 
 def actionable(rec: Recommendation) -> bool:
@@ -291,7 +288,7 @@ def _resolve(knowledge: Knowledge, outcome: Outcome, at: datetime, commune: Opti
     if selector.kind in NO_PLACE_ADVICE:
         bare = _bare(outcome)
         if bare.action == "call":
-            bare.action = "info"  # no number to dial: say where to find one
+            bare = bare._replace(action="info")  # no number to dial: say where to find one
         bare.advice.append(NO_PLACE_ADVICE[selector.kind])
         return [bare]
     fallback_id = FALLBACK_SERVICE.get(selector.kind)
@@ -299,11 +296,8 @@ def _resolve(knowledge: Knowledge, outcome: Outcome, at: datetime, commune: Opti
     if fallback is not None:
         return [_from_service(knowledge, outcome, _unplaced(knowledge, fallback, at), at, action="call")]
     if selector.kind in NO_PLACE_TEXT:
-        bare = _bare(outcome)
-        bare.action = "info"
-        bare.why = NO_PLACE_TEXT[selector.kind]
-        bare.why_outside_area = NO_PLACE_TEXT_OUTSIDE_AREA.get(selector.kind)
-        return [bare]
+        return [_bare(outcome)._replace(action="info", why=NO_PLACE_TEXT[selector.kind],
+                                        why_outside_area=NO_PLACE_TEXT_OUTSIDE_AREA.get(selector.kind))]
     return []
 
 

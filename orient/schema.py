@@ -20,11 +20,8 @@ from typing import Any, Mapping, Optional
 
 from orient.answer import ACTIONS
 from orient.facts import FACTS
-from orient.vocabulary import CAPABILITIES, CONTRACT_KINDS, KINDS, PERIODS
+from orient.vocabulary import CAPABILITIES, KINDS, PERIODS, RULE_KINDS
 
-# The kinds a rule may give: the contract's, and the patient's usual dentist ("dentiste", like "gp"
-# for the médecin traitant: no directory entry).
-RULE_KINDS = (*CONTRACT_KINDS, "dentiste")
 
 
 @dataclass(frozen=True)

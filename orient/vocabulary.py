@@ -112,6 +112,10 @@ EXTRA_KINDS: dict[str, str] = {
 
 KINDS: dict[str, str] = {**CONTRACT_KINDS, **EXTRA_KINDS}
 
+# The kinds a rule may give: the contract's, and the patient's usual dentist ("dentiste", like "gp"
+# for the médecin traitant: no directory entry).
+RULE_KINDS = (*CONTRACT_KINDS, "dentiste")
+
 # What a service offers, beyond its kind. Closed list; French text for screens.
 CAPABILITIES: dict[str, str] = {
     "no_gp_priority": "reçoit en priorité les patients sans médecin traitant",

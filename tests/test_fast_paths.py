@@ -106,9 +106,7 @@ def national_knowledge(g, national):
     base = Knowledge.load()
     _, services = national
     directory = Directory(list(base.directory.services) + services, base.directory.rota.sectors, g)
-    from dataclasses import replace
-
-    return replace(base, directory=directory)
+    return base._replace(directory=directory)
 
 
 def test_a_whole_orientation_is_the_same_with_the_fast_directory_and_a_full_scan(national_knowledge):

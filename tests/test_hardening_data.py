@@ -42,8 +42,6 @@ def plant_pickle(cache: Path, marker: Path) -> None:
     """A store file with the right key whose emergency number is another's (the load cache is
     a SQLite store now, rules as JSON: it cannot run code, but it could still lie). `marker`
     is the planted name."""
-    import dataclasses
-
     from orient import cache as load_cache
     from orient.directory.catalog import Directory
     from orient.directory.gazetteer import default_gazetteer
@@ -54,7 +52,7 @@ def plant_pickle(cache: Path, marker: Path) -> None:
     gazetteer = default_gazetteer()
     key = load_cache.knowledge_key(paths.rules_dir(), paths.directory_dir(), Path(gazetteer._source))
     real = Directory.load(paths.directory_dir(), gazetteer)
-    planted = Directory([dataclasses.replace(s, name=marker.name) if s.id == "samu-15" else s for s in real.services],
+    planted = Directory([s._replace(name=marker.name) if s.id == "samu-15" else s for s in real.services],
                         real.rota.sectors, gazetteer, real.fingerprint, real.area)
     build(load_cache.cache_file(paths.rules_dir(), paths.directory_dir(), cache), key,
           dumps_rules(load_rules(paths.rules_dir())), planted)

@@ -21,6 +21,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ORIENT = Path(__file__).resolve().parents[1] / "orient"
 LAYERS = {"base": 0, "domain": 1, "assembly": 2, "front": 3}
 # Modules and packages placed explicitly; any other top-level module of orient/ is "base".
@@ -164,16 +166,30 @@ def test_every_module_but_the_screens_imports_without_textual():
     assert json.loads(done.stdout.strip().splitlines()[-1]) is None
 
 
-def test_orient_ask_runs_without_importing_textual():
+# What `orient ask` must not load (docs/architecture.md, "Start-up"): the UI, and what costs every run
+# time at import without serving an answer (dataclasses and the `inspect` they import, the schema).
+NOT_FOR_ASK = ("textual", "rich", "dataclasses", "inspect", "orient.schema", "orient.fieldcheck", "yaml")
+
+
+@pytest.mark.parametrize("argv", [
+    ["ask", "--no-journal", "--at", "2026-11-28T14:00", "--fact", "red_flag=chest_pain"],
+    ["ask", "--no-journal", "--json", "--commune", "Auch", "--at", "2026-11-28T14:00", "--fact", "red_flag=none",
+     "--fact", "need=medication"],
+    ["ask", "--no-journal", "--commune", "st clar", "--fact", "red_flag=none", "--fact", "need=consult",
+     "--fact", "can_travel=yes"],
+], ids=["vital-sign", "json-auch", "text-st-clar"])
+def test_orient_ask_runs_without_importing_textual_dataclasses_or_the_schema(argv):
     code = (
-        "import sys, io, contextlib\n"
+        "import sys, io, json, contextlib\n"
         "from orient.cli import main\n"
         "out = io.StringIO()\n"
         "with contextlib.redirect_stdout(out):\n"
-        "    main(['ask', '--no-journal', '--at', '2026-11-28T14:00', '--fact', 'red_flag=chest_pain'])\n"
-        "print('textual' in sys.modules)\n"
+        f"    code = main({argv!r})\n"
+        f"print(json.dumps([code, [m for m in {NOT_FOR_ASK!r} if m in sys.modules]]))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "ORIENT_JOURNAL": "off"})
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "False"
+    # The first run may compile the store from the YAML (its reader and schema): the second reads it.
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "ORIENT_JOURNAL": "off"})
+        assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [0, []]

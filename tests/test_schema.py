@@ -55,7 +55,6 @@ def test_a_table_shows_required_fields_and_the_interchange_columns():
 def test_the_interchange_names_are_those_orient_export_writes():
     """Each HSDS 3 / data·inclusion name the schema declares is written by `orient export` (whose output
     is validated against both standards) for an entry with every field filled in."""
-    from dataclasses import replace
     from datetime import date
 
     from orient.export import datainclusion, hsds
@@ -63,8 +62,8 @@ def test_the_interchange_names_are_those_orient_export_writes():
 
     knowledge = Knowledge.load()
     placed = next(s for s in knowledge.directory if s.commune and s.address and s.phones and s.lat is not None)
-    full = replace(placed, opening_hours="Mo-Fr 08:00-18:00", url="https://example.org/centre", precision="address",
-                   note="Sur rendez-vous, sauf urgence.", verified=date(2026, 11, 2))
+    full = placed._replace(opening_hours="Mo-Fr 08:00-18:00", url="https://example.org/centre", precision="address",
+                           note="Sur rendez-vous, sauf urgence.", verified=date(2026, 11, 2))
     structures, _ = datainclusion.structures_and_services([full], knowledge.gazetteer)
     written_di = set(structures[0])
     [record] = hsds.services([full], knowledge.gazetteer)

@@ -5,7 +5,6 @@ backend the machine offers (SQLite always; PostgreSQL: see tests/pg.py)."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import random
 from pathlib import Path
@@ -29,7 +28,7 @@ def synthetic_directory(count: int = 3000, seed: int = 7) -> Directory:
     rng = random.Random(seed)
     services = []
     for i, s in enumerate(synth.synthetic_services(gazetteer, count, seed=seed)):
-        services.append(dataclasses.replace(s, lat=None, lon=None) if i % 15 == 0 else s)
+        services.append(s._replace(lat=None, lon=None) if i % 15 == 0 else s)
     pharmacies = [s for s in services if s.kind in ("pharmacie", "pharmacie_garde") and s.commune]
     communes = sorted({s.commune for s in pharmacies})
     sectors = []
@@ -203,9 +202,9 @@ def test_weekly_tables_of_another_orient_are_not_read(reference, tmp_path):
     from orient.store.week import weekly_table
 
     dated, always = "2026 Mo-Fr 08:00-18:00", "24/7"
-    first = dataclasses.replace(reference.services[0], kind="msp", capabilities=frozenset(), lat=None, lon=None)
-    services = [dataclasses.replace(first, id="dated", opening_hours=dated),
-                dataclasses.replace(first, id="always", opening_hours=always)]
+    first = reference.services[0]._replace(kind="msp", capabilities=frozenset(), lat=None, lon=None)
+    services = [first._replace(id="dated", opening_hours=dated),
+                first._replace(id="always", opening_hours=always)]
     path = tmp_path / "store.sqlite"
     build(path, "k", "{}", Directory(services, [], reference.gazetteer, "x", ("32",)))
     older = json.dumps(json.loads(weekly_table("Mo-Fr 08:00-18:00"))[1:])  # the same week, without the mark

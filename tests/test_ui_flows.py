@@ -630,14 +630,12 @@ async def test_an_answer_with_no_directory_line_says_there_is_nothing_to_report(
 @pilot_test
 async def test_the_report_dialog_refuses_a_line_outside_the_directory(tmp_path, monkeypatch):
     """A line without a directory id (rank 1 stripped of its id, like the patient's own GP) is refused."""
-    import dataclasses
-
     from orient.corrections import KINDS, TEXT_LIMIT
     from orient.ui.screens.dialogs import ReportScreen
 
     async with at_counter(SATURDAY_14H, "fleuranc", FEVER, handout_dir=tmp_path) as (app, pilot):
         recs = app.case.answer.recommendations
-        lines = [dataclasses.replace(recs[0], service_id=None), *recs[1:]]
+        lines = [recs[0]._replace(service_id=None), *recs[1:]]
         await app.push_screen(ReportScreen(lines, KINDS, TEXT_LIMIT))
         await press(pilot, "1")
         assert isinstance(app.screen, ReportScreen) and app.screen.step == "line"

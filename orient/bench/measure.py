@@ -14,7 +14,6 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Optional, Sequence
@@ -176,7 +175,7 @@ def naive_knowledge(knowledge, distance: Callable[[float, float, float, float], 
 
     base = knowledge.directory
     directory = NaiveDirectory(base.services, base.rota.sectors, base.gazetteer, base.fingerprint, base.area)
-    return replace(knowledge, directory=directory)
+    return knowledge._replace(directory=directory)
 
 
 def service_ids(answer) -> list:

@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import statistics
 import subprocess
@@ -64,9 +63,9 @@ def rota_variants(gazetteer) -> tuple[object, list]:
     base = Directory.load(paths.directory_dir(), gazetteer)
     auch = gazetteer.get(DESK_COMMUNE)
     template = next(s for s in base.services if s.commune == DESK_COMMUNE)
-    pharmacies = [dataclasses.replace(template, id=f"bench-pharmacie-{n}", name=f"Pharmacie synthétique {n}",
-                                      kind="pharmacie", lat=auch.lat, lon=auch.lon, capabilities=frozenset(),
-                                      opening_hours=None, note="synthétique (orient bench)")
+    pharmacies = [template._replace(id=f"bench-pharmacie-{n}", name=f"Pharmacie synthétique {n}",
+                                    kind="pharmacie", lat=auch.lat, lon=auch.lon, capabilities=frozenset(),
+                                    opening_hours=None, note="synthétique (orient bench)")
                   for n in ("a", "b")]
     start = datetime(2026, 11, 20, tzinfo=timezone.utc)
     variants = []

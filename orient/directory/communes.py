@@ -3,16 +3,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from orient.directory import textnorm
 
 FORMAT_VERSION = "4"
 
 
-@dataclass(frozen=True, slots=True)
-class Commune:
+class Commune(NamedTuple):
     code: str  # INSEE code, "32132"
     name: str  # with its article: "Le Houga", "L'Isle-Jourdain"
     postcodes: tuple[str, ...]
@@ -23,8 +22,7 @@ class Commune:
     coord_source: str  # "mairie" (mairie point inside the commune) or "centroid"
 
 
-@dataclass(frozen=True, slots=True)
-class CommuneMatch:
+class CommuneMatch(NamedTuple):
     commune: Commune
     score: float  # 0..100
 

@@ -8,16 +8,14 @@ emergency. The directory reader refuses an entry of these ids that differs from 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, NamedTuple, Optional
 
 from orient.problems import Problem
 
 FACTS_NUMBERS = "../shared/docs/facts.md, Numbers"
 
 
-@dataclass(frozen=True)
-class FixedNumber:
+class FixedNumber(NamedTuple):
     kind: str
     phone: str                # as the directory stores it (orient.directory.phones.normalize_phone)
     always_open: bool         # facts.md says 24/7

@@ -6,9 +6,8 @@ and `orient check` refuse anything else and name the valid values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Optional
+from typing import NamedTuple, Optional
 
 # The kinds and capabilities are the contract's words; the directory's loader and check use
 # them as closed lists and import them from here.
@@ -26,8 +25,7 @@ def wanted_capabilities(kind: str, capabilities) -> frozenset[str]:
     return wanted
 
 
-@dataclass(frozen=True)
-class Service:
+class Service(NamedTuple):
     id: str
     name: str
     kind: str
@@ -53,15 +51,13 @@ class Service:
         return self.lat is not None and self.lon is not None
 
 
-@dataclass(frozen=True)
-class HoursStatus:
+class HoursStatus(NamedTuple):
     open: Optional[bool]  # None = unknown
     label: str  # "ouvert, ferme à 18h", "fermé, ouvre lundi à 8h", "horaires à vérifier", "ouvert 24h/24"
     next_change: Optional[datetime]
 
 
-@dataclass(frozen=True)
-class Placed:
+class Placed(NamedTuple):
     service: Service
     distance_km: Optional[float]
     status: HoursStatus

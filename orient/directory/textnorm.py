@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 KEY_VERSION = "1"
 
@@ -101,8 +100,7 @@ def name_keys(name: str) -> list[str]:
     return keys
 
 
-@dataclass
-class Query:
+class Query(NamedTuple):
     """A place as typed at the counter, in its parts."""
 
     words: list[str]  # name words
@@ -117,6 +115,7 @@ def parse_query(text: str, is_dept: Callable[[str], bool]) -> Query:
     (those short numbers `is_dept` knows: "plaisance 31")."""
     words = key_words(text)
     q = Query([], [], [], [], None)
+    digits = None
     for w in words:
         if len(w) == 5 and w.isdigit():
             q.postcodes.append(w)
@@ -126,7 +125,7 @@ def parse_query(text: str, is_dept: Callable[[str], bool]) -> Query:
         elif (w.isdigit() or w in ("2a", "2b")) and len(w) <= 3 and is_dept(w.upper()):
             q.depts.append(w.upper())
         elif w.isdigit() and len(words) == 1 and len(w) < 5:
-            q.digits = w
+            digits = w
         else:
             q.words.append(w)
-    return q
+    return q._replace(digits=digits)

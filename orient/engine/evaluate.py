@@ -85,7 +85,7 @@ def _outcomes(fired: list[Rule], known: Mapping, period: str, at: datetime) -> t
     ]
     candidates.sort(key=lambda item: item[:3])
     texts = TextContext(period, at, known)
-    merged: dict[tuple, Outcome] = {}
+    merged: dict[tuple, int] = {}  # a recommendation's key -> its outcome's index in `outcomes`
     outcomes: list[Outcome] = []
     contributors: dict[str, Rule] = {}
     for _, _, _, rule, rec in candidates:
@@ -93,8 +93,8 @@ def _outcomes(fired: list[Rule], known: Mapping, period: str, at: datetime) -> t
         why = texts.render(rec.why)
         outside = texts.render(rec.why_outside_area) if rec.why_outside_area is not None else None
         advice = [texts.render(line) for line in rec.advice]
-        existing = merged.get(rec.key)
-        if existing is None:
+        index = merged.get(rec.key)
+        if index is None:
             outcome = Outcome(
                 rule=rule.id,
                 kind=rec.kind,
@@ -109,15 +109,18 @@ def _outcomes(fired: list[Rule], known: Mapping, period: str, at: datetime) -> t
                 why_outside_area=outside,
                 name=texts.render(rec.name) if rec.name is not None else None,
             )
-            merged[rec.key] = outcome
+            merged[rec.key] = len(outcomes)
             outcomes.append(outcome)
             continue
+        existing = outcomes[index]
         if why and why not in existing.why:
-            if outside is not None or existing.why_outside_area is not None:  # both texts grow alike
-                before = existing.why if existing.why_outside_area is None else existing.why_outside_area
+            outside_area = existing.why_outside_area
+            if outside is not None or outside_area is not None:  # both texts grow alike
+                before = existing.why if outside_area is None else outside_area
                 added = why if outside is None else outside
-                existing.why_outside_area = f"{before} {added}".strip()
-            existing.why = f"{existing.why} {why}" if existing.why else why
+                outside_area = f"{before} {added}".strip()
+            existing = outcomes[index] = existing._replace(
+                why=f"{existing.why} {why}" if existing.why else why, why_outside_area=outside_area)
         for line in advice:
             if line not in existing.advice:
                 existing.advice.append(line)

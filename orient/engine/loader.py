@@ -251,10 +251,9 @@ def parse_rules(path: Path | str) -> tuple[RuleSet, list[Problem]]:
 
     bound = [rule for rule in rules if all(not isinstance(node, Ref) or node.target is not None for node in walk(rule.when))]
     for order, rule in enumerate(bound):
-        rule.order = order
         facts = [name for name in referenced_facts(rule.when) if name != "period"]
-        rule.facts = tuple(sorted(dict.fromkeys(facts),
-                                  key=lambda name: rule.ask_rank.get(name, len(ASK_INDEX) + ASK_INDEX.get(name, 0))))
+        bound[order] = rule._replace(order=order, facts=tuple(sorted(
+            dict.fromkeys(facts), key=lambda name: rule.ask_rank.get(name, len(ASK_INDEX) + ASK_INDEX.get(name, 0)))))
     ruleset = RuleSet(rules=bound, definitions=definitions, paths=[file for file, _ in documents])
     return ruleset, sorted(parser.problems, key=lambda p: (p.path, p.line or 0))
 

@@ -1,16 +1,19 @@
-"""The engine's data: compiled rules (in) and outcomes (out)."""
+"""The engine's data: compiled rules (in) and outcomes (out).
+
+Records are NamedTuples, not dataclasses: every `orient ask` defines them, and dataclasses
+compile each class's methods at import (docs/architecture.md, "Start-up").
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Optional
+from types import MappingProxyType
+from typing import Any, Mapping, NamedTuple, Optional
 
 from orient.answer import TraceStep
 from orient.engine.conditions import Cond
 
 
-@dataclass(frozen=True)
-class Selector:
+class Selector(NamedTuple):
     """A place the directory chooses: nearest open services of a kind first."""
 
     kind: str
@@ -19,8 +22,7 @@ class Selector:
     open_now: bool = False
 
 
-@dataclass
-class Outcome:
+class Outcome(NamedTuple):
     """One recommendation the rules want, before the directory resolves it."""
 
     rule: str
@@ -31,18 +33,17 @@ class Outcome:
     priority: int
     service_id: Optional[str] = None
     select: Optional[Selector] = None
-    advice: list[str] = field(default_factory=list)
+    advice: list[str] = ()  # evaluate() gives each outcome lists of its own
     # Every rule that asked for this recommendation (the first is `rule`); duplicates
     # from several rules are merged into one outcome.
-    rules: list[str] = field(default_factory=list)
+    rules: list[str] = ()
     # `why` outside the directory's area (rules' `why_outside_area`); None: `why` holds everywhere.
     why_outside_area: Optional[str] = None
     # The line's title when no directory entry names it (rules' `name`); None: the kind's name.
     name: Optional[str] = None
 
 
-@dataclass
-class Evaluation:
+class Evaluation(NamedTuple):
     outcomes: list[Outcome]  # ordered, rank 1 first
     missing: list[str]  # facts to ask, red_flag first
     trace: list[TraceStep]
@@ -51,16 +52,14 @@ class Evaluation:
     emergency: bool
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(NamedTuple):
     """A French text, with its placeholders found at load time."""
 
     template: str
     placeholders: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Recommendation:
+class Recommendation(NamedTuple):
     kind: str
     action: str
     why: Text
@@ -85,8 +84,7 @@ class Recommendation:
         return (self.kind, self.action)
 
 
-@dataclass(frozen=True)
-class Example:
+class Example(NamedTuple):
     name: str
     facts: dict[str, Any]
     period: str
@@ -97,8 +95,7 @@ class Example:
     line: int
 
 
-@dataclass
-class Rule:
+class Rule(NamedTuple):
     id: str
     title: str
     when: Cond
@@ -114,17 +111,26 @@ class Rule:
     order: int = 0
     # facts the rule depends on (through references too), in asking order
     facts: tuple[str, ...] = ()
-    ask_rank: dict = field(default_factory=dict)
+    ask_rank: Mapping[str, int] = MappingProxyType({})
     # A doctors' duty (PDSA) rule: on a bridge day (R6315-1 setting) it sees the holiday period;
     # every other rule (pharmacies, dentists, centres) sees the calendar.
     pdsa: bool = False
 
 
-@dataclass
 class RuleSet:
-    rules: list[Rule]
-    definitions: dict[str, Cond]
-    paths: list[str]
+    __slots__ = ("rules", "definitions", "paths")
+
+    def __init__(self, rules: list[Rule], definitions: dict[str, Cond], paths: list[str]) -> None:
+        self.rules = rules
+        self.definitions = definitions
+        self.paths = paths
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RuleSet) and (self.rules, self.definitions, self.paths) == (
+            other.rules, other.definitions, other.paths)
+
+    def __repr__(self) -> str:
+        return f"RuleSet({len(self.rules)} rules, {len(self.definitions)} definitions)"
 
     def get(self, rule_id: str) -> Optional[Rule]:
         for rule in self.rules:

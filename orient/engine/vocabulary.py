@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from orient.answer import ACTIONS
 from orient.facts import FACTS
-from orient.schema import RULE_KINDS
 from orient.vocabulary import CAPABILITIES as DIRECTORY_CAPABILITIES
-from orient.vocabulary import PERIODS
+from orient.vocabulary import PERIODS, RULE_KINDS
 
-# The contract's service kinds (one list, the directory's), plus "dentiste": orient/schema.py.
+# The contract's service kinds (one list, the directory's), plus "dentiste": orient/vocabulary.py.
 SERVICE_KINDS = RULE_KINDS
 # Kinds that name the patient's own practitioner: no `service` and no `select`.
 OWN_PRACTITIONER_KINDS = ("gp", "dentiste")

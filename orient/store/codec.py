@@ -9,7 +9,6 @@ wrong data — which the content key detects — never run code, as a pickle cou
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from datetime import date, datetime
 from typing import Any
@@ -35,8 +34,8 @@ def _classes() -> dict[str, type]:
 
 
 def _attributes(cls: type) -> tuple[str, ...]:
-    if dataclasses.is_dataclass(cls):
-        return tuple(f.name for f in dataclasses.fields(cls))
+    if _is_record(cls):
+        return cls._fields
     names: list[str] = []
     for klass in reversed(cls.__mro__):
         for name in klass.__dict__.get("__slots__", ()):
@@ -45,12 +44,17 @@ def _attributes(cls: type) -> tuple[str, ...]:
     return tuple(names)
 
 
+def _is_record(cls: type) -> bool:
+    """A NamedTuple of the engine's model (a tuple with named fields)."""
+    return issubclass(cls, tuple) and hasattr(cls, "_fields")
+
+
 def _encode(value: Any, names: dict[type, str]) -> Any:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, list):
         return [_encode(v, names) for v in value]
-    if isinstance(value, tuple):
+    if isinstance(value, tuple) and type(value) not in names:
         return {"t": [_encode(v, names) for v in value]}
     if isinstance(value, frozenset):
         return {"fs": [_encode(v, names) for v in value]}
@@ -92,12 +96,17 @@ def _decode(value: Any, classes: dict[str, type], refs: list) -> Any:
     cls = classes.get(value.get("o"))
     if cls is None:
         raise CodecError(f"unknown class {str(value.get('o'))[:60]}")
-    obj = object.__new__(cls)
-    allowed = set(_attributes(cls))
-    for attribute, raw in value.get("f", {}).items():
-        if attribute not in allowed:
-            raise CodecError(f"unknown attribute {cls.__name__}.{attribute}")
-        object.__setattr__(obj, attribute, _decode(raw, classes, refs))
+    allowed = _attributes(cls)
+    fields = value.get("f", {})
+    unknown = [attribute for attribute in fields if attribute not in allowed]
+    if unknown:
+        raise CodecError(f"unknown attribute {cls.__name__}.{unknown[0]}")
+    if _is_record(cls):
+        obj = cls(**{attribute: _decode(raw, classes, refs) for attribute, raw in fields.items()})
+    else:
+        obj = object.__new__(cls)
+        for attribute, raw in fields.items():
+            object.__setattr__(obj, attribute, _decode(raw, classes, refs))
     if value["o"] in _UNBOUND:
         refs.append(obj)
     return obj

@@ -9,7 +9,6 @@ every transition is tested with plain pytest.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sqlite3
 from datetime import datetime
@@ -345,9 +344,9 @@ def put_first(answer: "Answer", kinds: tuple[str, ...], warning: str) -> "Answer
         if found:
             recs.remove(found[0])
             recs.insert(0, found[0])
-    recs = [dataclasses.replace(r, rank=i) for i, r in enumerate(recs, 1)]
+    recs = [r._replace(rank=i) for i, r in enumerate(recs, 1)]
     warnings = [warning, *(w for w in answer.warnings if w != warning)]
-    return dataclasses.replace(answer, recommendations=recs, warnings=warnings)
+    return answer._replace(recommendations=recs, warnings=warnings)
 
 
 def doubt_first(answer: "Answer", deaf: bool = False) -> "Answer":
