@@ -5,8 +5,6 @@ NamedTuples, not dataclasses: every `orient ask` defines them, and dataclasses c
 class's methods at import (docs/architecture.md, "Start-up"); `_replace` gives a changed copy.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any, NamedTuple, Optional
 

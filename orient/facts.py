@@ -3,8 +3,6 @@
 A situation is a mapping fact name -> value; a fact not given is unknown.
 """
 
-from __future__ import annotations
-
 import re
 from typing import Mapping, NamedTuple, Union
 

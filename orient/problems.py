@@ -1,7 +1,5 @@
 """Problems found in data (rules, directory, gazetteer): `path:line: message`, all at once."""
 
-from __future__ import annotations
-
 from typing import Iterable, NamedTuple, Optional
 
 

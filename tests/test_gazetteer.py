@@ -7,6 +7,7 @@ import gzip
 import zlib
 import importlib.util
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -416,3 +417,28 @@ def test_the_shipped_neighbours_are_those_the_communes_coordinates_give(home):
         points.setdefault(c.dept, []).append((c.lat, c.lon))
     area = HomeArea(points[home])
     assert g.neighbours(home) == sorted(d for d in points if d != home and area.is_neighbour(d, points[d]))
+
+
+def test_a_damaged_byte_in_a_commune_line_never_stops_a_search_and_shows_as_a_replacement(tmp_path):
+    """The file is decoded line by line as it is used (not 3 MB at load): a byte that is not UTF-8
+    in one commune's line gives U+FFFD in that name, and every other commune is found as before."""
+    data = gazetteer_file().read_bytes()
+    start = data.index(b"\n32013\t") + 1  # Auch's line
+    name_at = data.index(b"\t", start) + 1
+    damaged = tmp_path / "damaged.tsv"
+    damaged.write_bytes(data[:name_at] + b"\xff" + data[name_at + 1:])
+    broken = Gazetteer.load(damaged)
+    auch = broken.get("32013")
+    assert auch is not None and auch.name == "\ufffduch"
+    assert broken.resolve("Fleurance").code == "32132"
+    assert [m.commune.code for m in broken.search("auch")][:1] in (["32013"], [])
+    assert len(broken.names()) == len(Gazetteer.load())
+
+
+def test_a_gazetteer_file_announcing_no_commune_is_refused(tmp_path):
+    data = gazetteer_file().read_bytes()
+    head, _, rest = data.partition(b"\n")
+    empty = tmp_path / "empty.tsv"
+    empty.write_bytes(re.sub(rb"communes=\d+", b"communes=0", head) + b"\n" + rest)
+    with pytest.raises(ValueError, match="truncated"):
+        Gazetteer.load(empty)

@@ -1,8 +1,6 @@
 """A commune, and the shipped communes file (`orient/data/communes.tsv`, built by
 `scripts/build_gazetteer.py`): its format and its reader. The search is orient.directory.gazetteer."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import NamedTuple
 
@@ -45,9 +43,15 @@ def default_path() -> Path:
     return gazetteer_file()
 
 
-def code_of_line(line: str) -> str:
-    """The INSEE code of a commune line (its first 5 characters)."""
+def code_of_line(line: bytes) -> bytes:
+    """The INSEE code of a commune line (its first 5 bytes: codes are ASCII)."""
     return line[:5]
+
+
+def text(raw: bytes) -> str:
+    """A line or column of the file as text. A damaged byte becomes U+FFFD rather than an error in
+    the middle of a search (the shipped file is UTF-8; it is decoded piece by piece, as used)."""
+    return raw.decode("utf-8", "replace")
 
 
 def key_rows(value: str) -> list[tuple[int, int]]:
@@ -69,23 +73,23 @@ def commune_of_row(r: list[str]) -> Commune:
     )
 
 
-def read_communes_file(path: Path) -> tuple[list[str], dict[str, str]]:
+def read_communes_file(path: Path) -> tuple[list[bytes], dict[str, bytes]]:
     """The commune lines (sorted by INSEE code) and the index lines (name -> tab-joined values) of
-    a gazetteer file. Raises ValueError when it is not one, is truncated, or was keyed by another
-    version of the normaliser."""
+    a gazetteer file, as bytes: an answer decodes the few it reads (`text`), not 3 MB. Raises
+    ValueError when it is not one, is truncated, or was keyed by another version of the normaliser."""
     data = path.read_bytes()
     if data[:2] == b"\x1f\x8b":
         import gzip  # a file compressed by hand; the shipped one is not
 
         data = gzip.decompress(data)
-    lines = data.decode("utf-8").split("\n")
-    head = lines[0].split("\t")
+    lines = data.split(b"\n")
+    head = text(lines[0]).split("\t")
     if head[:2] != ["#orient-gazetteer", FORMAT_VERSION] or len(lines) < 2:
         raise ValueError(f"{path}: not an orient gazetteer file (format {FORMAT_VERSION})")
     if f"key={textnorm.KEY_VERSION}" not in head:
         raise ValueError(f"{path}: keyed by another normaliser; rebuild it with scripts/build_gazetteer.py")
-    if lines[1].split("\t")[1:] != list(ROW_COLUMNS):
-        raise ValueError(f"{path}: unexpected columns {lines[1]!r}")
+    if text(lines[1]).split("\t")[1:] != list(ROW_COLUMNS):
+        raise ValueError(f"{path}: unexpected columns {text(lines[1])!r}")
     counts = [f[9:] for f in head if f.startswith("communes=")]
     if not counts or not counts[0].isdigit():
         raise ValueError(f"{path}: no commune count in the header")
@@ -94,9 +98,9 @@ def read_communes_file(path: Path) -> tuple[list[str], dict[str, str]]:
     index = {}
     for line in lines[2 + n :]:
         if line:
-            name, _, values = line.partition("\t")
-            index[name[1:]] = values
+            name, _, values = line.partition(b"\t")
+            index[text(name[1:])] = values
     missing = [c for c in INDEX_COLUMNS if c not in index]
-    if missing or len(rows) != n or any(r.startswith("#") for r in (rows[0], rows[-1])):
+    if missing or not n or len(rows) != n or any(r.startswith(b"#") for r in (rows[0], rows[-1])):
         raise ValueError(f"{path}: truncated gazetteer file")
     return rows, index

@@ -6,8 +6,6 @@ emergency. The directory reader refuses an entry of these ids that differs from 
 `missing_fixed_problems` refuses rules that name an id the directory does not hold.
 """
 
-from __future__ import annotations
-
 from typing import Callable, Iterable, NamedTuple, Optional
 
 from orient.problems import Problem

@@ -41,7 +41,7 @@ from typing import Iterator, NamedTuple, Sequence
 from orient.directory import textnorm
 from orient.directory.communes import (  # noqa: F401 (Commune, CommuneMatch: the gazetteer's public types)
     ALIAS, COL_DEPT, COL_KEYS, COL_LAT, COL_LON, COL_NAME, COL_POP, COL_POSTCODES, LOCAL, OWN, Commune, CommuneMatch,
-    code_of_line, commune_of_row, default_path, key_rows, read_communes_file,
+    code_of_line, commune_of_row, default_path, key_rows, read_communes_file, text,
 )
 from orient.directory.homearea import NEIGHBOUR_KM, HomeArea  # noqa: F401 (NEIGHBOUR_KM: documented here)
 from orient.directory.keyscore import (  # noqa: F401 (PREFIX_BASE, PREFIX_SPAN, FUZZY_CUTOFF: the search's scale)
@@ -90,12 +90,12 @@ def _between(keys: Sequence[str], prefix: str, lo: int = 0) -> tuple[int, int]:
 class Gazetteer:
     """Every current commune of France, searchable as people type.
 
-    Holds the file's lines: a commune's line is split when first used, an index
-    line when first needed, so that loading costs a decompression and a split."""
+    Holds the file's lines as bytes: a commune's line is decoded and split when first used, an
+    index line when first needed, so that loading costs a split."""
 
-    def __init__(self, lines: list[str], index: dict[str, str], source: str = "") -> None:
+    def __init__(self, lines: list[bytes], index: dict[str, bytes], source: str = "") -> None:
         self._lines = lines  # sorted by INSEE code
-        self._raw_index = index  # name → "\t"-joined values, split on first use
+        self._raw_index = index  # name → "\t"-joined values, decoded and split on first use
         self._index: dict[str, list[str]] = {}
         self._source = source
         self._rows: list[list[str] | None] = [None] * len(lines)
@@ -120,14 +120,19 @@ class Gazetteer:
         values = self._index.get(name)
         if values is None:
             raw = self._raw_index[name]
-            values = self._index[name] = raw.split("\t") if raw else []
+            values = self._index[name] = text(raw).split("\t") if raw else []
         return values
 
     def _row(self, i: int) -> list[str]:
         row = self._rows[i]
         if row is None:
-            row = self._rows[i] = self._lines[i].split("\t")
+            row = self._rows[i] = text(self._lines[i]).split("\t")
         return row
+
+    def _point(self, i: int) -> tuple[float, float]:
+        """A commune's (lat, lon), without splitting its whole line (the home area reads hundreds)."""
+        parts = self._lines[i].split(b"\t", COL_LON + 1)
+        return float(parts[COL_LAT]), float(parts[COL_LON])
 
     # --- access ----------------------------------------------------------------------
 
@@ -141,8 +146,9 @@ class Gazetteer:
     def _row_of_code(self, code: str) -> int | None:
         if len(code) != 5:
             return None
-        j = bisect.bisect_left(self._lines, code, key=code_of_line)
-        if j < len(self._lines) and self._lines[j].startswith(code + "\t"):
+        raw = code.encode("utf-8")
+        j = bisect.bisect_left(self._lines, raw, key=code_of_line)
+        if j < len(self._lines) and self._lines[j].startswith(raw + b"\t"):
             return j
         codes = self._column("alias_code")
         j = bisect.bisect_left(codes, code)
@@ -167,7 +173,7 @@ class Gazetteer:
 
     def names(self) -> list[str]:
         """Every commune's name, in INSEE code order, without building the communes."""
-        return [line.split("\t", 2)[COL_NAME] for line in self._lines]
+        return [text(line.split(b"\t", 2)[COL_NAME]) for line in self._lines]
 
     def of_dept(self, dept: str) -> list[Commune]:
         """The communes of a département, in INSEE code order."""
@@ -181,8 +187,9 @@ class Gazetteer:
 
     def _dept_rows(self, dept: str) -> range:
         """The rows of a département: a block, since INSEE codes start with it."""
-        lo = bisect.bisect_left(self._lines, dept, key=code_of_line)
-        hi = bisect.bisect_left(self._lines, dept + "\x7f", lo, key=code_of_line)
+        raw = dept.encode("utf-8")
+        lo = bisect.bisect_left(self._lines, raw, key=code_of_line)
+        hi = bisect.bisect_left(self._lines, raw + b"\x7f", lo, key=code_of_line)
         return range(lo, hi)
 
     def _known_dept(self, dept: str) -> bool:
@@ -410,7 +417,7 @@ class Gazetteer:
         """The home département's communes on a grid (None for an unknown département)."""
         area = self._areas.get(home)
         if area is None and home not in self._areas:
-            points = [(float(self._row(i)[COL_LAT]), float(self._row(i)[COL_LON])) for i in self._dept_rows(home)]
+            points = [self._point(i) for i in self._dept_rows(home)]
             area = self._areas[home] = HomeArea(points) if points and self._known_dept(home) else None
         return area
 

@@ -4,8 +4,6 @@ The vocabularies (kinds, capabilities, precisions) are closed lists: the loader
 and `orient check` refuse anything else and name the valid values.
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import NamedTuple, Optional
 

@@ -9,8 +9,6 @@ The shipped gazetteer stores keys made by this module; bump KEY_VERSION when
 the keys it makes change, so a stale file is re-keyed at load.
 """
 
-from __future__ import annotations
-
 import re
 import unicodedata
 from typing import Callable, NamedTuple

@@ -4,8 +4,6 @@ Records are NamedTuples, not dataclasses: every `orient ask` defines them, and d
 compile each class's methods at import (docs/architecture.md, "Start-up").
 """
 
-from __future__ import annotations
-
 from types import MappingProxyType
 from typing import Any, Mapping, NamedTuple, Optional
 
