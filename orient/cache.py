@@ -140,11 +140,13 @@ def _code_stamp(digest: Any) -> None:
                     st = e.stat()
                     entries.append(f"{Path(e.path).relative_to(package).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}")
     digest.update("\n".join(sorted(entries)).encode())
-    import importlib.util
+    # The path finder, not importlib.util.find_spec: the same files for these installed packages,
+    # without importing importlib.util (a few ms of every `orient ask`).
+    from importlib.machinery import PathFinder
 
     for name in DEPENDENCIES:
         try:
-            spec = importlib.util.find_spec(name)
+            spec = PathFinder.find_spec(name)
         except (ImportError, ValueError):
             spec = None
         origin = getattr(spec, "origin", None)

@@ -64,7 +64,6 @@ POP_BONUS_MAX = 2.0
 LARGE_RANGE = 100  # prefix ranges above this are sampled (home, hinted, larger communes)
 FUZZY_POOL = 1500  # typos are looked for among about this many keys (plus the home département's)
 
-
 _NEAR, _FAR_EXACT, _OTHER = 0, 1, 2
 _DEPT_LINKS = ("du", "de", "des", "d", "en", "dans", "l", "le", "la", "les")
 
@@ -128,11 +127,6 @@ class Gazetteer:
         if row is None:
             row = self._rows[i] = text(self._lines[i]).split("\t")
         return row
-
-    def _point(self, i: int) -> tuple[float, float]:
-        """A commune's (lat, lon), without splitting its whole line (the home area reads hundreds)."""
-        parts = self._lines[i].split(b"\t", COL_LON + 1)
-        return float(parts[COL_LAT]), float(parts[COL_LON])
 
     # --- access ----------------------------------------------------------------------
 
@@ -417,7 +411,8 @@ class Gazetteer:
         """The home département's communes on a grid (None for an unknown département)."""
         area = self._areas.get(home)
         if area is None and home not in self._areas:
-            points = [self._point(i) for i in self._dept_rows(home)]
+            parts = (self._lines[i].split(b"\t", COL_LON + 1) for i in self._dept_rows(home))  # coordinates only
+            points = [(float(p[COL_LAT]), float(p[COL_LON])) for p in parts]
             area = self._areas[home] = HomeArea(points) if points and self._known_dept(home) else None
         return area
 

@@ -9,6 +9,7 @@ wrong data — which the content key detects — never run code, as a pickle cou
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import date, datetime
 from typing import Any
@@ -33,6 +34,7 @@ def _classes() -> dict[str, type]:
     return found
 
 
+@functools.lru_cache(maxsize=None)
 def _attributes(cls: type) -> tuple[str, ...]:
     if _is_record(cls):
         return cls._fields
