@@ -4,8 +4,6 @@ with their French labels, the settings' "off" values, and the dated parameters w
 A base module: it imports nothing of orient, so every layer may use it (tests/test_layering.py).
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime, timezone
 from typing import NamedTuple
 from zoneinfo import ZoneInfo

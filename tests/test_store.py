@@ -362,3 +362,18 @@ def test_the_states_read_in_sql_are_the_tables_states_at_every_minute_of_the_wee
     for minute in range(0, 10080, 997):  # past the first minutes, the tables decoded: the same states
         assert directory._week_states(minute, hours) == StoreDirectory._week_states(directory, minute, hours)
     assert len(directory._states_at) <= 4
+
+
+@pytest.mark.parametrize("text", [
+    '{"format": 1, "rules": [{"x": 1}]}',  # a mapping no object takes
+    '{"format": 1, "rules": {"o": "model.Selector", "f": {"kind": {"y": 2}}}}',
+    '{"format": 1, "rules": {"o": "model.Selector", "f": {"t": [1]}}}',  # "f" that is not attributes
+    '{"format": 1, "rules": {"o": 5}}', '{"format": 1, "rules": {"t": 5}}', '{"format": 1, "rules": {"d": [[[1], 2]]}}',
+    '{"format": 1}', "[1, 2]", '{"format": 1, "rules": {"o": "model.RuleSet", "f": {"rules": [], "definitions": '
+    '{"d": [["a", {"o": "conditions.Ref", "f": {"name": "missing"}}]]}, "paths": []}}}',
+])
+def test_a_stored_rule_set_of_another_shape_is_refused_never_half_read(text):
+    """The decoder builds objects as the JSON parser meets them: anything this format never writes
+    (a stray mapping, attributes that are not a mapping, a reference to no definition) is refused."""
+    with pytest.raises(CodecError):
+        loads_rules(text)

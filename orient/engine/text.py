@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import re
-import string
 from datetime import date, datetime, timedelta
 from typing import Mapping
 
@@ -36,6 +35,8 @@ PROBLEMS = {
 
 def placeholders_of(template: str) -> tuple[list[str], str | None]:
     """(placeholder names, error) for a text; the error says why it cannot be formatted."""
+    import string  # at load only (an answer reads the compiled rules)
+
     try:
         fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(template)
                   if name is not None]

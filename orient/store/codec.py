@@ -77,41 +77,60 @@ def _encode(value: Any, names: dict[type, str]) -> Any:
                              if a not in skipped and hasattr(value, a)}}
 
 
-def _decode(value: Any, classes: dict[str, type], refs: list) -> Any:
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, list):
-        return [_decode(v, classes, refs) for v in value]
-    if not isinstance(value, dict) or len(value) not in (1, 2):
-        raise CodecError(f"unexpected value {str(value)[:60]}")
-    if "t" in value:
-        return tuple(_decode(v, classes, refs) for v in value["t"])
-    if "fs" in value:
-        return frozenset(_decode(v, classes, refs) for v in value["fs"])
-    if "d" in value:
-        return {_decode(k, classes, refs): _decode(v, classes, refs) for k, v in value["d"]}
-    if "dt" in value:
-        moment = datetime.fromisoformat(value["dt"])
-        return moment.replace(tzinfo=ZoneInfo(value["tz"])) if value.get("tz") else moment
-    if "date" in value:
-        return date.fromisoformat(value["date"])
-    cls = classes.get(value.get("o"))
-    if cls is None:
-        raise CodecError(f"unknown class {str(value.get('o'))[:60]}")
-    allowed = _attributes(cls)
-    fields = value.get("f", {})
-    unknown = [attribute for attribute in fields if attribute not in allowed]
-    if unknown:
-        raise CodecError(f"unknown attribute {cls.__name__}.{unknown[0]}")
-    if _is_record(cls):
-        obj = cls(**{attribute: _decode(raw, classes, refs) for attribute, raw in fields.items()})
-    else:
-        obj = object.__new__(cls)
-        for attribute, raw in fields.items():
-            object.__setattr__(obj, attribute, _decode(raw, classes, refs))
-    if value["o"] in _UNBOUND:
-        refs.append(obj)
-    return obj
+class _Attributes(dict):
+    """A JSON object that is none of the tagged forms: an object's attributes ("f"), or the top."""
+
+
+class _Decoder:
+    """The JSON parser's object hook: each tagged object becomes its value as the parser meets it
+    (innermost first), so the rules are built in one pass of the C parser. Attribute mappings are
+    counted: one that is not an object's "f" (or the top) is a value this format never writes."""
+
+    def __init__(self, classes: dict[str, type]) -> None:
+        self.classes = classes
+        self.refs: list = []
+        self.loose = 0  # attribute mappings not yet taken by an object
+
+    def __call__(self, value: dict) -> Any:
+        if len(value) == 1:
+            tag, raw = next(iter(value.items()))
+            if tag == "t":
+                return tuple(raw)
+            if tag == "fs":
+                return frozenset(raw)
+            if tag == "d":
+                return {k: v for k, v in raw}
+            if tag == "date":
+                return date.fromisoformat(raw)
+        if "o" in value and len(value) <= 2:
+            return self._object(value["o"], value.get("f", _Attributes()))
+        if "dt" in value and len(value) == 2:
+            moment = datetime.fromisoformat(value["dt"])
+            return moment.replace(tzinfo=ZoneInfo(value["tz"])) if value.get("tz") else moment
+        self.loose += 1
+        return _Attributes(value)
+
+    def _object(self, name: Any, fields: Any) -> Any:
+        cls = self.classes.get(name) if isinstance(name, str) else None
+        if cls is None:
+            raise CodecError(f"unknown class {str(name)[:60]}")
+        if type(fields) is not _Attributes:
+            raise CodecError(f"unexpected value {str(fields)[:60]}")
+        if fields:
+            self.loose -= 1
+        allowed = _attributes(cls)
+        unknown = [attribute for attribute in fields if attribute not in allowed]
+        if unknown:
+            raise CodecError(f"unknown attribute {cls.__name__}.{unknown[0]}")
+        if _is_record(cls):
+            obj = cls(**fields)
+        else:
+            obj = object.__new__(cls)
+            for attribute, raw in fields.items():
+                object.__setattr__(obj, attribute, raw)
+        if name in _UNBOUND:
+            self.refs.append(obj)
+        return obj
 
 
 def dumps_rules(rules: Any) -> str:
@@ -123,19 +142,23 @@ def dumps_rules(rules: Any) -> str:
 
 def loads_rules(text: str) -> Any:
     """The rule set written by `dumps_rules`; CodecError for anything else."""
+    decoder = _Decoder(_classes())
     try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise CodecError(f"not JSON ({exc})") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        data = json.loads(text, object_hook=decoder)
+    except CodecError:
+        raise
+    except (TypeError, KeyError, AttributeError, ValueError) as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            raise CodecError(f"not JSON ({exc})") from None
+        raise CodecError(f"damaged ({type(exc).__name__})") from None
+    if type(data) is not _Attributes or data.get("format") != FORMAT:
         raise CodecError("another format of stored rules")
-    refs: list = []
+    if decoder.loose != 1 or "rules" not in data:  # the top is the one mapping no object takes
+        raise CodecError("unexpected value")
     try:
-        rules = _decode(data["rules"], _classes(), refs)
-        for ref in refs:
+        rules = data["rules"]
+        for ref in decoder.refs:
             ref.target = rules.definitions[ref.name]
         return rules
-    except (TypeError, KeyError, AttributeError, ValueError) as exc:
-        if isinstance(exc, CodecError):
-            raise
+    except (TypeError, KeyError, AttributeError) as exc:
         raise CodecError(f"damaged ({type(exc).__name__})") from None

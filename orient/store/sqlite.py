@@ -9,9 +9,9 @@ another content key (the caller then rebuilds it from the YAML).
 
 from __future__ import annotations
 
+import _thread  # threading's lock without importing threading (its start-up cost, every `orient ask`)
 import json
 import sqlite3
-import threading
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Optional
@@ -153,7 +153,7 @@ class SqliteDirectory(StoreDirectory):
                  area=()):
         super().__init__(gazetteer, fingerprint, area)
         self._conn = conn
-        self._query_lock = threading.Lock()  # one connection, shared by the UI's threads
+        self._query_lock = _thread.allocate_lock()  # one connection, shared by the UI's threads
 
     def _rows(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._query_lock:
