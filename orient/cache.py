@@ -28,7 +28,6 @@ Where: `$ORIENT_CACHE_DIR`, else `$XDG_CACHE_HOME/orient`, else `~/.cache/orient
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 import time
@@ -160,6 +159,8 @@ def _code_stamp(digest: Any) -> None:
 
 def knowledge_key(rules_dir: Path, directory_dir: Path, gazetteer_file: Path) -> str:
     """The content hash the cached rules and directory are valid for."""
+    import hashlib  # here: an answer from an unchanged store reads its key from the stamp
+
     digest = hashlib.sha256(f"orient-cache {FORMAT}\0".encode())
     _code_stamp(digest)
     for label, root in (("rules", rules_dir), ("directory", directory_dir), ("gazetteer", gazetteer_file)):
@@ -180,10 +181,27 @@ def knowledge_key(rules_dir: Path, directory_dir: Path, gazetteer_file: Path) ->
 RACY_S = 2.0
 
 
+class _Transcript:
+    """Takes what a hash would (`update`) and keeps it whole: the stat stamp is compared as text,
+    which needs no hash (importing hashlib is a few ms of every `orient ask`)."""
+
+    def __init__(self, first: bytes) -> None:
+        self.parts = [first]
+
+    def update(self, data: bytes) -> None:
+        self.parts.append(data)
+
+    def line(self) -> str:
+        """One line of ASCII, whatever the paths hold."""
+        import json
+
+        return json.dumps(b"".join(self.parts).decode("utf-8", "surrogateescape"))
+
+
 def stat_stamp(rules_dir: Path, directory_dir: Path, gazetteer_file: Path) -> tuple[str, float]:
-    """(a hash of every data file's path, size, times and inode and of the code stamp, the newest
-    of those times in seconds)."""
-    digest = hashlib.sha256(f"orient-stamp {FORMAT}\0".encode())
+    """(every data file's path, size, times and inode and the code stamp, as one line of text; the
+    newest of those times in seconds)."""
+    digest = _Transcript(f"orient-stamp {FORMAT}\0".encode())
     _code_stamp(digest)
     newest = 0.0
     for label, root in (("rules", rules_dir), ("directory", directory_dir), ("gazetteer", gazetteer_file)):
@@ -194,7 +212,7 @@ def stat_stamp(rules_dir: Path, directory_dir: Path, gazetteer_file: Path) -> tu
             st = p.stat()
             digest.update(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0".encode())
             newest = max(newest, st.st_mtime_ns / 1e9, st.st_ctime_ns / 1e9)
-    return digest.hexdigest(), newest
+    return digest.line(), newest
 
 
 def _stamp_file(store_path: Path) -> Path:
@@ -227,8 +245,10 @@ def _write_stamp(store_path: Path, stamp: str, newest: float, key: str, read_at:
 
 def cache_file(rules_dir: Path, directory_dir: Path, folder: Optional[Path] = None) -> Path:
     """The cache file for this pair of data folders (one per pair, whatever their content)."""
-    where = hashlib.sha256(f"{Path(rules_dir).resolve()}\0{Path(directory_dir).resolve()}".encode()).hexdigest()
-    return (folder or cache_dir()) / f"knowledge-{where[:20]}.sqlite"
+    import zlib  # two checksums name the file (two pairs of folders that collide only share it: the key decides)
+
+    where = f"{Path(rules_dir).resolve()}\0{Path(directory_dir).resolve()}".encode("utf-8", "surrogateescape")
+    return (folder or cache_dir()) / f"knowledge-{zlib.crc32(where):08x}{zlib.adler32(where):08x}.sqlite"
 
 
 # --- rules and directory ------------------------------------------------------------------
