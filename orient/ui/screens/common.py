@@ -1,11 +1,13 @@
-"""What the screens share: the app as they see it (`Host`), the situation line, a phone in large digits."""
+"""What the screens share: the app as they see it (`Host`), the situation line, a phone in large digits,
+the footer."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Protocol
 
+from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from orient.ui import views
 
@@ -39,3 +41,27 @@ def draw_situation(screen: Screen, counter: "Counter") -> None:
     line = screen.query_one("#situation", Static)
     line.update(views.situation(case.commune, at, period, case.commune_not_found, counter.home_dept,
                                 width=screen.app.size.width - 2))
+
+
+class KeysFooter(Footer):
+    """Textual's footer, rebuilt only when the keys it shows change.
+
+    Textual's own rebuilds all its key widgets each time the screen's bindings are refreshed (every
+    focus change, every answer on the question screen): most of the work of a key press, for the same
+    footer. The keys shown are compared with those of the last build; anything else is Textual's."""
+
+    _shown: object = None  # the keys of the last build; None before the bindings are ready
+
+    def _keys_shown(self) -> list:
+        return [(binding, self.app.get_key_display(binding), enabled, tooltip)
+                for _node, binding, enabled, tooltip in self.screen.active_bindings.values() if binding.show]
+
+    def compose(self) -> ComposeResult:
+        self._shown = self._keys_shown() if self._bindings_ready else None
+        yield from super().compose()
+
+    def bindings_changed(self, screen: Screen) -> None:
+        if (self._bindings_ready and screen is self.screen and self._shown is not None
+                and self._keys_shown() == self._shown):
+            return
+        super().bindings_changed(screen)
