@@ -52,7 +52,7 @@ async def test_the_first_screen_suggests_fleurance_as_soon_as_fleuranc_is_typed(
 
 
 @pilot_test
-async def test_the_first_screen_shows_the_period_of_the_moment_in_french():
+async def test_the_first_screen_shows_the_period_of_the_moment_in_french_and_refuses_what_it_cannot_read():
     async with at_counter(SATURDAY_14H) as (app, pilot):
         text = visible_text(app)
         assert "samedi 28/11 14h00" in text
@@ -60,12 +60,8 @@ async def test_the_first_screen_shows_the_period_of_the_moment_in_french():
         await press(pilot, "tab", "2", "2", "h")
         assert "→ samedi 28/11 22h00" in visible_text(app)
         assert "soirée" in visible_text(app)
-
-
-@pilot_test
-async def test_a_moment_that_cannot_be_read_keeps_the_agent_on_the_first_screen():
-    async with at_counter() as (app, pilot):
-        await press(pilot, "tab", *"xx", "enter")
+        # A moment that cannot be read keeps the agent on the first screen.
+        await press(pilot, "ctrl+u", *"xx", "enter")
         assert isinstance(app.screen, WhereScreen)
         assert "heure non comprise" in visible_text(app)
 
@@ -87,6 +83,7 @@ async def test_an_unknown_commune_is_not_silently_replaced():
 
 @pilot_test
 async def test_the_emergency_question_comes_first_and_is_marked_urgent():
+    """Also: nothing proposed and `r` off before it is answered; the live answer updates after it."""
     async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
         assert app.case.next_question() == "red_flag"
         panel = app.screen.query_one("#question")
@@ -95,6 +92,14 @@ async def test_the_emergency_question_comes_first_and_is_marked_urgent():
         assert "URGENCE VITALE" in text
         for sign in ("Douleur dans la poitrine", "Difficulté à respirer", "Signes d'AVC", "Convulsions"):
             assert sign in text
+        live = str(app.screen.query_one("#live-first").content)
+        assert "Appeler" not in live and "question d'urgence" in live
+        await press(pilot, "r")  # no answer to read out yet
+        assert isinstance(app.screen, QuestionScreen)
+        before = str(app.screen.query_one("#live").content)
+        await press(pilot, *keys_for("red_flag", "stroke"))
+        after = str(app.screen.query_one("#live").content)
+        assert before != after and "15" in after
 
 
 @pilot_test
@@ -125,12 +130,35 @@ async def test_a_deaf_person_with_chest_pain_is_sent_to_the_114():
 
 @pilot_test
 async def test_a_saturday_afternoon_fever_goes_to_the_3966_in_at_most_8_keys():
+    """Also: the 116 117 beside it says why (issue 13), `p` shows why, Échap reopens the last question."""
     async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
         pressed = await answer_questions(pilot, FEVER)
         assert isinstance(app.screen, AnswerScreen)
         assert rank1(app).kind == "pdsa_3966"
         assert app.screen.query_one("#rank1-digits", Digits).value == rank1(app).phone
         assert len(pressed) <= 8, pressed
+        # Issue 13: the 116 117 was listed under the 3966 without a word of why.
+        kinds = [r.kind for r in app.case.answer.recommendations]
+        assert kinds[:2] == ["pdsa_3966", "duty_doctor_116117"]
+        others = str(app.screen.query_one("#others").content)
+        assert "116 117" in others and "Si le 3966 ne répond pas : le 116 117" in others, others
+        # p: why, the rule and its sources.
+        assert "POURQUOI" not in visible_text(app)
+        await press(pilot, "p")
+        text = visible_text(app)
+        first = rank1(app)
+        assert "POURQUOI" in text and first.why in text
+        # Issue 13: sources by their title, no rule ids, no file names, no maintainers' notes.
+        assert "Synthèse CNR Santé, Auch 2022" in text and "Code de la santé publique, article R6315-1" in text
+        assert first.rule not in text and ".txt" not in text
+        assert all(step.note not in text for step in app.case.answer.trace if step.note)
+        await press(pilot, "p")
+        assert "POURQUOI" not in visible_text(app)
+        # Escape on the answer reopens the last question.
+        last = app.case.steps[-1]
+        await press(pilot, "escape")
+        assert isinstance(app.screen, QuestionScreen)
+        assert app.case.next_question() == last and last not in app.case.facts
 
 
 @pilot_test
@@ -173,16 +201,6 @@ async def test_escape_goes_back_one_question_and_forgets_that_answer():
         await press(pilot, "escape")
         assert isinstance(app.screen, WhereScreen)
         assert app.screen.query_one("#commune", Input).value == "fleuranc"
-
-
-@pilot_test
-async def test_escape_on_the_answer_reopens_the_last_question():
-    async with at_counter(SATURDAY_14H, "fleuranc", FEVER) as (app, pilot):
-        assert isinstance(app.screen, AnswerScreen)
-        last = app.case.steps[-1]
-        await press(pilot, "escape")
-        assert isinstance(app.screen, QuestionScreen)
-        assert app.case.next_question() == last and last not in app.case.facts
 
 
 @pilot_test
@@ -244,32 +262,8 @@ async def test_the_age_is_typed_in_digits_then_enter():
 
 
 @pilot_test
-async def test_the_live_answer_updates_after_each_answer():
-    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
-        before = str(app.screen.query_one("#live").content)
-        await press(pilot, *keys_for("red_flag", "stroke"))
-        after = str(app.screen.query_one("#live").content)
-        assert before != after and "15" in after
-
-
-@pilot_test
-async def test_why_shows_the_rule_and_its_sources():
-    async with at_counter(SATURDAY_14H, "fleuranc", FEVER) as (app, pilot):
-        assert "POURQUOI" not in visible_text(app)
-        await press(pilot, "p")
-        text = visible_text(app)
-        first = rank1(app)
-        assert "POURQUOI" in text and first.why in text
-        # Issue 13: sources by their title, no rule ids, no file names, no maintainers' notes.
-        assert "Synthèse CNR Santé, Auch 2022" in text and "Code de la santé publique, article R6315-1" in text
-        assert first.rule not in text and ".txt" not in text
-        assert all(step.note not in text for step in app.case.answer.trace if step.note)
-        await press(pilot, "p")
-        assert "POURQUOI" not in visible_text(app)
-
-
-@pilot_test
 async def test_the_sheet_is_written_as_text_and_html_with_no_personal_data(tmp_path):
+    """Also: printing turned off prints nothing and says nothing; a note typed by the agent goes on the sheet."""
     async with at_counter(SATURDAY_14H, "fleuranc", FEVER, handout_dir=tmp_path) as (app, pilot):
         await press(pilot, "f")
         txt, html = tmp_path / "fiche-patient.txt", tmp_path / "fiche-patient.html"
@@ -281,16 +275,13 @@ async def test_the_sheet_is_written_as_text_and_html_with_no_personal_data(tmp_p
         assert "40" not in text.replace("2026", "")  # the age given is not on the sheet
         assert html.read_text(encoding="utf-8").startswith("<!doctype html>")
         assert app.clipboard == text
-
-
-@pilot_test
-async def test_a_note_typed_by_the_agent_goes_on_the_sheet(tmp_path):
-    async with at_counter(SATURDAY_14H, "fleuranc", FEVER, handout_dir=tmp_path) as (app, pilot):
+        await app.workers.wait_for_complete()  # ORIENT_PRINTER=off (quiet_counter)
+        assert not any("imprim" in n.message for n in app._notifications)
         await press(pilot, "n")
         assert isinstance(app.screen, NoteScreen)
         await press(pilot, *"rappeler", "space", *"demain", "enter")
         assert isinstance(app.screen, AnswerScreen)
-        assert "Note : rappeler demain" in (tmp_path / "fiche-patient.txt").read_text(encoding="utf-8")
+        assert "Note : rappeler demain" in txt.read_text(encoding="utf-8")
 
 
 @pilot_test
@@ -324,38 +315,25 @@ async def test_without_any_printer_the_agent_is_told_where_the_sheet_is_and_no_e
 
 
 @pilot_test
-async def test_printing_turned_off_prints_nothing_and_says_nothing(tmp_path):
-    # ORIENT_PRINTER=off (quiet_counter)
-    async with at_counter(SATURDAY_14H, "fleuranc", FEVER, handout_dir=tmp_path) as (app, pilot):
-        await press(pilot, "f")
-        await app.workers.wait_for_complete()
-        assert not any("imprim" in n.message for n in app._notifications)
-
-
-@pilot_test
-async def test_next_patient_clears_everything(tmp_path):
-    async with at_counter(SATURDAY_14H, "fleuranc", FEVER, handout_dir=tmp_path) as (app, pilot):
+async def test_next_patient_clears_everything(tmp_path, monkeypatch):
+    """Also: with the journal on, one anonymous row for the patient, none for an empty case."""
+    journal = tmp_path / "journal.sqlite3"
+    monkeypatch.setenv("ORIENT_JOURNAL", str(journal))
+    fiches = tmp_path / "fiches"
+    async with at_counter(SATURDAY_14H, "fleuranc", FEVER, handout_dir=fiches) as (app, pilot):
         await press(pilot, "n", *"x", "enter")
-        assert (tmp_path / "fiche-patient.txt").exists()
+        assert (fiches / "fiche-patient.txt").exists()
         old_case = app.case
         await press(pilot, "f2")
         assert app.case is not old_case
         assert app.case.facts == {} and app.case.commune is None and app.case.note == ""
         assert app.case.answer is None and app.last_handout is None and app.clipboard == ""
-        assert list(tmp_path.iterdir()) == []  # the sheet, which may carry the note, is gone
+        assert list(fiches.iterdir()) == []  # the sheet, which may carry the note, is gone
         assert len(app.screen_stack) == 2 and isinstance(app.screen, WhereScreen)
         assert app.screen.query_one("#commune", Input).value == ""
         text = visible_text(app)
         assert "Fleurance" not in text and "39 66" not in text
         assert not app._notifications
-
-
-@pilot_test
-async def test_next_patient_records_one_anonymous_row_when_the_journal_is_on(tmp_path, monkeypatch):
-    journal = tmp_path / "journal.sqlite3"
-    monkeypatch.setenv("ORIENT_JOURNAL", str(journal))
-    async with at_counter(SATURDAY_14H, "fleuranc", FEVER) as (app, pilot):
-        await press(pilot, "f2")
         await press(pilot, "f2")  # an empty case is not recorded
     rows = sqlite3.connect(journal).execute("SELECT period, first_kind FROM orientation").fetchall()
     assert rows == [("pdsa_weekend", "pdsa_3966")]
@@ -479,20 +457,6 @@ def test_any_keys_at_the_counter_then_f2_leave_a_clean_app(keys, tmp_path):
     asyncio.run(scenario())
 
 
-@pilot_test
-async def test_nothing_is_proposed_before_the_emergency_question_is_answered():
-    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
-        live = str(app.screen.query_one("#live-first").content)
-        assert "Appeler" not in live and "question d'urgence" in live
-
-
-@pilot_test
-async def test_r_does_nothing_before_the_emergency_question_is_answered():
-    async with at_counter(SATURDAY_14H, "fleuranc") as (app, pilot):
-        await press(pilot, "r")
-        assert isinstance(app.screen, QuestionScreen)
-
-
 async def press_on_the_answer(pilot, key: str) -> dict:
     """One key on the answer screen; the facts given before it."""
     given = dict(pilot.app.case.facts)
@@ -548,10 +512,19 @@ async def test_from_the_answer_one_key_changes_any_answer_and_keeps_the_others()
 
 @pilot_test
 async def test_a_far_place_is_shown_with_its_departement_on_the_situation_line():
+    """Issue 13: "Lect (39260, dép. 39) · samedi 28/11 14h00 — le week-end (permanence des soins)" wrapped:
+    at 80 columns the line says the period short, and in full once there is room."""
     async with at_counter(SATURDAY_14H) as (app, pilot):
         await press(pilot, *"lect", "down", "enter")
         assert app.case.commune.name == "Lect"
         assert "Lect (39260, dép. 39)" in visible_text(app)
+        line = app.screen.query_one("#situation")
+        assert app.case.commune.dept == "39"
+        assert line.size.height == 1, str(line.content)
+        assert str(line.content).endswith("samedi 28/11 14h00 — week-end (garde)"), str(line.content)
+        await pilot.resize_terminal(120, 30)
+        await pilot.pause()
+        assert str(line.content).endswith("— le week-end (permanence des soins)")  # room: said in full
 
 
 @pilot_test
@@ -586,11 +559,13 @@ async def test_ctrl_q_is_in_the_footer_and_ctrl_c_answers_in_french():
 
 @pilot_test
 async def test_a_line_reported_from_the_answer_is_listed_by_the_coordinators_command(tmp_path, monkeypatch):
-    """Issue 14: s on the answer, the line, the problem, a short text; `orient corrections list` finds it."""
+    """Issue 14: s on the answer, the line, the problem, a short text; `orient corrections list` finds it.
+    Also: a line without a directory id (rank 1 stripped of its id, like the patient's own GP) is refused."""
     import os
     import subprocess
     import sys
 
+    from orient.corrections import KINDS, TEXT_LIMIT
     from orient.ui.screens.dialogs import ReportScreen
 
     store = tmp_path / "corrections.sqlite3"
@@ -606,6 +581,14 @@ async def test_a_line_reported_from_the_answer_is_listed_by_the_coordinators_com
         await press(pilot, "5", *"ferme", "space", *"le", "space", *"samedi", "enter")  # autre
         assert isinstance(app.screen, AnswerScreen)
         assert rank1(app) is app.case.answer.recommendations[0]  # the orientation goes on
+        recs = app.case.answer.recommendations
+        lines = [recs[0]._replace(service_id=None), *recs[1:]]
+        await app.push_screen(ReportScreen(lines, KINDS, TEXT_LIMIT))
+        await press(pilot, "1")
+        assert isinstance(app.screen, ReportScreen) and app.screen.step == "line"
+        assert "n'est pas une entrée de l'annuaire" in visible_text(app)
+        await press(pilot, "escape")
+        assert isinstance(app.screen, AnswerScreen)
     listed = subprocess.run([sys.executable, "-m", "orient", "corrections", "list"], capture_output=True,
                             text=True, env=os.environ.copy(), timeout=60)
     assert listed.returncode == 0, listed.stderr
@@ -625,47 +608,6 @@ async def test_an_answer_with_no_directory_line_says_there_is_nothing_to_report(
         assert not isinstance(app.screen, ReportScreen)
         assert any("rien à signaler" in n.message for n in app._notifications)
     assert not (tmp_path / "corrections.sqlite3").exists()
-
-
-@pilot_test
-async def test_the_report_dialog_refuses_a_line_outside_the_directory(tmp_path, monkeypatch):
-    """A line without a directory id (rank 1 stripped of its id, like the patient's own GP) is refused."""
-    from orient.corrections import KINDS, TEXT_LIMIT
-    from orient.ui.screens.dialogs import ReportScreen
-
-    async with at_counter(SATURDAY_14H, "fleuranc", FEVER, handout_dir=tmp_path) as (app, pilot):
-        recs = app.case.answer.recommendations
-        lines = [recs[0]._replace(service_id=None), *recs[1:]]
-        await app.push_screen(ReportScreen(lines, KINDS, TEXT_LIMIT))
-        await press(pilot, "1")
-        assert isinstance(app.screen, ReportScreen) and app.screen.step == "line"
-        assert "n'est pas une entrée de l'annuaire" in visible_text(app)
-        await press(pilot, "escape")
-        assert isinstance(app.screen, AnswerScreen)
-
-
-@pilot_test
-async def test_the_116_117_beside_the_3966_says_why_it_is_there():
-    """Issue 13: the 116 117 was listed under the 3966 without a word of why."""
-    async with at_counter(SATURDAY_14H, "fleuranc", FEVER) as (app, pilot):
-        kinds = [r.kind for r in app.case.answer.recommendations]
-        assert kinds[:2] == ["pdsa_3966", "duty_doctor_116117"]
-        others = str(app.screen.query_one("#others").content)
-        assert "116 117" in others and "Si le 3966 ne répond pas : le 116 117" in others, others
-
-
-@pilot_test
-async def test_the_situation_line_fits_80_columns_with_a_departement_and_says_the_period_short():
-    """Issue 13: "Lect (39260, dép. 39) · samedi 28/11 14h00 — le week-end (permanence des soins)" wrapped."""
-    async with at_counter(SATURDAY_14H) as (app, pilot):
-        await press(pilot, *"lect", "down", "enter")
-        line = app.screen.query_one("#situation")
-        assert app.case.commune.dept == "39"
-        assert line.size.height == 1, str(line.content)
-        assert str(line.content).endswith("samedi 28/11 14h00 — week-end (garde)"), str(line.content)
-        await pilot.resize_terminal(120, 30)
-        await pilot.pause()
-        assert str(line.content).endswith("— le week-end (permanence des soins)")  # room: said in full
 
 
 def test_the_situation_line_keeps_the_full_period_when_it_fits():

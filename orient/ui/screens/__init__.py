@@ -4,7 +4,8 @@
 - `questions`: one question at a time, with the answer so far underneath;
 - `answer`: the ranked answer, "pourquoi ?", the keys to edit it;
 - `dialogs`: the help, note, change and report modals;
-- `common`: what the screens read from the app (`Host`), the situation line, large phone numbers.
+- `common`: what the screens read from the app (`Host`), the situation line, large phone numbers,
+  the footer (rebuilt only when its keys change).
 
 Screens only compose, read the case (`app.counter.case`) and post messages
 (orient.ui.messages); the app hands them to the controller and tells the screens

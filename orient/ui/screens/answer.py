@@ -10,10 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Digits, Footer, Static
+from textual.widgets import Digits, Static
 
 from orient.ui import messages, views
-from orient.ui.screens.common import draw_situation, large_phone
+from orient.ui.screens.common import KeysFooter, draw_situation, large_phone
 
 if TYPE_CHECKING:
     from orient.ui.screens.common import Host
@@ -47,7 +47,7 @@ class AnswerScreen(Screen):
             yield Static(id="missing")
             yield Static(id="why")
             yield Static(id="answer-hint")
-        yield Footer(compact=True)  # every key fits 60 columns
+        yield KeysFooter(compact=True)  # every key fits 60 columns
 
     def on_mount(self) -> None:
         self.redraw()

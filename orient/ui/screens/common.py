@@ -1,11 +1,13 @@
-"""What the screens share: the app as they see it (`Host`), the situation line, a phone in large digits."""
+"""What the screens share: the app as they see it (`Host`), the situation line, a phone in large digits,
+the footer."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Protocol
 
+from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from orient.ui import views
 
@@ -39,3 +41,30 @@ def draw_situation(screen: Screen, counter: "Counter") -> None:
     line = screen.query_one("#situation", Static)
     line.update(views.situation(case.commune, at, period, case.commune_not_found, counter.home_dept,
                                 width=screen.app.size.width - 2))
+
+
+class KeysFooter(Footer):
+    """Textual's footer, rebuilt only when the keys it shows change.
+
+    Textual's own rebuilds all its key widgets each time the screen's bindings are refreshed (every
+    focus change, every answer on the question screen), for the same keys: most of the work of a key
+    press. Here a refresh rebuilds it only if its keys differ from those of the last build, and not
+    again while a rebuild is pending (that one reads the keys when it runs)."""
+
+    _built: object = None  # the keys of the last build; None before the bindings are ready
+    _pending = False
+
+    def _keys_shown(self) -> list:
+        return [(binding, self.app.get_key_display(binding), enabled, tooltip)
+                for _node, binding, enabled, tooltip in self.screen.active_bindings.values() if binding.show]
+
+    def compose(self) -> ComposeResult:
+        self._pending = False
+        self._built = self._keys_shown() if self._bindings_ready else None
+        yield from super().compose()
+
+    def bindings_changed(self, screen: Screen) -> None:
+        if self._pending or (self._built is not None and self._keys_shown() == self._built):
+            return
+        super().bindings_changed(screen)
+        self._pending = screen.app.app_focus and self.is_attached and screen is self.screen  # as Textual's

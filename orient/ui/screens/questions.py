@@ -10,11 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Digits, Footer, Static
+from textual.widgets import Digits, Static
 
 from orient.facts import AGE_MAX, FactError, parse_fact_value
 from orient.ui import messages, views
-from orient.ui.screens.common import draw_situation, large_phone
+from orient.ui.screens.common import KeysFooter, draw_situation, large_phone
 
 if TYPE_CHECKING:
     from orient.ui.screens.common import Host
@@ -52,7 +52,7 @@ class QuestionScreen(Screen):
             yield Static(id="live-first")
             yield Digits("", id="live-digits")
             yield Static(id="live")
-        yield Footer(compact=True)  # every key fits 60 columns
+        yield KeysFooter(compact=True)  # every key fits 60 columns
 
     def on_mount(self) -> None:
         self.query_one("#live-box").can_focus = False

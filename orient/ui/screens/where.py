@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from orient.ui import messages, views
+from orient.ui.screens.common import KeysFooter
 
 if TYPE_CHECKING:
     from orient.directory.gazetteer import CommuneMatch
@@ -133,7 +134,7 @@ class WhereScreen(Screen):
             yield Static(id="when-label")
         yield Static(Text("Entrée : valider (la commune marquée ▸) · Tab : changer l'heure · F1 : aide",
                           style="italic"), id="where-hint")
-        yield Footer(compact=True)  # every key fits 60 columns
+        yield KeysFooter(compact=True)  # every key fits 60 columns
 
     def on_mount(self) -> None:
         for field in self.query(Field):  # once mounted: set before, the setting did not apply
