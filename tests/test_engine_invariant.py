@@ -9,23 +9,18 @@ place to go, and `missing` asks red_flag first and never a known fact.
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
 
 from orient.engine import evaluate, load_rules
 from orient.facts import FACTS
 from orient.paths import rules_dir
 from orient.periods import PERIODS, classify, parse_moment
 
-from strategies import situations
+from strategies import examples, situation, wall_time
 
 RULES = load_rules(rules_dir())
 RULE_IDS = {rule.id for rule in RULES}
-
-
-
-moments = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2028, 12, 31))
 
 
 def check_answer(facts, period, at):
@@ -59,14 +54,16 @@ def check_answer(facts, period, at):
 
 
 @settings(max_examples=3000, deadline=None)
-@given(situations, moments)
-def test_the_invariant_and_the_guarantees_hold_for_any_situation_and_moment(facts, moment):
+@given(examples(situation, wall_time))
+def test_the_invariant_and_the_guarantees_hold_for_any_situation_and_moment(example):
+    facts, moment = example
     check_answer(facts, classify(moment), moment)
 
 
 @settings(max_examples=1500, deadline=None)
-@given(situations, st.sampled_from(PERIODS), moments)
-def test_any_period_with_any_moment_never_crashes_nor_breaks_the_invariant(facts, period, moment):
+@given(examples(situation, lambda draw: draw.pick(PERIODS), wall_time))
+def test_any_period_with_any_moment_never_crashes_nor_breaks_the_invariant(example):
+    facts, period, moment = example
     check_answer(facts, period, moment)
 
 
