@@ -4,9 +4,9 @@ moments and communes (hazard log H1, H2, H3, H4, H5, H9, H12, H13).
 
 Whatever the other facts, red_flag other than none makes rank 1 the 15 (or the 114 for a person
 who cannot use a voice call). Every answer has something to call; every recommendation carries
-its rule and at least one source; ranks are 1..n. The moments include the clock changes of 2025
-to 2028, naive (Paris wall time) and aware (Paris, UTC, other offsets, both folds). What is drawn,
-and how: tests/strategies.py.
+its rule and at least one source; ranks are 1..n; `missing` asks red_flag first and never a known
+fact. The moments include the clock changes of 2025 to 2028, naive (Paris wall time) and aware
+(Paris, UTC, other offsets, both folds). What is drawn, and how: tests/strategies.py.
 """
 
 from __future__ import annotations
@@ -76,6 +76,14 @@ def check_answer(facts, at, commune, *, render: bool = False):
     # directory has no pharmacies — the nearest pharmacy, found with 3237.fr (docs/safety.md H24).
     assert any(r.action == "call" for r in recs) or any(
         r.kind == "pharmacie" and any("3237.fr" in a for a in r.advice) for r in recs), "every answer has something to do"
+    # The questions still to ask: each once, never a known fact, the vital sign first.
+    missing = answer.missing
+    assert len(missing) == len(set(missing))
+    assert not set(missing) & set(facts)
+    assert set(missing) <= set(FACTS)
+    if "red_flag" not in facts:
+        assert missing[0] == "red_flag"
+    assert {r.rule for r in recs} <= {step.rule for step in answer.trace}, "every recommendation is traced"
     for rec in recs:
         assert rec.rule in RULE_IDS
         assert rec.sources and all(isinstance(s, str) and s.strip() for s in rec.sources)
