@@ -1,11 +1,12 @@
 """What the property tests draw: situations as the contract allows them, moments, places.
 
-Hypothesis spends some 40 µs on each value a strategy draws, and drew a situation as 24 values
-(`st.one_of(st.none(), st.sampled_from(...))` per fact) and a moment as ten: drawing an example
-cost three times what `orient()` and the checks on its answer cost. Here an example is drawn once,
-as random bytes (`examples`), and decoded: the same values as often as before (each fact absent
-half of the time, each of its values equally likely; moments uniform over the days and the hours,
-naive or aware, either fold, and around every clock change; any place), at a fifth of the cost.
+Hypothesis spends some 40 µs on each value a strategy draws: drawn as 24 values (a situation,
+`st.one_of(st.none(), st.sampled_from(...))` per fact), 10 (a moment) and 2 (a commune), an example
+cost 2 ms to draw, four times what `orient()` and the checks on its answer cost. Here an example
+is one draw of random bytes (`examples`), decoded: 0.4 ms, Hypothesis's own cost of an example,
+for the same values as often (each fact absent half of the time, each of its values equally
+likely; moments uniform over the days and the hours, naive or aware, either fold, and around
+every clock change; any place).
 
 Each choice reads its own bytes, at the same place whatever the other choices (the alternatives of
 `pick` are all decoded): Hypothesis shrinks a failing example's bytes towards zeros, which read as
@@ -55,8 +56,9 @@ class Draw:
 def examples(*parts: Callable[[Draw], object]) -> st.SearchStrategy[tuple]:
     """One example: a tuple of what each part decodes from the same random bytes, in turn.
 
-    One draw, not one per part: Hypothesis's mutator copies a drawn value onto another drawn by an
-    equal strategy, and parts drawn apart would share their bytes between examples."""
+    One draw, not one per part: Hypothesis's mutator copies a drawn value over another of the same
+    strategy, and from parts drawn apart it would make several examples with the same situation
+    (measured: 1,200 different situations in 3,000 examples, against 3,000 from one draw)."""
     def decode(data: bytes) -> tuple:
         draw = Draw(data)
         return tuple(part(draw) for part in parts)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 import re
 from datetime import datetime, time, timedelta
 
@@ -25,8 +26,8 @@ from orient.periods import PARIS, PERIODS
 from orient.render.handout import build_handout
 from orient.render.text import render_answer
 
-from strategies import (CLOCK_CHANGES, UTC, Draw, clock_change_moment, emergency, examples, moment, situation,
-                        situation_or_emergency)
+from strategies import (AGE_THRESHOLDS, CLOCK_CHANGES, EXAMPLE_BYTES, OFFSETS, UTC, Draw, clock_change_moment,
+                        emergency, examples, moment, situation, situation_or_emergency)
 
 KNOWLEDGE = Knowledge.load()
 RULE_IDS = {rule.id for rule in KNOWLEDGE.rules}
@@ -173,3 +174,31 @@ def test_a_vital_sign_on_a_bridge_day_is_flagged_as_an_emergency_for_the_screens
         answer = check_answer({"red_flag": red_flag, "deaf": deaf}, bridge_friday, None)
         assert answer.period == "pdsa_holiday" and answer.emergency
     assert not orient(KNOWLEDGE, {"red_flag": "none"}, bridge_friday, None).emergency
+
+
+def test_the_drawn_examples_cover_every_fact_value_moment_form_and_place():
+    """What the property tests above draw (tests/strategies.py), decoded from 4,000 seeded byte
+    strings: every value of every fact, each fact absent about half of the time, vital signs often,
+    every year and hour, naive and aware moments in every offset and both folds, every clock change,
+    no place a third of the time, communes of the Gers and of all France."""
+    rng = random.Random(32)
+    cases = []
+    for _ in range(4000):
+        draw = Draw(rng.randbytes(EXAMPLE_BYTES))
+        cases.append((situation_or_emergency(draw), moment(draw), commune(draw)))
+    situations = [facts for facts, _, _ in cases]
+    for name, values in FACTS.items():
+        known = [facts[name] for facts in situations if name in facts]
+        if name != "red_flag":  # an emergency always has one
+            assert 0.45 < 1 - len(known) / len(situations) < 0.55, name
+        assert set(known) >= set(values or AGE_THRESHOLDS) and len(set(known)) > (100 if values is None else 0), name
+    assert 0.65 < sum(facts.get("red_flag", "none") != "none" for facts in situations) / len(situations) < 0.8
+    moments = [at for _, at, _ in cases]
+    assert {at.year for at in moments} == {2025, 2026, 2027, 2028}
+    assert {at.hour for at in moments} == set(range(24))
+    assert {at.tzinfo for at in moments} == {None, *OFFSETS} and {at.fold for at in moments} == {0, 1}
+    assert {at.astimezone(PARIS).date() for at in moments if at.tzinfo} >= {day for day, _ in CLOCK_CHANGES}
+    places = [place for _, _, place in cases]
+    assert 0.3 < places.count(None) / len(places) < 0.37
+    assert 0.3 < sum(place is not None and place.dept == "32" for place in places) / len(places) < 0.4
+    assert len({place.dept for place in places if place is not None}) > 90
