@@ -26,8 +26,8 @@ from orient.periods import PARIS, PERIODS
 from orient.render.handout import build_handout
 from orient.render.text import render_answer
 
-from strategies import (AGE_THRESHOLDS, CLOCK_CHANGES, EXAMPLE_BYTES, OFFSETS, UTC, Draw, clock_change_moment,
-                        emergency, examples, moment, situation, situation_or_emergency)
+from strategies import (AGE_THRESHOLDS, CLOCK_CHANGES, OFFSETS, UTC, Draw, clock_change_moment, emergency, examples,
+                        moment, situation, situation_or_emergency)
 
 KNOWLEDGE = Knowledge.load()
 RULE_IDS = {rule.id for rule in KNOWLEDGE.rules}
@@ -184,7 +184,7 @@ def test_the_drawn_examples_cover_every_fact_value_moment_form_and_place():
     rng = random.Random(32)
     cases = []
     for _ in range(4000):
-        draw = Draw(rng.randbytes(EXAMPLE_BYTES))
+        draw = Draw(rng.randbytes(256))
         cases.append((situation_or_emergency(draw), moment(draw), commune(draw)))
     situations = [facts for facts, _, _ in cases]
     for name, values in FACTS.items():
