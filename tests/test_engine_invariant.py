@@ -10,6 +10,7 @@ place to go, and `missing` asks red_flag first and never a known fact.
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 from hypothesis import given, settings
@@ -21,12 +22,16 @@ from orient.periods import PERIODS, parse_moment
 
 from strategies import examples, situation, wall_time
 
-RULES = load_rules(rules_dir())
-RULE_IDS = {rule.id for rule in RULES}
+
+@functools.cache
+def rules():
+    """The embedded rules read by the engine's own loader: once, by the worker that runs these tests
+    (each pytest-xdist worker imports every test module)."""
+    return load_rules(rules_dir())
 
 
 def check_answer(facts, period, at):
-    evaluation = evaluate(RULES, facts, period, at)
+    evaluation = evaluate(rules(), facts, period, at)
     outcomes = evaluation.outcomes
     assert outcomes, "an answer is never empty"
     red_flag = facts.get("red_flag")
@@ -39,8 +44,9 @@ def check_answer(facts, period, at):
             assert outcomes[0].kind == "emergency_15"
             assert outcomes[0].action == "call"
     assert any(o.action == "call" for o in outcomes), "every answer has something to call"
+    rule_ids = {rule.id for rule in rules()}
     for outcome in outcomes:
-        assert outcome.rule in RULE_IDS and outcome.sources and all(outcome.sources)
+        assert outcome.rule in rule_ids and outcome.sources and all(outcome.sources)
         assert outcome.why
         assert not (outcome.kind == "urgences" and outcome.action == "go")
     assert outcomes[0].kind != "urgences"

@@ -31,8 +31,8 @@ from strategies import (AGE_THRESHOLDS, CLOCK_CHANGES, OFFSETS, UTC, Draw, clock
 
 KNOWLEDGE = Knowledge.load()
 RULE_IDS = {rule.id for rule in KNOWLEDGE.rules}
-COMMUNES = sorted(KNOWLEDGE.gazetteer, key=lambda c: c.code)
-GERS = [c for c in COMMUNES if c.dept == "32"]
+COMMUNES = KNOWLEDGE.gazetteer  # in INSEE code order; a commune is built when drawn, not 34,875 at import
+GERS = KNOWLEDGE.gazetteer.of_dept("32")
 
 # How phone numbers are shown to people: short numbers, or ten digits in pairs.
 PHONE_SHOWN = re.compile(r"^(15|17|18|112|114|115|119|3114|3237|3624|36 46|3966|116 117|0\d( \d\d){4})$")

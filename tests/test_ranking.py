@@ -147,7 +147,11 @@ def random_directory(seed: int, n: int) -> tuple[Directory, list[Service]]:
     return Directory(services), services
 
 
-DIRECTORY, SERVICES = random_directory(seed=32, n=3000)
+@functools.cache
+def big_directory() -> tuple[Directory, list[Service]]:
+    """3,000 services: built once, by the worker that runs the tests that use it (each pytest-xdist
+    worker imports every test module)."""
+    return random_directory(seed=32, n=3000)
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -168,12 +172,12 @@ def naive(kind, near, at, caps, limit, max_km):
             statuses[hours] = hours_status(hours, at)
         return statuses[hours]
 
-    return naive_select(SERVICES, status_of, kind=kind, near=near,
+    return naive_select(big_directory()[1], status_of, kind=kind, near=near,
                         capabilities=frozenset(caps), limit=limit, max_km=max_km, distance=great_circle_km)
 
 
 def test_the_random_directory_is_big_enough_to_use_the_grid():
-    assert all(len(DIRECTORY.of_kind(kind)) > SMALL_KIND for kind in KINDS)
+    assert all(len(big_directory()[0].of_kind(kind)) > SMALL_KIND for kind in KINDS)
 
 
 moments = st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 31, 23, 59)).map(
@@ -197,7 +201,7 @@ points = st.one_of(
     max_km=st.one_of(st.none(), st.floats(0.5, 400)),
 )
 def test_the_fast_ranking_gives_the_same_services_in_the_same_order_as_a_full_scan(kind, near, at, caps, limit, max_km):
-    fast = DIRECTORY.select(kind, near=near, at=at, capabilities=caps, limit=limit, max_km=max_km)
+    fast = big_directory()[0].select(kind, near=near, at=at, capabilities=caps, limit=limit, max_km=max_km)
     slow = naive(kind, near, at, caps, limit, max_km)
     assert [(p.service.id, p.distance_km, p.status.open) for p in fast] == \
            [(p.service.id, p.distance_km, p.status.open) for p in slow]
