@@ -10,10 +10,10 @@ import re
 import shutil
 import subprocess
 import sys
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
 
 from orient import paths
 from orient.directory.geo import haversine_km
@@ -22,7 +22,7 @@ from orient.orientation import (DO_NOT_GO, LOCAL_REACH_KM, NO_PHONE_ADVICE, OWN_
 from orient.periods import PARIS
 from orient.render.handout import build_handout
 from orient.render.text import render_answer
-from tests.strategies import situations
+from tests.strategies import VITAL_SIGNS, examples, situation, wall_time
 
 KNOWLEDGE = Knowledge.load()
 GAZ = KNOWLEDGE.gazetteer
@@ -30,6 +30,10 @@ GAZ = KNOWLEDGE.gazetteer
 PLACES = [GAZ.get(code) for code in ("32013", "32107", "32132", "32462", "32319", "32208", "47195", "40001", "65296",
                                      "65440", "33063", "80146", "97120", "97416", "31555")]
 NATIONAL_PHONES = {"15", "112", "114", "3114", "116 117", "3237", "36 46", "05 61 77 74 47"}
+
+
+def moment_in_2026_or_2027(draw):
+    return wall_time(draw, date(2026, 1, 1), date(2027, 12, 31))
 
 
 def at(text: str) -> datetime:
@@ -55,9 +59,9 @@ def run_ask(*args: str) -> dict:
 # --- 5. No dead end, for any situation, moment and place ----------------------------------------
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(situations, st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31)),
-       st.sampled_from(PLACES + [None]))
-def test_every_call_has_a_number_every_go_a_place_and_rank_1_is_actionable(facts, moment, place):
+@given(examples(situation, moment_in_2026_or_2027, lambda draw: draw.pick(PLACES + [None])))
+def test_every_call_has_a_number_every_go_a_place_and_rank_1_is_actionable(example):
+    facts, moment, place = example
     answer = orient(KNOWLEDGE, facts, moment, place)
     recs = answer.recommendations
     assert recs, facts
@@ -152,11 +156,10 @@ def test_inside_the_gers_nothing_is_flagged():
 # --- issue 13, item 10: with a vital sign no emergency department is a place to go -----------
 
 @settings(max_examples=150, deadline=None)
-@given(st.sampled_from(["chest_pain", "breathing", "stroke", "unconscious", "bleeding", "seizure", "anaphylaxis",
-                        "major_trauma", "suicidal"]),
-       st.sampled_from(["yes", "no"]), st.sampled_from([p for p in PLACES if p.dept in ("32", "47")]),
-       st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31)))
-def test_an_emergency_department_is_information_after_the_15_with_the_15_decides(flag, deaf, place, moment):
+@given(examples(lambda draw: draw.pick(VITAL_SIGNS), lambda draw: draw.pick(("yes", "no")),
+                lambda draw: draw.pick([p for p in PLACES if p.dept in ("32", "47")]), moment_in_2026_or_2027))
+def test_an_emergency_department_is_information_after_the_15_with_the_15_decides(example):
+    flag, deaf, place, moment = example
     answer = orient(KNOWLEDGE, {"red_flag": flag, "deaf": deaf}, moment, place)
     kinds = [r.kind for r in answer.recommendations]
     for i, rec in enumerate(answer.recommendations):

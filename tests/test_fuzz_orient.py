@@ -4,19 +4,20 @@ moments and communes (hazard log H1, H2, H3, H4, H5, H9, H12, H13).
 
 Whatever the other facts, red_flag other than none makes rank 1 the 15 (or the 114 for a person
 who cannot use a voice call). Every answer has something to call; every recommendation carries
-its rule and at least one source; ranks are 1..n. The moments include the clock changes of 2026
-and 2027, naive (Paris wall time) and aware (Paris, UTC, other offsets, both folds).
+its rule and at least one source; ranks are 1..n; `missing` asks red_flag first and never a known
+fact. The moments include the clock changes of 2025 to 2028, naive (Paris wall time) and aware
+(Paris, UTC, other offsets, both folds). What is drawn, and how: tests/strategies.py.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import random
 import re
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime, time, timedelta
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
 
 from orient.directory.fixed import checked_at_load
 from orient.facts import FACTS
@@ -25,56 +26,21 @@ from orient.periods import PARIS, PERIODS
 from orient.render.handout import build_handout
 from orient.render.text import render_answer
 
-from strategies import situations
+from strategies import (AGE_THRESHOLDS, CLOCK_CHANGES, OFFSETS, UTC, Draw, clock_change_moment, emergency, examples,
+                        moment, situation, situation_or_emergency)
 
 KNOWLEDGE = Knowledge.load()
 RULE_IDS = {rule.id for rule in KNOWLEDGE.rules}
-COMMUNES = sorted(KNOWLEDGE.gazetteer, key=lambda c: c.code)
-GERS = [c for c in COMMUNES if c.dept == "32"]
-UTC = timezone.utc
+COMMUNES = KNOWLEDGE.gazetteer  # in INSEE code order; a commune is built when drawn, not 34,875 at import
+GERS = KNOWLEDGE.gazetteer.of_dept("32")
 
-# The clock changes of Europe/Paris: (day, is_spring). At 02:00 (spring) the clocks jump to
-# 03:00; at 03:00 (autumn) they go back to 02:00. All four are Sundays.
-CLOCK_CHANGES = ((date(2026, 3, 29), True), (date(2026, 10, 25), False),
-                 (date(2027, 3, 28), True), (date(2027, 10, 31), False))
 # How phone numbers are shown to people: short numbers, or ten digits in pairs.
 PHONE_SHOWN = re.compile(r"^(15|17|18|112|114|115|119|3114|3237|3624|36 46|3966|116 117|0\d( \d\d){4})$")
-OFFSETS = [PARIS, UTC, timezone(timedelta(hours=-5)), timezone(timedelta(hours=5, minutes=30)),
-           ZoneInfo("America/Cayenne"), ZoneInfo("Indian/Reunion")]
 
 
-
-# Vital signs often enough that the invariant is tested on many of them.
-emergencies = st.tuples(situations, st.sampled_from([v for v in FACTS["red_flag"] if v != "none"])).map(
-    lambda pair: {**pair[0], "red_flag": pair[1]})
-
-communes = st.one_of(st.none(), st.sampled_from(COMMUNES), st.sampled_from(GERS))
-
-naive_moments = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2028, 12, 31))
-aware_moments = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2028, 12, 31),
-                             timezones=st.sampled_from(OFFSETS))
-
-
-@st.composite
-def clock_change_moments(draw):
-    """A moment within 10 hours of a clock change: naive wall time (in the gap, in the overlap,
-    either fold) or the same instant in another offset."""
-    day, _spring = draw(st.sampled_from(CLOCK_CHANGES))
-    minutes = draw(st.integers(-10 * 60, 10 * 60))
-    seconds = draw(st.sampled_from([0, 0, 0, 59]))
-    wall = datetime.combine(day, time(2, 30)) + timedelta(minutes=minutes, seconds=seconds)
-    form = draw(st.sampled_from(["naive", "naive_fold", "paris", "paris_fold", "utc", "other"]))
-    if form == "naive":
-        return wall
-    if form == "naive_fold":
-        return wall.replace(fold=1)
-    if form in ("paris", "paris_fold"):
-        return wall.replace(tzinfo=PARIS, fold=int(form == "paris_fold"))
-    instant = wall.replace(tzinfo=PARIS).astimezone(UTC)
-    return instant if form == "utc" else instant.astimezone(draw(st.sampled_from(OFFSETS)))
-
-
-moments = st.one_of(naive_moments, aware_moments, clock_change_moments())
+def commune(draw: Draw):
+    """No place, any commune of France, or one of the Gers: a third each."""
+    return draw.pick((None, draw.pick(COMMUNES), draw.pick(GERS)))
 
 
 def paris_wall_clock(at: datetime) -> datetime:
@@ -111,6 +77,14 @@ def check_answer(facts, at, commune, *, render: bool = False):
     # directory has no pharmacies — the nearest pharmacy, found with 3237.fr (docs/safety.md H24).
     assert any(r.action == "call" for r in recs) or any(
         r.kind == "pharmacie" and any("3237.fr" in a for a in r.advice) for r in recs), "every answer has something to do"
+    # The questions still to ask: each once, never a known fact, the vital sign first.
+    missing = answer.missing
+    assert len(missing) == len(set(missing))
+    assert not set(missing) & set(facts)
+    assert set(missing) <= set(FACTS)
+    if "red_flag" not in facts:
+        assert missing[0] == "red_flag"
+    assert {r.rule for r in recs} <= {step.rule for step in answer.trace}, "every recommendation is traced"
     for rec in recs:
         assert rec.rule in RULE_IDS
         assert rec.sources and all(isinstance(s, str) and s.strip() for s in rec.sources)
@@ -143,24 +117,26 @@ def check_answer(facts, at, commune, *, render: bool = False):
 
 
 @settings(max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(situations, moments, communes)
-def test_the_invariant_and_the_guarantees_hold_through_orient_for_any_situation_moment_and_commune(
-        facts, at, commune):
-    check_answer(facts, at, commune, render=True)
+@given(examples(situation, moment, commune))
+def test_the_invariant_and_the_guarantees_hold_through_orient_for_any_situation_moment_and_commune(example):
+    facts, at, place = example
+    check_answer(facts, at, place, render=True)
 
 
 @settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(emergencies, moments, communes)
-def test_any_vital_sign_puts_the_15_or_the_114_first_through_orient_whatever_else_is_known(facts, at, commune):
-    check_answer(facts, at, commune)
+@given(examples(emergency, moment, commune))
+def test_any_vital_sign_puts_the_15_or_the_114_first_through_orient_whatever_else_is_known(example):
+    facts, at, place = example
+    check_answer(facts, at, place)
 
 
 @settings(max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(situations, emergencies), clock_change_moments(), communes)
-def test_around_the_clock_changes_of_2026_and_2027_the_period_follows_the_paris_wall_clock(facts, at, commune):
-    answer = check_answer(facts, at, commune)
+@given(examples(situation_or_emergency, clock_change_moment, commune))
+def test_around_the_clock_changes_of_2025_to_2028_the_period_follows_the_paris_wall_clock(example):
+    facts, at, place = example
+    answer = check_answer(facts, at, place)
     local = paris_wall_clock(at)
-    # Independent of orient.periods: these four days are Sundays, the days around them ordinary.
+    # Independent of orient.periods: the clock changes are on Sundays, the days around them ordinary.
     if local.hour < 8:
         expected = {"pdsa_night"}
     elif local.hour >= 20:
@@ -179,7 +155,8 @@ def test_every_twenty_minutes_of_the_four_clock_change_nights_every_vital_sign_g
     both folds, every vital sign, deaf or not, with and without a commune."""
     auch = KNOWLEDGE.gazetteer.get("32013")
     count = 0
-    for (day, _spring), step in itertools.product(CLOCK_CHANGES, range(0, 16 * 60, 20)):
+    nights = [change for change in CLOCK_CHANGES if change[0].year in (2026, 2027)]
+    for (day, _spring), step in itertools.product(nights, range(0, 16 * 60, 20)):
         wall = datetime.combine(day - timedelta(days=1), time(18, 0)) + timedelta(minutes=step)
         for at in (wall, wall.replace(fold=1), wall.replace(tzinfo=PARIS),
                    wall.replace(tzinfo=PARIS, fold=1).astimezone(UTC)):
@@ -197,3 +174,31 @@ def test_a_vital_sign_on_a_bridge_day_is_flagged_as_an_emergency_for_the_screens
         answer = check_answer({"red_flag": red_flag, "deaf": deaf}, bridge_friday, None)
         assert answer.period == "pdsa_holiday" and answer.emergency
     assert not orient(KNOWLEDGE, {"red_flag": "none"}, bridge_friday, None).emergency
+
+
+def test_the_drawn_examples_cover_every_fact_value_moment_form_and_place():
+    """What the property tests above draw (tests/strategies.py), decoded from 4,000 seeded byte
+    strings: every value of every fact, each fact absent about half of the time, vital signs often,
+    every year and hour, naive and aware moments in every offset and both folds, every clock change,
+    no place a third of the time, communes of the Gers and of all France."""
+    rng = random.Random(32)
+    cases = []
+    for _ in range(4000):
+        draw = Draw(rng.randbytes(256))
+        cases.append((situation_or_emergency(draw), moment(draw), commune(draw)))
+    situations = [facts for facts, _, _ in cases]
+    for name, values in FACTS.items():
+        known = [facts[name] for facts in situations if name in facts]
+        if name != "red_flag":  # an emergency always has one
+            assert 0.45 < 1 - len(known) / len(situations) < 0.55, name
+        assert set(known) >= set(values or AGE_THRESHOLDS) and len(set(known)) > (100 if values is None else 0), name
+    assert 0.65 < sum(facts.get("red_flag", "none") != "none" for facts in situations) / len(situations) < 0.8
+    moments = [at for _, at, _ in cases]
+    assert {at.year for at in moments} == {2025, 2026, 2027, 2028}
+    assert {at.hour for at in moments} == set(range(24))
+    assert {at.tzinfo for at in moments} == {None, *OFFSETS} and {at.fold for at in moments} == {0, 1}
+    assert {at.astimezone(PARIS).date() for at in moments if at.tzinfo} >= {day for day, _ in CLOCK_CHANGES}
+    places = [place for _, _, place in cases]
+    assert 0.3 < places.count(None) / len(places) < 0.37
+    assert 0.3 < sum(place is not None and place.dept == "32" for place in places) / len(places) < 0.4
+    assert len({place.dept for place in places if place is not None}) > 90

@@ -30,6 +30,15 @@ def g() -> Gazetteer:
     return default_gazetteer()
 
 
+@pytest.fixture(scope="module")
+def points_by_dept(g) -> dict[str, list[tuple[float, float]]]:
+    """The communes' points, département by département (read once: iterating builds every commune)."""
+    points = {}
+    for c in g:
+        points.setdefault(c.dept, []).append((c.lat, c.lon))
+    return points
+
+
 def top(g: Gazetteer, query: str, **kw) -> Commune:
     matches = g.search(query, **kw)
     assert matches, f"nothing found for {query!r}"
@@ -134,7 +143,8 @@ def test_a_truncated_gazetteer_file_is_refused(tmp_path):
 def test_a_file_keyed_by_another_normaliser_is_refused(tmp_path):
     text = gazetteer_file().read_text(encoding="utf-8")
     stale = tmp_path / "stale.tsv.gz"
-    stale.write_bytes(gzip.compress(text.replace(f"key={textnorm.KEY_VERSION}\t", "key=0\t", 1).encode("utf-8")))
+    stale.write_bytes(gzip.compress(text.replace(f"key={textnorm.KEY_VERSION}\t", "key=0\t", 1).encode("utf-8"),
+                                    compresslevel=1))  # any level reads the same; 1 is 10 times faster
     with pytest.raises(ValueError, match="rebuild"):
         Gazetteer.load(stale)
 
@@ -400,21 +410,19 @@ def test_names_indexing_and_of_dept_agree_with_iteration(g):
 
 def test_a_gzipped_gazetteer_file_reads_like_the_plain_one(tmp_path):
     packed = tmp_path / "communes.tsv.gz"
-    packed.write_bytes(gzip.compress(gazetteer_file().read_bytes()))
-    assert Gazetteer.load(packed).search("vic")[0] == Gazetteer.load().search("vic")[0]
-    assert Gazetteer.load(packed).search("vic")[0].commune.code == "32462"
+    packed.write_bytes(gzip.compress(gazetteer_file().read_bytes(), compresslevel=1))
+    found = Gazetteer.load(packed).search("vic")[0]
+    assert found == Gazetteer.load().search("vic")[0]
+    assert found.commune.code == "32462"
 
 
 @pytest.mark.parametrize("home", ["32", "2A", "971", "75", "13", "59", "976", "01", "31", "48"])
-def test_the_shipped_neighbours_are_those_the_communes_coordinates_give(home):
+def test_the_shipped_neighbours_are_those_the_communes_coordinates_give(g, points_by_dept, home):
     """The file's `dept_neighbours` column, computed at build time, is the runtime definition
     (a commune within NEIGHBOUR_KM of one of the home département's), département by département."""
     from orient.directory.homearea import HomeArea
 
-    g = Gazetteer.load()
-    points = {}
-    for c in g:
-        points.setdefault(c.dept, []).append((c.lat, c.lon))
+    points = points_by_dept
     area = HomeArea(points[home])
     assert g.neighbours(home) == sorted(d for d in points if d != home and area.is_neighbour(d, points[d]))
 

@@ -12,7 +12,7 @@ import sys
 from datetime import date, datetime, timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
 
 from orient.directory.check import check_directory
 from orient.directory.gazetteer import default_gazetteer
@@ -21,6 +21,8 @@ from orient.orientation import CALL_15_FIRST, CLOSED_NOW_CALL_15, Knowledge, ori
 from orient.periods import PARIS, classify, is_bridge_day, public_holiday
 from orient.render.handout import build_handout
 from orient.render.text import render_answer
+
+from strategies import Draw, examples, situation, wall_time
 
 KNOWLEDGE = Knowledge.load()
 AUCH = KNOWLEDGE.gazetteer.get("32013")
@@ -70,19 +72,19 @@ def test_a_line_the_directory_says_is_closed_is_never_the_only_way_out_and_names
 
 BRIDGE_DAYS = [date.fromordinal(n) for n in range(date(2025, 1, 1).toordinal(), date(2028, 1, 1).toordinal())
                if is_bridge_day(date.fromordinal(n))]
-# Bridge days by day (where the rules and the 3966's hours disagree), or any moment.
-moments_with_bridge_days = st.one_of(
-    st.builds(lambda day, minute: datetime.combine(day, datetime.min.time()).replace(tzinfo=PARIS)
-              + timedelta(minutes=minute), st.sampled_from(BRIDGE_DAYS), st.integers(8 * 60, 20 * 60 - 1)),
-    st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2028, 12, 31)),
-)
+
+
+def moment_with_bridge_days(draw: Draw) -> datetime:
+    """A bridge day by day (where the rules and the 3966's hours disagree), or any moment: half each."""
+    day = datetime.combine(draw.pick(BRIDGE_DAYS), datetime.min.time()).replace(tzinfo=PARIS)
+    by_day = day + timedelta(minutes=8 * 60 + draw.below(12 * 60))
+    return draw.pick((by_day, wall_time(draw)))
 
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.fixed_dictionaries({name: st.one_of(st.none(), st.sampled_from(values) if values else st.integers(0, 130))
-                              for name, values in FACTS.items()}), moments_with_bridge_days)
-def test_every_line_to_call_that_is_closed_at_the_moment_carries_the_15_as_a_way_out(facts, moment):
-    facts = {k: v for k, v in facts.items() if v is not None}
+@given(examples(situation, moment_with_bridge_days))
+def test_every_line_to_call_that_is_closed_at_the_moment_carries_the_15_as_a_way_out(example):
+    facts, moment = example
     for rec in orient(KNOWLEDGE, facts, moment, AUCH).recommendations:
         if rec.action in ("call", "sms") and rec.open_now is False:
             assert CLOSED_NOW_CALL_15 in rec.advice, (rec.service_id, moment)
@@ -167,18 +169,18 @@ def excluded_from_pharmacist_care(facts) -> bool:
     return problem == "cystitis" and (sex == "male" or (age is not None and not 16 <= age <= 65))
 
 
-minor_care = st.fixed_dictionaries({
-    "red_flag": st.just("none"), "need": st.just("minor_care"),
-    "minor_problem": st.sampled_from(FACTS["minor_problem"]),
-    "age": st.one_of(st.none(), st.sampled_from([2, 10, 11, 15, 16, 40, 65, 66, 90])),
-    **{name: st.one_of(st.none(), st.sampled_from(FACTS[name]))
-       for name in ("sex", "pregnant", "fever", "has_gp", "gp_reachable", "can_travel", "deaf")},
-}).map(lambda facts: {k: v for k, v in facts.items() if v is not None})
+def minor_care(draw: Draw) -> dict:
+    facts = {"red_flag": "none", "need": "minor_care", "minor_problem": draw.pick(FACTS["minor_problem"]),
+             "age": draw.maybe((2, 10, 11, 15, 16, 40, 65, 66, 90)),
+             **{name: draw.maybe(FACTS[name])
+                for name in ("sex", "pregnant", "fever", "has_gp", "gp_reachable", "can_travel", "deaf")}}
+    return {k: v for k, v in facts.items() if v is not None}
 
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(minor_care, st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31)))
-def test_fever_pregnancy_and_age_exclusions_never_send_to_the_pharmacist_first(facts, moment):
+@given(examples(minor_care, lambda draw: wall_time(draw, date(2026, 1, 1), date(2027, 12, 31))))
+def test_fever_pregnancy_and_age_exclusions_never_send_to_the_pharmacist_first(example):
+    facts, moment = example
     answer = orient(KNOWLEDGE, facts, moment, None)
     if excluded_from_pharmacist_care(facts):
         assert not PHARMACIST_FIRST & {r.rule for r in answer.recommendations}, facts
