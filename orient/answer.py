@@ -13,17 +13,14 @@ from orient.textsafe import CONTROL, printable
 ACTIONS = ("call", "sms", "go", "info")
 
 
-def _without_controls(item: tuple) -> Any:
+def _printable_value(value: Any) -> Any:
     """Second line of defence (the loaders refuse them): no control character from the data
     reaches a screen, a terminal or a sheet, whichever renders the answer."""
-    values, changed = list(item), False
-    for i, value in enumerate(values):
-        if isinstance(value, str):
-            if CONTROL.search(value):
-                values[i], changed = printable(value), True
-        elif isinstance(value, list) and any(isinstance(v, str) and CONTROL.search(v) for v in value):
-            values[i], changed = [printable(v) if isinstance(v, str) else v for v in value], True
-    return tuple.__new__(type(item), values) if changed else item
+    if isinstance(value, str):
+        return printable(value) if CONTROL.search(value) else value
+    if isinstance(value, list) and any(isinstance(v, str) and CONTROL.search(v) for v in value):
+        return [printable(v) if isinstance(v, str) else v for v in value]
+    return value
 
 
 class _Printable:
@@ -32,10 +29,13 @@ class _Printable:
     __slots__ = ()
 
     def __new__(cls, *args: Any, **kwargs: Any):
-        return _without_controls(super().__new__(cls, *args, **kwargs))
+        item = super().__new__(cls, *args, **kwargs)
+        values = [_printable_value(value) for value in item]
+        return tuple.__new__(cls, values) if any(a is not b for a, b in zip(values, item)) else item
 
     def _replace(self, **changes: Any):
-        return type(self)(**{**self._asdict(), **changes})
+        # The NamedTuple's own copy (it does not call __new__): only the changed values need a look.
+        return super()._replace(**{name: _printable_value(value) for name, value in changes.items()})
 
 
 class _RecommendationFields(NamedTuple):
