@@ -110,7 +110,8 @@ def test_rota_show_prints_who_is_on_duty_where_and_the_3237_elsewhere(folder):
     assert "3237" in lines[-1]
     later = orient_main("rota", "show", "--directory", str(folder), "--at", "2027-03-01T22:00", "--commune", "Mauvezin")
     assert "Lomagne : pas de garde connue à ce moment — appelez le 3237" in later.stdout
-    elsewhere = orient_main("rota", "show", "--directory", str(folder), "--at", "2027-01-05T22:00", "--commune", "Fleurance")
+    elsewhere = orient_main("rota", "show", "--directory", str(folder), "--at", "2027-01-05T22:00",
+                            "--commune", "Fleurance")
     assert "Fleurance : aucun secteur de garde connu — appelez le 3237" in elsewhere.stdout
 
 
