@@ -20,6 +20,10 @@ from orient.orientation import Knowledge, orient
 from orient.problems import DataError
 
 
+# For the tests of the cache's files, whatever the rules say (its header: why).
+MINIMAL_RULES = Path(__file__).parent / "fixtures" / "minimal_rules"
+
+
 @pytest.fixture
 def cache_dir(tmp_path, monkeypatch):
     folder = tmp_path / "cache"
@@ -237,7 +241,7 @@ def test_a_cache_written_for_other_data_or_code_is_not_used(cache_dir, stored):
 
 
 def test_the_cache_can_be_turned_off_and_an_unwritable_folder_does_not_matter(tmp_path, data, monkeypatch):
-    rules, directory = data
+    rules, directory = MINIMAL_RULES, data[1]
     monkeypatch.setenv("ORIENT_CACHE_DIR", str(tmp_path / "off-cache"))
     monkeypatch.setenv("ORIENT_CACHE", "off")
     assert Knowledge.load(rules, directory).directory.get("samu-15") is not None
@@ -259,7 +263,7 @@ def test_the_cache_folder_follows_the_environment(tmp_path):
 
 
 def test_writing_leaves_no_temporary_file_and_keeps_few_files(cache_dir, data, tmp_path):
-    rules, directory = data
+    rules, directory = MINIMAL_RULES, data[1]
     for i in range(cache.MAX_FILES + 3):
         other = tmp_path / f"directory-{i}"
         shutil.copytree(directory, other)
