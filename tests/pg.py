@@ -45,9 +45,10 @@ _state: dict = {}
 class Server:
     """A throwaway PostgreSQL server in a temporary folder, on a unix socket only: a fresh cluster
     from `initdb`, or a copy of `template` (a stopped cluster); `keep_template` keeps a copy of
-    the fresh cluster, before it first starts, for servers of their own."""
+    the fresh cluster, before it first starts, for servers of their own. `own`: removed when this
+    process exits."""
 
-    def __init__(self, template: Optional[Path] = None, keep_template: bool = False):
+    def __init__(self, template: Optional[Path] = None, keep_template: bool = False, own: bool = True):
         if not (BIN / "initdb").exists():
             raise RuntimeError(f"PostgreSQL absent ({BIN}/initdb); install postgresql-15 or set {URL_ENV}")
         try:
@@ -61,16 +62,21 @@ class Server:
             os.chown(self.base, entry.pw_uid, entry.pw_gid)
         self.data = self.base / "data"
         self.running = False
-        atexit.register(self.remove)
-        if template is not None:
-            self._run(["cp", "-a", str(template), str(self.data)], "copy of the cluster")
-        else:
-            self._run([str(BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "orient", "-E", "UTF8",
-                       "--locale=C", "--no-sync"], "initdb")
-        if keep_template:
-            self._run(["cp", "-a", str(self.data), str(self.template)], "copy of the cluster")
-        self.start()
-        self.url = self.create_database("orient_test")
+        if own:  # the run's shared server outlives the process that started it: release() stops it
+            atexit.register(self.remove)
+        try:
+            if template is not None:
+                self._run(["cp", "-a", str(template), str(self.data)], "copy of the cluster")
+            else:
+                self._run([str(BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "orient", "-E", "UTF8",
+                           "--locale=C", "--no-sync"], "initdb")
+            if keep_template:
+                self._run(["cp", "-a", str(self.data), str(self.template)], "copy of the cluster")
+            self.start()
+            self.url = self.create_database("orient_test")
+        except BaseException:
+            self.remove()
+            raise
 
     @classmethod
     def attach(cls, base: Path) -> "Server":
@@ -190,7 +196,7 @@ def _shared_url(run: Path) -> str:
         server = _shared(run)
         if server is None or not server.answers():
             _remove_shared(run)
-            server = Server(keep_template=True)
+            server = Server(keep_template=True, own=False)
             (run / "server.json").write_text(json.dumps({"base": str(server.base)}))
         users.mkdir(exist_ok=True)
         (users / str(os.getpid())).touch()
