@@ -5,14 +5,18 @@ import os
 import sys
 import tempfile
 
+import pg
 import pytest
 from hypothesis import HealthCheck, settings
 
 # Set at import, before test modules load knowledge at collection time; subprocesses inherit it,
 # and so do the xdist workers, which share the run's store files (written whole, then renamed into
 # place: a worker never opens another's half-written file) instead of each compiling its own.
+_made_cache = not os.environ.get("ORIENT_TEST_CACHE_DIR")
 _cache = os.environ.get("ORIENT_TEST_CACHE_DIR") or tempfile.mkdtemp(prefix="orient-test-cache-")
 os.environ["ORIENT_TEST_CACHE_DIR"] = os.environ["ORIENT_CACHE_DIR"] = _cache
+# Likewise the folder through which the workers share one PostgreSQL server (tests/pg.py).
+pg.prepare_run()
 
 # "ci" (the default): no deadline nor speed health checks — the machine is shared by parallel workers
 # and other jobs, so time says nothing about correctness; no example database written into a clean
@@ -52,6 +56,17 @@ def pytest_configure(config):
     if sys.dont_write_bytecode and not controller:
         os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
         os.environ["PYTHONPYCACHEPREFIX"] = os.path.join(_cache, "bytecode")
+
+
+def pytest_unconfigure(config):
+    """Each process leaves the shared PostgreSQL server (the last one out stops it); the run's
+    first process, once its workers are gone, removes what is left of the run and the store files
+    it made."""
+    pg.finish_run()
+    if _made_cache:
+        import shutil
+
+        shutil.rmtree(_cache, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

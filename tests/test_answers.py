@@ -1,6 +1,8 @@
 """Issue 9 — answers that hold at the edges, through the final answer: the real `orient()` with
-the embedded rules, directory and gazetteer, and `orient ask --json` as a subprocess where the
-public contract is concerned. Situations: tests/data/answer_examples.yaml (test_answer_examples.py)."""
+the embedded rules, directory and gazetteer, and `orient ask --json` where the public contract is
+concerned: a real process for the first such answer and for `orient check`, the command's main() in
+the test process for the other answers (`cli_run`). Situations: tests/data/answer_examples.yaml
+(test_answer_examples.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import subprocess
 import sys
 from datetime import date, datetime
 
+import cli_run
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -47,10 +50,10 @@ def embedded_copy_with(folder, source, name: str, text: str):
     return folder
 
 
-def run_ask(*args: str) -> dict:
-    env = dict(os.environ, ORIENT_JOURNAL="off")
-    done = subprocess.run([sys.executable, "-m", "orient", "ask", "--json", *args], capture_output=True,
-                          text=True, env=env, timeout=60)
+def run_ask(*args: str, process: bool = False) -> dict:
+    """`orient ask --json`: a real process, or its main() in the test process."""
+    run = cli_run.run_process if process else cli_run.run_main
+    done = run("ask", "--json", *args, env={"ORIENT_JOURNAL": "off"})
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     return json.loads(done.stdout)
@@ -98,7 +101,8 @@ def test_a_centre_without_a_phone_is_information_never_the_action():
 
 
 def test_the_cpam_line_is_the_36_46_in_the_json_of_orient_ask():
-    out = run_ask("--commune", "auch", "--at", "2026-03-10T10:00", "--fact", "red_flag=none", "--fact", "need=find_gp")
+    out = run_ask("--commune", "auch", "--at", "2026-03-10T10:00", "--fact", "red_flag=none", "--fact", "need=find_gp",
+                  process=True)
     cpam = [r for r in out["recommendations"] if r["kind"] == "cpam"]
     assert cpam and cpam[0]["phone"] == "36 46" and cpam[0]["action"] == "call"
     assert all(r["phone"] for r in out["recommendations"] if r["action"] == "call" and r["kind"] not in OWN_PRACTITIONER)

@@ -1,4 +1,7 @@
-"""`orient ask` end to end, as other programs drive it: a real process, the embedded data."""
+"""`orient ask` end to end, as other programs drive it, on the embedded data: a real process for the
+JSON contract, the text output, the refusals of a commune, a fact, a moment and of broken rules, and
+a global option written before the command; `orient.cli.main` in the test process for the other
+answers and facts (`cli_run`)."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import os
 import subprocess
 import sys
 
+import cli_run
 import pytest
 
 CONTRACT_KEYS = {"at", "period", "commune", "missing", "recommendations", "warnings"}
@@ -20,15 +24,19 @@ def run_orient(*args: str) -> subprocess.CompletedProcess:
                           timeout=60)
 
 
-def ask_json(*args: str) -> dict:
-    result = run_orient("ask", "--json", "--no-journal", *args)
+def orient_main(*args: str) -> subprocess.CompletedProcess:
+    return cli_run.run_main(*args, env={"ORIENT_JOURNAL": "off"})
+
+
+def ask_json(*args: str, run=orient_main) -> dict:
+    result = run("ask", "--json", "--no-journal", *args)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
 
 def test_a_saturday_afternoon_consultation_in_masseube_goes_to_the_3966():
     answer = ask_json("--commune", "masseube", "--at", "2026-11-28T14:00",
-                      "--fact", "red_flag=none", "--fact", "need=consult")
+                      "--fact", "red_flag=none", "--fact", "need=consult", run=run_orient)
     assert CONTRACT_KEYS <= answer.keys()
     assert answer["at"] == "2026-11-28T14:00:00+01:00"
     assert answer["period"] == "pdsa_weekend"
@@ -51,7 +59,7 @@ def test_a_vital_sign_puts_the_15_first_or_the_114_for_a_deaf_person(deaf, expec
 
 
 def test_an_emergency_with_an_unknown_commune_still_answers_with_a_warning():
-    result = run_orient("ask", "--json", "--no-journal", "--commune", "zzqxwv", "--fact", "red_flag=stroke")
+    result = orient_main("ask", "--json", "--no-journal", "--commune", "zzqxwv", "--fact", "red_flag=stroke")
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     assert answer["recommendations"][0]["kind"] == "emergency_15"
@@ -74,7 +82,8 @@ def test_an_unknown_commune_without_emergency_is_bad_input_with_closest_matches(
     ("need", "NAME=VALUE"),
 ])
 def test_a_bad_fact_is_bad_input_naming_the_fact_and_allowed_values(fact, named):
-    result = run_orient("ask", "--fact", fact, "--no-journal")
+    run = run_orient if fact == "colour=blue" else orient_main  # one real process for the refusal
+    result = run("ask", "--fact", fact, "--no-journal")
     assert result.returncode == 2
     assert named in result.stderr
 
@@ -111,7 +120,8 @@ def test_no_facts_at_all_asks_for_the_vital_signs_first_and_still_gives_a_number
 def test_the_home_departement_decides_homonyms_wherever_the_flag_is_written(placement):
     flag = ["--home-dept", "24"]
     args = [*flag, "ask"] if placement == "before" else ["ask", *flag]
-    result = run_orient(*args, "--json", "--no-journal", "--commune", "Plaisance", "--fact", "red_flag=none",
+    run = run_orient if placement == "before" else orient_main
+    result = run(*args, "--json", "--no-journal", "--commune", "Plaisance", "--fact", "red_flag=none",
                         "--at", "2026-11-24T10:00")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["commune"]["code"] == "24168"

@@ -1,6 +1,11 @@
 """The desks' reports on every backend: the same test functions on the desk's SQLite file and on a
 real PostgreSQL server (tests/pg.py), through the one interface (orient/corrections.py); then a
-desk cut off from the server, which keeps its reports and sends them once, later."""
+desk cut off from the server, which keeps its reports and sends them once, later.
+
+`orient` runs as a real process (`run`) at least once for each command checked here (corrections list,
+add, show, reject, accept; db status; ask), for the two `accept` commands at once (and every `accept`:
+see tests/test_corrections.py's orient_main), a server that is not there, and a desk while its server
+is down or just back; else its main() in the test process (`run_main`)."""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 
+import cli_run
 import pg
 import pytest
 
@@ -25,8 +31,13 @@ AT = datetime(2026, 11, 30, 10, 17, 42, tzinfo=PARIS)
 
 
 def run(*args, env, timeout=120):
-    return subprocess.run([sys.executable, "-m", "orient", *args], capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "ORIENT_JOURNAL": "off", **env})
+    """A real `orient` process."""
+    return cli_run.run_process(*args, env={"ORIENT_JOURNAL": "off", **env}, timeout=timeout)
+
+
+def run_main(*args, env):
+    """`orient`'s main() in the test process, with the settings the process would have."""
+    return cli_run.run_main(*args, env={"ORIENT_JOURNAL": "off", **env})
 
 
 class Backend:
@@ -94,7 +105,7 @@ def test_a_report_made_at_one_desk_is_listed_by_the_coordinator_at_another(backe
     assert listed.returncode == 0, listed.stderr
     [row] = listed.stdout.splitlines()
     assert f"2026-11-28T14:00+01:00  mairie-fleurance  {line.service_id} : horaires faux — « ouvert le samedi »" in row
-    status = run("db", "status", "--json", env=backend.env("cpts-auch"))
+    status = run_main("db", "status", "--json", env=backend.env("cpts-auch"))
     assert status.returncode == 0, status.stderr
     assert json.loads(status.stdout)["open_corrections"] == 1
 
@@ -159,8 +170,8 @@ def test_two_accept_commands_at_once_write_one_directory(backend, tmp_path):
     for name in ("cpts", "sas"):
         folders.append(tmp_path / name / "directory")
         shutil.copytree(paths.directory_dir(), folders[-1])
-    added = run("corrections", "add", "--entry", "ch-mauvezin", "--kind", "no_answer", "--directory", str(folders[0]),
-                env=backend.env("mairie-mauvezin"))
+    added = run_main("corrections", "add", "--entry", "ch-mauvezin", "--kind", "no_answer",
+                     "--directory", str(folders[0]), env=backend.env("mairie-mauvezin"))
     assert added.returncode == 0, added.stderr
     cid = added.stdout.split()[1]
     commands = [subprocess.Popen([sys.executable, "-m", "orient", "corrections", "accept", cid, "--by", name,
@@ -177,27 +188,36 @@ def test_two_accept_commands_at_once_write_one_directory(backend, tmp_path):
     assert f"orient corrections : signalement {cid} " in err and "traité" in err and "Traceback" not in err
     assert (folders[lost] / "hopitaux.yaml").read_text() == (paths.directory_dir() / "hopitaux.yaml").read_text()
     assert f"vu par {winner}" in (folders[won] / "hopitaux.yaml").read_text()
-    listed = run("corrections", "list", "--all", env=backend.env("mairie-mauvezin"))
+    listed = run_main("corrections", "list", "--all", env=backend.env("mairie-mauvezin"))
     assert f"[accepté par {winner} le" in listed.stdout and listed.stdout.count("\n") == 1
 
 
 def test_bad_input_is_refused_in_french_without_traceback(backend, folder):
     env = backend.env("mairie-mauvezin")
-    assert run("corrections", "add", "--entry", "ch-mauvezin", "--kind", "other", "--directory", str(folder),
-               env=env).returncode == 0
-    for args in (("show", "99999999999999999999999"), ("show", "0"), ("reject", "7", "--by", "X", "--reason", "r"),
-                 ("reject", "1", "--by", "X", "--reason", " "), ("accept", "1", "--by", " ", "--directory", str(folder)),
-                 ("accept", "1", "--by", "X", "--set", "colour=red", "--directory", str(folder)),
-                 ("add", "--entry", "Bad Id", "--kind", "other"), ("add", "--entry", "ch-mauvezin", "--kind", "broken"),
-                 ("add", "--desk", "\x1b[31m", "--entry", "ch-mauvezin", "--kind", "other", "--directory", str(folder)),
-                 ("list", "--database", "mysql://x"), ("show", "1", "--database", "postgresql://orient@/none?host=/nowhere")):
-        done = run("corrections", *args, env=env)
+    assert run_main("corrections", "add", "--entry", "ch-mauvezin", "--kind", "other", "--directory", str(folder),
+                    env=env).returncode == 0
+    # A real process: every accept, and on the desk's SQLite file reject's refusal and a server that
+    # is not there (named by --database whatever the backend: the connection pool's threads and its
+    # English log lines would show only on a process's stderr).
+    once = run if backend.kind == "sqlite" else run_main
+    for args, runner in ((("show", "99999999999999999999999"), run_main), (("show", "0"), run_main),
+                         (("reject", "7", "--by", "X", "--reason", "r"), run_main),
+                         (("reject", "1", "--by", "X", "--reason", " "), once),
+                         (("accept", "1", "--by", " ", "--directory", str(folder)), run),
+                         (("accept", "1", "--by", "X", "--set", "colour=red", "--directory", str(folder)), run),
+                         (("add", "--entry", "Bad Id", "--kind", "other"), run_main),
+                         (("add", "--entry", "ch-mauvezin", "--kind", "broken"), run_main),
+                         (("add", "--desk", "\x1b[31m", "--entry", "ch-mauvezin", "--kind", "other",
+                           "--directory", str(folder)), run_main),
+                         (("list", "--database", "mysql://x"), run_main),
+                         (("show", "1", "--database", "postgresql://orient@/none?host=/nowhere"), once)):
+        done = runner("corrections", *args, env=env)
         assert done.returncode == 2, (args, done.stdout, done.stderr)
         assert done.stderr.strip() and "Traceback" not in done.stderr, args
         assert "orient corrections" in done.stderr, args
     with backend.store() as store, pytest.raises(CorrectionError, match="type de signalement inconnu"):
         store.report("d", "ch-mauvezin", "stolen", None, AT)
-    assert "1  " in run("corrections", "list", env=env).stdout  # still there, still pending
+    assert "1  " in run_main("corrections", "list", env=env).stdout  # still there, still pending
 
 
 # --- a desk and the server lost (PostgreSQL only) ---------------------------------------------------
@@ -208,23 +228,23 @@ def test_a_desk_cut_off_from_the_server_keeps_its_reports_and_sends_each_once_wh
 
     server = pg.own_server()
     try:
-        assert run("db", "load", "--database", pg.migrated(server.url), env={}).returncode == 0
+        assert run_main("db", "load", "--database", pg.migrated(server.url), env={}).returncode == 0
         desk = {"ORIENT_DESK": "mairie-mauvezin", "ORIENT_DATABASE_URL": server.url,
                 "ORIENT_CORRECTIONS": str(tmp_path / "desk" / "corrections.sqlite3"),
                 "ORIENT_CACHE_DIR": str(tmp_path / "cache")}
         coordinator = dict(desk, ORIENT_DESK="cpts", ORIENT_CORRECTIONS=str(tmp_path / "cpts" / "c.sqlite3"))
         outbox = Outbox(tmp_path / "desk" / "corrections-outbox.sqlite3")
 
-        def add(text):
-            return run("corrections", "add", "--entry", "ch-mauvezin", "--kind", "other", "--text", text,
-                       "--directory", str(folder), env=desk)
+        def add(text, runner=run):  # a desk's process, or its main() in the test process
+            return runner("corrections", "add", "--entry", "ch-mauvezin", "--kind", "other", "--text", text,
+                          "--directory", str(folder), env=desk)
 
-        sent = add("avant la coupure")
+        sent = add("avant la coupure", run_main)
         assert sent.returncode == 0 and sent.stdout.strip() == "Signalement 1 enregistré.", sent.stderr
 
         server.stop()  # mid-run
-        for text in ("pendant la coupure", "encore pendant"):
-            kept = add(text)
+        for text, runner in (("pendant la coupure", run), ("encore pendant", run_main)):
+            kept = add(text, runner)
             assert kept.returncode == 0, kept.stderr
             assert kept.stdout.startswith("Signalement gardé sur ce poste") and "Traceback" not in kept.stderr
         assert outbox.count() == 2
@@ -245,7 +265,7 @@ def test_a_desk_cut_off_from_the_server_keeps_its_reports_and_sends_each_once_wh
         shutil.copy(crash_copy, outbox.path)  # …as if the desk had crashed before forgetting them: sent again
         assert len(send_outbox(server.url, outbox)) == 2 and outbox.count() == 0
 
-        listed = run("corrections", "list", env=coordinator)
+        listed = run_main("corrections", "list", env=coordinator)
         assert listed.returncode == 0, listed.stderr
         texts = [line.split("« ")[1].rstrip(" »") for line in listed.stdout.splitlines()]
         assert texts == ["avant la coupure", "pendant la coupure", "encore pendant"]  # none lost, none twice

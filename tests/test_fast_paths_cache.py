@@ -20,6 +20,10 @@ from orient.orientation import Knowledge, orient
 from orient.problems import DataError
 
 
+# For the tests of the cache's files, whatever the rules say (its header: why).
+MINIMAL_RULES = Path(__file__).parent / "fixtures" / "minimal_rules"
+
+
 @pytest.fixture
 def cache_dir(tmp_path, monkeypatch):
     folder = tmp_path / "cache"
@@ -28,14 +32,51 @@ def cache_dir(tmp_path, monkeypatch):
     return folder
 
 
-@pytest.fixture
-def data(tmp_path):
-    """Copies of the embedded rules and directory, free to edit."""
-    rules = tmp_path / "rules"
-    directory = tmp_path / "directory"
+@pytest.fixture(scope="module")
+def data_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("data")
+
+
+def fresh_copies(root):
+    """Copies of the embedded rules and directory in `root`, whatever a test left there."""
+    rules = root / "rules"
+    directory = root / "directory"
+    for folder in (rules, directory):
+        shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(paths.rules_dir(), rules, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(paths.directory_dir(), directory)
     return rules, directory
+
+
+@pytest.fixture
+def data(data_root):
+    """Copies of the embedded rules and directory, free to edit: fresh for each test, in the same
+    folders each time (the store's key names them: see `stored`)."""
+    return fresh_copies(data_root)
+
+
+@pytest.fixture(scope="module")
+def compiled(data_root, tmp_path_factory):
+    """The store file the first load of the fresh copies writes, compiled once for the module."""
+    rules, directory = fresh_copies(data_root)
+    folder = tmp_path_factory.mktemp("compiled")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ORIENT_CACHE_DIR", str(folder))
+        patch.delenv("ORIENT_CACHE", raising=False)
+        Knowledge.load(rules, directory)
+        assert cache.last_status.startswith("rebuilt")
+    [path] = folder.glob("knowledge-*.sqlite")
+    return path
+
+
+@pytest.fixture
+def stored(compiled, cache_dir, data):
+    """`data` with the store its first load would write (the same key: same folders, same bytes)
+    already in the cache folder, for the tests whose first load only makes it (0.2 s each: the
+    rules' examples and guarantees are checked at every compilation)."""
+    cache_dir.mkdir(mode=0o700)
+    shutil.copy2(compiled, cache_dir / compiled.name)
+    return data
 
 
 def answers(knowledge, count=120, seed=1):
@@ -73,8 +114,8 @@ def test_orient_ask_prints_the_same_json_with_and_without_the_cache(cache_dir):
     assert list(cache_dir.glob("knowledge-*.sqlite"))
 
 
-def test_an_edited_service_is_seen_at_the_next_load(cache_dir, data):
-    rules, directory = data
+def test_an_edited_service_is_seen_at_the_next_load(cache_dir, stored):
+    rules, directory = stored
     before = Knowledge.load(rules, directory)
     assert before.directory.get("cds-fleurance").name == "Centre territorial de santé de Fleurance"
     path = directory / "centres-de-sante.yaml"
@@ -88,8 +129,8 @@ def test_an_edited_service_is_seen_at_the_next_load(cache_dir, data):
     assert cache.last_status == "hit"
 
 
-def test_a_new_file_and_an_edited_rule_are_seen_at_the_next_load(cache_dir, data):
-    rules, directory = data
+def test_a_new_file_and_an_edited_rule_are_seen_at_the_next_load(cache_dir, stored):
+    rules, directory = stored
     Knowledge.load(rules, directory)
     (directory / "extra.yaml").write_text(
         "services:\n"
@@ -110,8 +151,8 @@ def test_a_new_file_and_an_edited_rule_are_seen_at_the_next_load(cache_dir, data
     assert any("(modifié)" in t.template for t in texts)
 
 
-def test_a_broken_file_is_refused_every_time_and_never_cached(cache_dir, data):
-    rules, directory = data
+def test_a_broken_file_is_refused_every_time_and_never_cached(cache_dir, stored):
+    rules, directory = stored
     Knowledge.load(rules, directory)
     path = directory / "numbers.yaml"
     good = path.read_text(encoding="utf-8")
@@ -124,10 +165,10 @@ def test_a_broken_file_is_refused_every_time_and_never_cached(cache_dir, data):
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "empty", "schema", "key", "rules"])
-def test_a_damaged_cache_file_is_ignored_and_rewritten(cache_dir, data, damage):
+def test_a_damaged_cache_file_is_ignored_and_rewritten(cache_dir, stored, damage):
     import sqlite3
 
-    rules, directory = data
+    rules, directory = stored
     reference = answers(Knowledge.load(rules, directory), count=40)
     [path] = cache_dir.glob("knowledge-*.sqlite")
     raw = path.read_bytes()
@@ -154,8 +195,8 @@ def test_a_damaged_cache_file_is_ignored_and_rewritten(cache_dir, data, damage):
     assert cache.last_status == "hit"  # rewritten whole
 
 
-def test_a_store_damaged_while_in_use_still_answers_from_the_yaml(cache_dir, data):
-    rules, directory = data
+def test_a_store_damaged_while_in_use_still_answers_from_the_yaml(cache_dir, stored):
+    rules, directory = stored
     reference = answers(Knowledge.load(rules, directory), count=40)
     knowledge = Knowledge.load(rules, directory)
     assert cache.last_status == "hit"
@@ -168,8 +209,8 @@ def test_a_store_damaged_while_in_use_still_answers_from_the_yaml(cache_dir, dat
     assert knowledge.directory.fell_back
 
 
-def test_a_store_folder_others_can_write_to_is_not_used(cache_dir, data):
-    rules, directory = data
+def test_a_store_folder_others_can_write_to_is_not_used(cache_dir, stored):
+    rules, directory = stored
     reference = answers(Knowledge.load(rules, directory), count=20)
     cache_dir.chmod(0o777)
     try:
@@ -187,10 +228,10 @@ def test_a_store_folder_others_can_write_to_is_not_used(cache_dir, data):
     assert cache.last_status == "hit"
 
 
-def test_a_cache_written_for_other_data_or_code_is_not_used(cache_dir, data):
+def test_a_cache_written_for_other_data_or_code_is_not_used(cache_dir, stored):
     from orient.store.sqlite import SqliteStore, StoreError
 
-    rules, directory = data
+    rules, directory = stored
     Knowledge.load(rules, directory)
     [path] = cache_dir.glob("knowledge-*.sqlite")
     key = cache.knowledge_key(rules, directory, paths.gazetteer_file())
@@ -200,7 +241,7 @@ def test_a_cache_written_for_other_data_or_code_is_not_used(cache_dir, data):
 
 
 def test_the_cache_can_be_turned_off_and_an_unwritable_folder_does_not_matter(tmp_path, data, monkeypatch):
-    rules, directory = data
+    rules, directory = MINIMAL_RULES, data[1]
     monkeypatch.setenv("ORIENT_CACHE_DIR", str(tmp_path / "off-cache"))
     monkeypatch.setenv("ORIENT_CACHE", "off")
     assert Knowledge.load(rules, directory).directory.get("samu-15") is not None
@@ -222,7 +263,7 @@ def test_the_cache_folder_follows_the_environment(tmp_path):
 
 
 def test_writing_leaves_no_temporary_file_and_keeps_few_files(cache_dir, data, tmp_path):
-    rules, directory = data
+    rules, directory = MINIMAL_RULES, data[1]
     for i in range(cache.MAX_FILES + 3):
         other = tmp_path / f"directory-{i}"
         shutil.copytree(directory, other)
@@ -245,8 +286,8 @@ def _loads_hashing(monkeypatch) -> list:
     return calls
 
 
-def test_unchanged_files_are_known_by_their_times_and_any_write_is_seen(cache_dir, data, monkeypatch):
-    rules, directory = data
+def test_unchanged_files_are_known_by_their_times_and_any_write_is_seen(cache_dir, stored, monkeypatch):
+    rules, directory = stored
     monkeypatch.setattr(cache, "RACY_S", 0.0)  # the copies are fresh: trust their times at once
     Knowledge.load(rules, directory)
     Knowledge.load(rules, directory)  # a hit by content: the stamp is written
@@ -268,8 +309,8 @@ def test_unchanged_files_are_known_by_their_times_and_any_write_is_seen(cache_di
     assert knowledge.directory.get("cds-fleurance").name.endswith("Fleurancf")
 
 
-def test_files_changed_within_the_last_seconds_are_never_stamped(cache_dir, data):
-    rules, directory = data
+def test_files_changed_within_the_last_seconds_are_never_stamped(cache_dir, stored):
+    rules, directory = stored
     Knowledge.load(rules, directory)
     Knowledge.load(rules, directory)
     assert cache.last_status == "hit"
@@ -277,8 +318,8 @@ def test_files_changed_within_the_last_seconds_are_never_stamped(cache_dir, data
 
 
 @pytest.mark.parametrize("damage", ["garbage", "other key", "writable by others"])
-def test_a_stamp_that_is_damaged_or_not_the_users_own_is_ignored(cache_dir, data, monkeypatch, damage):
-    rules, directory = data
+def test_a_stamp_that_is_damaged_or_not_the_users_own_is_ignored(cache_dir, stored, monkeypatch, damage):
+    rules, directory = stored
     monkeypatch.setattr(cache, "RACY_S", 0.0)
     Knowledge.load(rules, directory)
     Knowledge.load(rules, directory)
@@ -299,13 +340,13 @@ def test_a_stamp_that_is_damaged_or_not_the_users_own_is_ignored(cache_dir, data
 
 
 def test_files_changed_just_before_their_times_were_read_are_never_stamped_however_long_the_hash(
-        cache_dir, data, monkeypatch):
+        cache_dir, stored, monkeypatch):
     """The times are read, then the bytes: an edit in between, in the same clock tick, keeps the
     times the stamp would record with the key of the old bytes. The edit's age counts at the
     moment the times are read, not when the stamp is written (a slow disk, a loaded machine)."""
     from types import SimpleNamespace
 
-    rules, directory = data
+    rules, directory = stored
     Knowledge.load(rules, directory)
     clock = [time.time()]
     monkeypatch.setattr(cache, "time", SimpleNamespace(time=lambda: clock[0]))

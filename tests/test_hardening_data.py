@@ -25,8 +25,10 @@ OSM = FIXTURES / "osm-gers.geojson"
 TUESDAY_10H = "2026-03-10T10:00"
 
 
-# A real `orient` process, and the same command in the test process.
-run_orient, orient_main = runners(ORIENT_JOURNAL="off", ORIENT_CACHE="off")
+# A real `orient` process, and the same command in the test process. The embedded data is read from
+# the run's store (tests/conftest.py), compiled once: the YAML of a copy is read and checked whatever
+# the setting, and a refused copy is never stored.
+run_orient, orient_main = runners(ORIENT_JOURNAL="off")
 
 
 def no_traceback(result: subprocess.CompletedProcess) -> bool:
@@ -169,7 +171,7 @@ def test_a_raw_control_character_in_a_rules_file_is_a_located_problem(data_copy)
 ])
 def test_writing_to_a_full_disk_is_a_message_not_a_traceback(command):
     with open("/dev/full", "w") as full:
-        env = dict(os.environ, ORIENT_JOURNAL="off", ORIENT_CACHE="off")
+        env = dict(os.environ, ORIENT_JOURNAL="off")
         result = subprocess.run([sys.executable, "-m", "orient", *command], stdout=full, stderr=subprocess.PIPE,
                                 text=True, env=env, timeout=60)
     assert result.returncode == 1
@@ -264,7 +266,7 @@ def test_an_unterminated_quote_in_finess_is_refused_with_its_line(tmp_path):
 def test_an_import_never_writes_into_a_folder_or_replaces_a_pipe(tmp_path):
     folder = tmp_path / "directory"
     folder.mkdir()
-    into_folder = run_orient("import", "osm", str(OSM), "--out", str(folder))
+    into_folder = orient_main("import", "osm", str(OSM), "--out", str(folder))  # cannot block: main() suffices
     assert into_folder.returncode == 2 and no_traceback(into_folder)
     assert "est un dossier" in into_folder.stderr and list(folder.iterdir()) == []
     fifo = tmp_path / "pipe"

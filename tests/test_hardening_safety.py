@@ -23,8 +23,10 @@ TUESDAY_10H = "2026-03-10T10:00"
 JOURNAL_ON = {"ORIENT_JOURNAL": ""}  # the --journal PATH decides
 
 
-# A real `orient` process, and the same command in the test process.
-run_orient, orient_main = runners(ORIENT_JOURNAL="off", ORIENT_CACHE="off")
+# A real `orient` process, and the same command in the test process. The embedded data is read from
+# the run's store (tests/conftest.py), compiled once: the YAML of a copy is read and checked whatever
+# the setting, and a refused copy is never stored.
+run_orient, orient_main = runners(ORIENT_JOURNAL="off")
 
 
 
@@ -257,7 +259,7 @@ def test_the_answer_is_printed_before_the_journal_is_written(tmp_path):
     orient_main("ask", "--at", TUESDAY_10H, "--fact", "red_flag=none", "--journal", str(journal), env_extra=JOURNAL_ON)
     locker = sqlite3.connect(journal, isolation_level=None)
     locker.execute("BEGIN EXCLUSIVE")
-    env = dict(os.environ, ORIENT_JOURNAL="", ORIENT_CACHE="off", PYTHONUNBUFFERED="1")
+    env = dict(os.environ, ORIENT_JOURNAL="", PYTHONUNBUFFERED="1")
     started = time.monotonic()
     process = subprocess.Popen([sys.executable, "-m", "orient", "ask", "--at", TUESDAY_10H, "--fact",
                                 "red_flag=stroke", "--journal", str(journal)], stdout=subprocess.PIPE,

@@ -11,14 +11,15 @@ import stat
 import subprocess
 import sys
 import textwrap
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from orient.answer import Answer, CommuneRef, Recommendation, TraceStep
+from journal_rows import answer, killed_writer_answer, killed_writer_facts, recommendation
+from orient.answer import Answer, CommuneRef, TraceStep
 from orient.facts import FACTS
 from orient.journal import (
     AGE_BAND_LABELS,
@@ -38,15 +39,6 @@ REPO = Path(__file__).resolve().parent.parent
 COLUMNS = ("id", "hour", "commune", "period", "facts", "kinds", "first_kind", "no_gp")
 
 
-def recommendation(rank: int, kind: str, **extra) -> Recommendation:
-    return Recommendation(rank=rank, kind=kind, action="call", name=f"Service {kind}", rule=f"rule.{kind}",
-                          why="Parce que.", sources=["R6315-1 CSP"], **extra)
-
-
-def answer(at: datetime, period: str = "weekday_day", commune: CommuneRef | None = None,
-           kinds: tuple[str, ...] = ("emergency_15",)) -> Answer:
-    return Answer(at=at, period=period, commune=commune, missing=[],
-                  recommendations=[recommendation(i + 1, kind) for i, kind in enumerate(kinds)])
 
 
 def rows(path: Path) -> list[dict]:
@@ -298,22 +290,9 @@ WRITER = textwrap.dedent("""
 """)
 
 
-def killed_writer_answer(i: int) -> Answer:
-    """Row i of the killed-writer test, rebuilt identically by the test to check each row."""
-    kinds = ("emergency_15", "pdsa_3966", "pharmacie_garde", "msp", "cpam")
-    commune = CommuneRef(code=f"32{i % 463 + 1:03d}", name="X", lat=0.0, lon=0.0) if i % 7 else None
-    return answer(datetime(2026, 1, 1) + timedelta(hours=i),
-                  period=PERIODS[i % len(PERIODS)], commune=commune,
-                  kinds=tuple(kinds[(i + k) % len(kinds)] for k in range(1 + i % 3)))
-
-
-def killed_writer_facts(i: int) -> dict:
-    return {"red_flag": "none", "need": "consult", "age": i % 100, "has_gp": ("yes", "no")[i % 2],
-            "fever": ("yes", "no")[i % 3 % 2]}
-
-
 def start_writer(path: Path, rows_at_most: int) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(rows_at_most), __file__], cwd=REPO,
+    rows_module = str(Path(__file__).with_name("journal_rows.py"))  # tests/journal_rows.py's docstring: why apart
+    return subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(rows_at_most), rows_module], cwd=REPO,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

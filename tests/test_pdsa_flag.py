@@ -1,6 +1,6 @@
 """Bridge days (R6315-1) concern doctors' duty only: which rules they apply to is said by the rules
 themselves (`pdsa: true`), not by their ids. Checked through `orient ask` on a bridge day
-(Friday 15 May 2026, after the Ascension): a real process for the first test, the command's main()
+(Friday 15 May 2026, after the Ascension): a real process for the first answer, the command's main()
 in the test process for the others (`cli_run`)."""
 
 import json
@@ -19,9 +19,13 @@ def run(*args):
                           env={**os.environ, "ORIENT_JOURNAL": "off"})
 
 
-def rules_of(rules, directory, *facts):
-    done = run("ask", "--json", "--no-journal", "--rules", str(rules), "--directory", str(directory),
-               "--at", BRIDGE, *facts)
+def in_process(*args):
+    return run_main(*args, env={"ORIENT_JOURNAL": "off"})
+
+
+def rules_of(rules, directory, *facts, process=False):
+    done = (run if process else in_process)("ask", "--json", "--no-journal", "--rules", str(rules),
+                                            "--directory", str(directory), "--at", BRIDGE, *facts)
     assert done.returncode == 0, done.stderr
     return [r["rule"] for r in json.loads(done.stdout)["recommendations"]]
 
@@ -34,7 +38,7 @@ def edit(path, old, new):
 
 def test_the_flag_not_the_id_decides_which_rules_see_the_bridge_day(data_copy):
     rules, directory = data_copy
-    assert "out_of_hours.consult" in rules_of(rules, directory, *CONSULT)
+    assert "out_of_hours.consult" in rules_of(rules, directory, *CONSULT, process=True)
     # Renamed, still flagged: still the doctors' duty on the bridge day.
     for f in rules.glob("*.yaml"):
         text = f.read_text(encoding="utf-8")

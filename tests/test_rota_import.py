@@ -20,8 +20,8 @@ BAD = FIXTURES / "garde-bad.csv"
 
 
 def orient(*args):
-    """A real `orient` process (the import and show tests); the refusals below run `orient_main`,
-    the same command in the test process."""
+    """A real `orient` process (the first import, of the CSV, and the first show); the other formats,
+    later shows and the refusals below run `orient_main`, the same command in the test process."""
     return subprocess.run([sys.executable, "-m", "orient", *args], capture_output=True, text=True)
 
 
@@ -88,7 +88,8 @@ def _typed(cell):
                                   lambda tmp: as_ods(tmp / "garde-2027.ods")], ids=["csv", "xlsx", "ods"])
 def test_a_rota_table_becomes_a_rota_file_orient_check_accepts(folder, tmp_path, make):
     table = make(tmp_path)
-    done = orient("rota", "import", str(table), "--directory", str(folder), "--source", "FSPF 32, garde 2027")
+    run = orient if table == GOOD else orient_main
+    done = run("rota", "import", str(table), "--directory", str(folder), "--source", "FSPF 32, garde 2027")
     assert done.returncode == 0, done.stderr
     assert "3 secteur(s), 4 garde(s)" in done.stderr
     written = folder / "rota" / "garde-2027.yaml"
@@ -100,16 +101,17 @@ def test_a_rota_table_becomes_a_rota_file_orient_check_accepts(folder, tmp_path,
 
 
 def test_rota_show_prints_who_is_on_duty_where_and_the_3237_elsewhere(folder):
-    assert orient("rota", "import", str(GOOD), "--directory", str(folder)).returncode == 0
+    assert orient_main("rota", "import", str(GOOD), "--directory", str(folder)).returncode == 0
     done = orient("rota", "show", "--directory", str(folder), "--at", "2027-01-05T22:00")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert any(l.startswith("  Lomagne : Pharmacie de la Halle") and "05 62 00 00 01" in l for l in lines)
     assert any(l.startswith("  Auch : Pharmacie du Centre") and "jusqu'à samedi 9h" in l for l in lines)
     assert "3237" in lines[-1]
-    later = orient("rota", "show", "--directory", str(folder), "--at", "2027-03-01T22:00", "--commune", "Mauvezin")
+    later = orient_main("rota", "show", "--directory", str(folder), "--at", "2027-03-01T22:00", "--commune", "Mauvezin")
     assert "Lomagne : pas de garde connue à ce moment — appelez le 3237" in later.stdout
-    elsewhere = orient("rota", "show", "--directory", str(folder), "--at", "2027-01-05T22:00", "--commune", "Fleurance")
+    elsewhere = orient_main("rota", "show", "--directory", str(folder), "--at", "2027-01-05T22:00",
+                            "--commune", "Fleurance")
     assert "Fleurance : aucun secteur de garde connu — appelez le 3237" in elsewhere.stdout
 
 

@@ -6,20 +6,22 @@ The data is a copy of the embedded directory in which the 3966 was last verified
 116 117 a few days before the moment (or, in a second copy, never, without a source date) and
 the 15 never. The 15's phone and hours are checked against facts.md at every load
 (orient/directory/fixed.py): never verified with the service, it is still not "à vérifier" (H50).
+
+`orient ask` runs as a real process for the first JSON and the first text answer, its main() in the
+test process for the others (`cli_run`).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
+import cli_run
 import pytest
 
 from orient import paths
@@ -83,14 +85,14 @@ def never_knowledge(never_directory) -> Knowledge:
     return Knowledge.load(directory_dir=never_directory)
 
 
-def run_ask(directory: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, ORIENT_JOURNAL="off")
-    return subprocess.run([sys.executable, "-m", "orient", "ask", "--no-journal", "--directory", str(directory),
-                           "--at", AT, *args], capture_output=True, text=True, env=env, timeout=60)
+def run_ask(directory: Path, *args: str, process: bool = False) -> subprocess.CompletedProcess:
+    """`orient ask` on `directory`: a real process, or its main() in the test process."""
+    run = cli_run.run_process if process else cli_run.run_main
+    return run("ask", "--no-journal", "--directory", str(directory), "--at", AT, *args, env={"ORIENT_JOURNAL": "off"})
 
 
-def ask_json(directory: Path, *args: str) -> dict[str, dict]:
-    result = run_ask(directory, "--json", *args)
+def ask_json(directory: Path, *args: str, process: bool = False) -> dict[str, dict]:
+    result = run_ask(directory, "--json", *args, process=process)
     assert result.returncode == 0, result.stderr
     return {rec["service_id"]: rec for rec in json.loads(result.stdout)["recommendations"]}
 
@@ -135,7 +137,7 @@ class ListItems(HTMLParser):
 
 def test_a_stale_or_never_verified_entry_is_to_verify_in_the_json_and_a_fresh_one_is_not(stale_directory,
                                                                                         never_directory):
-    consult = ask_json(stale_directory, *CONSULT)
+    consult = ask_json(stale_directory, *CONSULT, process=True)
     assert consult["pdsa-3966"]["rank"] == 1
     assert (consult["pdsa-3966"]["to_verify"], consult["pdsa-3966"]["verified"]) == (True, STALE.isoformat())
     assert consult["garde-116117"]["to_verify"] is False
@@ -160,7 +162,7 @@ def test_an_entry_verified_exactly_twelve_months_before_is_not_yet_to_verify(tmp
 
 
 def test_the_text_output_marks_stale_and_never_verified_entries_a_verifier_and_only_them(stale_directory):
-    result = run_ask(stale_directory, *CONSULT)
+    result = run_ask(stale_directory, *CONSULT, process=True)
     assert result.returncode == 0, result.stderr
     steps = text_steps(result.stdout)
     assert "Appeler le 3966" in steps["1"]

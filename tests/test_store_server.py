@@ -1,9 +1,14 @@
 """A team of desks on one PostgreSQL server (real server: see tests/pg.py): `orient db`,
 the same answers as the local store, a rota reloaded while desks ask, concurrent journal
-writes, and a desk cut off from the server that keeps answering and sends its rows later."""
+writes, and a desk cut off from the server that keeps answering and sends its rows later.
+
+`orient db` and `orient ask` run as real processes for a status, a load refused, an answer from the
+server, a server that is not there, and a desk while its server is up, down and back; else their
+main() in the test process (`run_main`)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -32,10 +37,16 @@ def run(*args, env=None, timeout=120):
                           env={**os.environ, "ORIENT_JOURNAL": "off", **(env or {})})
 
 
+@functools.lru_cache(maxsize=1)
+def embedded_rules():
+    """The embedded rules, read and checked once for the module (0.15 s each time)."""
+    return load_rules(paths.rules_dir())
+
+
 def example_answers(knowledge) -> list[dict]:
     """Every rule example at a few places, as JSON."""
     out = []
-    for rule in load_rules(paths.rules_dir()):
+    for rule in embedded_rules():
         for example in rule.examples:
             for place in PLACES:
                 commune = knowledge.gazetteer.resolve(place) if place else None
@@ -55,7 +66,7 @@ def loaded_url():
 
 
 def test_db_init_load_status_on_a_server(loaded_url, tmp_path):
-    again = run("db", "init", "--database", loaded_url)
+    again = run_main("db", "init", "--database", loaded_url)
     assert again.returncode == 0 and "rien à appliquer" in again.stdout
     status = run("db", "status", "--json", env={"ORIENT_DATABASE_URL": loaded_url})
     assert status.returncode == 0, status.stderr
@@ -71,17 +82,19 @@ def test_db_init_load_status_on_a_server(loaded_url, tmp_path):
     done = run("db", "load", "--directory", str(broken), "--database", loaded_url)
     assert done.returncode == 1
     assert "numbers.yaml:" in done.stderr and "no_such_kind" in done.stderr and "Traceback" not in done.stderr
-    assert json.loads(run("db", "status", "--json", "--database", loaded_url).stdout)["loaded"] == report["loaded"]
+    assert json.loads(run_main("db", "status", "--json", "--database", loaded_url).stdout)["loaded"] == report["loaded"]
 
 
 def test_db_refuses_bad_input_in_french_without_traceback():
-    for args in (["db", "status", "--database", "mysql://x"],
-                 ["db", "load", "--database", "postgresql://orient@/nodb?host=/nonexistent"],
-                 ["db"]):
-        done = run(*args)
+    # A real process for the server that is not there: the pool's threads and log lines would
+    # show only on a process's stderr.
+    for args, runner in ((["db", "status", "--database", "mysql://x"], run_main),
+                         (["db", "load", "--database", "postgresql://orient@/nodb?host=/nonexistent"], run),
+                         (["db"], run_main)):
+        done = runner(*args)
         assert done.returncode == 2, args
         assert done.stderr.startswith(("orient db :", "utilisation :")) and "Traceback" not in done.stderr
-    assert run("db", "--help").returncode == 0
+    assert run_main("db", "--help").returncode == 0
 
 
 def test_answers_from_the_server_are_those_of_the_local_store(loaded_url, tmp_path, monkeypatch):
@@ -95,7 +108,8 @@ def test_answers_from_the_server_are_those_of_the_local_store(loaded_url, tmp_pa
     args = ["ask", "--json", "--commune", "Masseube", "--at", "2026-11-28T14:00", "--fact", "red_flag=none",
             "--fact", "need=consult"]
     env = {"ORIENT_CACHE_DIR": str(tmp_path / "cache")}
-    assert json.loads(run(*args, "--database", loaded_url, env=env).stdout) == json.loads(run(*args, env=env).stdout)
+    assert json.loads(run(*args, "--database", loaded_url, env=env).stdout) == \
+        json.loads(run_main(*args, env=env).stdout)  # the local store's answer: main() suffices
 
 
 def rota_directory(base: Directory, on_duty: str, hours: int) -> Directory:
@@ -123,7 +137,7 @@ def test_desks_see_the_old_or_the_new_rota_never_half_while_a_coordinator_reload
     url = pg.fresh_schema_url()
     coordinator = PostgresStore.connect(url)
     coordinator.migrate()
-    rules = dumps_rules(load_rules(paths.rules_dir()))
+    rules = dumps_rules(embedded_rules())
     coordinator.load(rules, rotas[old], key="old")
     seen: list[set] = []
     stop = threading.Event()
@@ -185,7 +199,7 @@ def test_a_desk_cut_off_from_the_server_keeps_answering_and_sends_its_rows_later
 
     server = pg.own_server()
     try:
-        assert run("db", "load", "--database", pg.migrated(server.url)).returncode == 0
+        assert run_main("db", "load", "--database", pg.migrated(server.url)).returncode == 0
         env = {"ORIENT_CACHE_DIR": str(tmp_path / "cache"), "ORIENT_DATABASE_URL": server.url,
                "XDG_DATA_HOME": str(tmp_path / "data"), "ORIENT_JOURNAL": str(tmp_path / "data" / "journal.sqlite3")}
         for key, value in env.items():
