@@ -85,3 +85,9 @@ def data_copy(tmp_path):
     shutil.copytree(paths.rules_dir(), rules)
     shutil.copytree(paths.directory_dir(), directory)
     return rules, directory
+
+
+def pytest_collection_modifyitems(config, items):
+    """The tests marked `long` first (stable order otherwise): pytest-xdist hands out tests in order,
+    and a 20-second test that starts when the others are nearly done is the run's last 20 seconds."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)

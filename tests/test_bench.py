@@ -114,6 +114,7 @@ def sources_changed_since(moment: float) -> bool:
     return any(p.stat().st_mtime >= moment for p in package.rglob("*.py"))
 
 
+@pytest.mark.long
 def test_a_small_bench_reports_the_promised_shape(small_run):
     r = small_run
     assert {"p50_ms", "p95_ms", "naive_p95_ms", "queries"} <= r["commune_search"].keys()

@@ -223,6 +223,7 @@ def test_bad_input_is_refused_in_french_without_traceback(backend, folder):
 # --- a desk and the server lost (PostgreSQL only) ---------------------------------------------------
 
 
+@pytest.mark.long
 def test_a_desk_cut_off_from_the_server_keeps_its_reports_and_sends_each_once_when_it_is_back(tmp_path, folder):
     from orient.store.corrections import Outbox, send_outbox
 

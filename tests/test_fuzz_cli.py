@@ -54,6 +54,7 @@ def echoes_no_control(text: str) -> bool:
     return not (set(text) & TERMINAL_CONTROLS)
 
 
+@pytest.mark.long
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(any_text)
 def test_the_parsers_behind_orient_ask_refuse_any_text_cleanly_or_accept_it(text):
@@ -70,6 +71,7 @@ def test_the_parsers_behind_orient_ask_refuse_any_text_cleanly_or_accept_it(text
             pass
 
 
+@pytest.mark.long
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(any_text, st.sampled_from(["none", "stroke"]), st.booleans())
 def test_orient_ask_with_any_commune_text_answers_or_refuses_and_a_vital_sign_always_answers(text, red_flag, as_json):

@@ -17,6 +17,7 @@ import random
 import re
 from datetime import datetime, time, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from orient.directory.fixed import checked_at_load
@@ -116,6 +117,7 @@ def check_answer(facts, at, commune, *, render: bool = False):
     return answer
 
 
+@pytest.mark.long
 @settings(max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(examples(situation, moment, commune))
 def test_the_invariant_and_the_guarantees_hold_through_orient_for_any_situation_moment_and_commune(example):
@@ -123,6 +125,7 @@ def test_the_invariant_and_the_guarantees_hold_through_orient_for_any_situation_
     check_answer(facts, at, place, render=True)
 
 
+@pytest.mark.long
 @settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(examples(emergency, moment, commune))
 def test_any_vital_sign_puts_the_15_or_the_114_first_through_orient_whatever_else_is_known(example):
@@ -130,6 +133,7 @@ def test_any_vital_sign_puts_the_15_or_the_114_first_through_orient_whatever_els
     check_answer(facts, at, place)
 
 
+@pytest.mark.long
 @settings(max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(examples(situation_or_emergency, clock_change_moment, commune))
 def test_around_the_clock_changes_of_2025_to_2028_the_period_follows_the_paris_wall_clock(example):
@@ -150,6 +154,7 @@ def test_around_the_clock_changes_of_2025_to_2028_the_period_follows_the_paris_w
     assert answer.period in expected, (at, local)
 
 
+@pytest.mark.long
 def test_every_twenty_minutes_of_the_four_clock_change_nights_every_vital_sign_gets_the_right_number_first():
     """Deterministic sweep: Saturday 18:00 to Sunday 10:00 around each change, naive and aware,
     both folds, every vital sign, deaf or not, with and without a commune."""

@@ -173,6 +173,7 @@ def test_search_finds_the_commune_meant_for_at_least_99_percent_of_the_query_set
     assert accuracy >= 0.99, misses
 
 
+@pytest.mark.long
 def test_search_does_better_than_the_naive_wratio_baseline_and_never_worse_on_a_query(g):
     names = g.names()
     queries = load_queries()

@@ -253,6 +253,7 @@ def test_the_distance_bound_of_a_box_is_never_more_than_any_point_of_it_and_near
     assert bound == 0.0 if inside else nearest - bound < 1.0
 
 
+@pytest.mark.long
 def test_the_nearest_services_across_the_antimeridian_are_found():
     """Wallis (-176°) and Fiji (178°) face each other across ±180°: a box's nearer edge is
     the one nearer on the globe, not in numbers, else the nearest services are skipped."""

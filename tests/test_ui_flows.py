@@ -436,6 +436,7 @@ KEYS_AT_THE_COUNTER = ["o", "n", "1", "2", "3", "4", "5", "6", "7", "8", "9", "0
                        "backspace", "escape", "r", "p", "f", "f1", "escape"]
 
 
+@pytest.mark.long
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(keys=st.lists(st.sampled_from(KEYS_AT_THE_COUNTER), min_size=1, max_size=25))
 def test_any_keys_at_the_counter_then_f2_leave_a_clean_app(keys, tmp_path):

@@ -168,8 +168,8 @@ def test_without_a_printer_the_sheet_opens_in_the_browser_of_a_graphical_session
     sheet = tmp_path / "fiche-patient.txt"
     env = {"PATH": str(tmp_path), "DISPLAY": ":0"}
     assert send_to_printer(sheet, env) == "ouverte dans le navigateur : imprimez-la avec Ctrl+P"
-    for _ in range(100):
-        if opened.exists():
+    for _ in range(100):  # the browser is started in the background: wait for its whole line
+        if opened.exists() and opened.read_text().endswith("\n"):
             break
         import time
 
