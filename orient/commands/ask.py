@@ -93,8 +93,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"orient ask: {commune_warning}", file=sys.stderr)
 
     if args.json:
-        json.dump(printable_json(answer.to_json()), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        # One write of the whole text (json.dump writes each token: a system call each when the
+        # output is unbuffered, PYTHONUNBUFFERED or a wrapper's, and a reader may see half of it).
+        sys.stdout.write(json.dumps(printable_json(answer.to_json()), ensure_ascii=False, indent=2) + "\n")
     else:
         from orient.render.text import render_answer
 

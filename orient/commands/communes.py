@@ -51,8 +51,7 @@ def run(args: argparse.Namespace) -> int:
             }
             for m in matches
         ]
-        json.dump(out, sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")  # one write (as `orient ask`)
         return 0
     if not matches:
         print(f"Aucune commune ne correspond à « {_printable(args.query)} ».")
