@@ -18,8 +18,8 @@ def _printable_value(value: Any) -> Any:
     reaches a screen, a terminal or a sheet, whichever renders the answer."""
     if isinstance(value, str):
         return printable(value) if CONTROL.search(value) else value
-    if isinstance(value, list) and any(isinstance(v, str) and CONTROL.search(v) for v in value):
-        return [printable(v) if isinstance(v, str) else v for v in value]
+    if isinstance(value, (list, tuple)) and any(isinstance(v, str) and CONTROL.search(v) for v in value):
+        return type(value)(printable(v) if isinstance(v, str) else v for v in value)
     return value
 
 
@@ -33,9 +33,10 @@ class _Printable:
         values = [_printable_value(value) for value in item]
         return tuple.__new__(cls, values) if any(a is not b for a, b in zip(values, item)) else item
 
-    def _replace(self, **changes: Any):
-        # The NamedTuple's own copy (it does not call __new__): only the changed values need a look.
-        return super()._replace(**{name: _printable_value(value) for name, value in changes.items()})
+    @classmethod
+    def _make(cls, iterable: Any):
+        # The NamedTuple's `_make` (and `_replace`, which copies through it) skip __new__.
+        return cls(*iterable)
 
 
 class _RecommendationFields(NamedTuple):

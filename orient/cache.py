@@ -114,7 +114,7 @@ def _hash_tree(digest: Any, root: Path) -> None:
     digest.update(f"{len(files)}\0".encode())
     for p in files:
         data = p.read_bytes()
-        digest.update(f"{p.relative_to(base).as_posix()}\0{len(data)}\0".encode())
+        digest.update(f"{p.relative_to(base).as_posix()}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
         digest.update(data)
 
 
@@ -138,7 +138,7 @@ def _code_stamp(digest: Any) -> None:
                 elif e.name.endswith((".py", ".sql")):  # the store's schema is read from its migrations
                     st = e.stat()
                     entries.append(f"{Path(e.path).relative_to(package).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}")
-    digest.update("\n".join(sorted(entries)).encode())
+    digest.update("\n".join(sorted(entries)).encode("utf-8", "surrogateescape"))
     # The path finder, not importlib.util.find_spec: the same files for these installed packages,
     # without importing importlib.util (a few ms of every `orient ask`).
     from importlib.machinery import PathFinder
@@ -152,7 +152,8 @@ def _code_stamp(digest: Any) -> None:
         if origin and os.path.exists(origin):
             st = os.stat(origin)
             folder = os.stat(os.path.dirname(origin))
-            digest.update(f"\0{name}\0{origin}\0{st.st_size}\0{st.st_mtime_ns}\0{folder.st_mtime_ns}".encode())
+            entry = f"\0{name}\0{origin}\0{st.st_size}\0{st.st_mtime_ns}\0{folder.st_mtime_ns}"
+            digest.update(entry.encode("utf-8", "surrogateescape"))
         else:
             digest.update(f"\0{name}\0missing".encode())
 
@@ -164,7 +165,7 @@ def knowledge_key(rules_dir: Path, directory_dir: Path, gazetteer_file: Path) ->
     digest = hashlib.sha256(f"orient-cache {FORMAT}\0".encode())
     _code_stamp(digest)
     for label, root in (("rules", rules_dir), ("directory", directory_dir), ("gazetteer", gazetteer_file)):
-        digest.update(f"\0{label}\0{Path(root).resolve()}\0".encode())
+        digest.update(f"\0{label}\0{Path(root).resolve()}\0".encode("utf-8", "surrogateescape"))
         _hash_tree(digest, Path(root))
     return digest.hexdigest()
 
@@ -207,10 +208,11 @@ def stat_stamp(rules_dir: Path, directory_dir: Path, gazetteer_file: Path) -> tu
     for label, root in (("rules", rules_dir), ("directory", directory_dir), ("gazetteer", gazetteer_file)):
         root = Path(root)
         files = _data_files(root)
-        digest.update(f"\0{label}\0{root.resolve()}\0{len(files)}\0".encode())
+        digest.update(f"\0{label}\0{root.resolve()}\0{len(files)}\0".encode("utf-8", "surrogateescape"))
         for p in files:
             st = p.stat()
-            digest.update(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0".encode())
+            digest.update(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0".encode(
+                "utf-8", "surrogateescape"))  # a file name need not be UTF-8
             newest = max(newest, st.st_mtime_ns / 1e9, st.st_ctime_ns / 1e9)
     return digest.line(), newest
 

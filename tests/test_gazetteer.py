@@ -451,3 +451,9 @@ def test_a_gazetteer_file_announcing_no_commune_is_refused(tmp_path):
     empty.write_bytes(re.sub(rb"communes=\d+", b"communes=0", head) + b"\n" + rest)
     with pytest.raises(ValueError, match="truncated"):
         Gazetteer.load(empty)
+
+
+@pytest.mark.parametrize("code", ["3201\udcff", "3201é", "32\x00\x001", "ＡＵＣＨ1"])
+def test_a_code_that_is_not_ascii_is_no_commune_and_never_an_error(g, code):
+    assert g.get(code) is None
+    assert g.of_dept(code[:2]) == [] or code[:2] == "32"

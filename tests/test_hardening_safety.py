@@ -294,7 +294,8 @@ def test_the_ui_records_the_journal_in_the_background(tmp_path, monkeypatch):
     assert not thread.is_alive() and messages
 
 
-@pytest.mark.parametrize("failure", [OSError(5, "erreur d'entrée-sortie"), "data_error"])
+@pytest.mark.parametrize("failure", [OSError(5, "erreur d'entrée-sortie"), "data_error", UnicodeError("un nom"),
+                                     RecursionError("trop profond")])
 def test_a_store_that_fails_to_load_never_stands_between_a_vital_sign_and_the_15(monkeypatch, capsys, failure):
     """Fault injection of the store's own failure (a race with another desk, a disk error): the
     answer comes from the YAML all the same; only the YAML's own problems refuse the data."""
@@ -312,3 +313,19 @@ def test_a_store_that_fails_to_load_never_stands_between_a_vital_sign_and_the_15
     out = capsys.readouterr().out
     assert code == 0
     assert json.loads(out)["recommendations"][0]["kind"] == "emergency_15"
+
+
+def test_a_file_name_that_is_not_utf8_in_the_directory_folder_never_stands_between_a_vital_sign_and_the_15(
+        data_copy, tmp_path):
+    """A stray file whose name is not UTF-8 (copied from an old disk) in the directory folder: the
+    store's key and stamp read every file name; the answer comes all the same, the 15 first."""
+    import os
+
+    rules, directory = data_copy
+    os.close(os.open(os.path.join(os.fsencode(directory), b"\xffnotes.txt"), os.O_CREAT | os.O_WRONLY, 0o644))
+    env = {"ORIENT_CACHE_DIR": str(tmp_path / "cache")}
+    for _ in range(2):  # the store built, then read
+        done = run_orient("ask", "--no-journal", "--json", "--rules", str(rules), "--directory", str(directory),
+                          "--fact", "red_flag=chest_pain", env_extra=env)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-800:]
+        assert json.loads(done.stdout)["recommendations"][0]["phone"] == "15"

@@ -377,3 +377,23 @@ def test_a_stored_rule_set_of_another_shape_is_refused_never_half_read(text):
     (a stray mapping, attributes that are not a mapping, a reference to no definition) is refused."""
     with pytest.raises(CodecError):
         loads_rules(text)
+
+
+def test_rules_with_an_empty_condition_go_through_json_and_back():
+    """`when: {}` compiles to Always, an object without attributes (`"f": {}`): its store is read
+    back, not refused and rebuilt from the YAML at every run."""
+    from orient.engine.conditions import Always
+    from orient.engine.model import RuleSet
+
+    back = loads_rules(dumps_rules(RuleSet([], {"anything": Always()}, ["r.yaml"])))
+    assert isinstance(back.definitions["anything"], Always)
+
+
+def test_a_stored_record_missing_a_field_is_refused_not_filled_with_its_default():
+    from orient.engine import load_rules
+    from orient.paths import rules_dir
+
+    text = dumps_rules(load_rules(rules_dir()))
+    assert '"pdsa":' in text
+    with pytest.raises(CodecError, match="missing attribute"):
+        loads_rules(text.replace(',"pdsa":false}', "}", 1))

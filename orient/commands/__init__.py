@@ -58,7 +58,7 @@ def load_knowledge(prog: str, rules_dir=None, directory_dir=None, *, bridge_days
 
     try:
         return Knowledge.load(rules_dir, directory_dir, bridge_days=bridge_days, database=database)
-    except (DataError, OSError):
+    except Exception:  # noqa: BLE001 (whatever fails on the way through the store: the YAML decides)
         pass
     # Once more straight from the YAML, past the store and the server: a store or a disk that
     # fails (a race with another desk, a locked file) must never stand between a patient and

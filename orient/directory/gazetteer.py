@@ -138,7 +138,7 @@ class Gazetteer:
         return obj
 
     def _row_of_code(self, code: str) -> int | None:
-        if len(code) != 5:
+        if len(code) != 5 or not code.isascii():  # codes are ASCII: anything else is no commune
             return None
         raw = code.encode("utf-8")
         j = bisect.bisect_left(self._lines, raw, key=code_of_line)
@@ -181,7 +181,7 @@ class Gazetteer:
 
     def _dept_rows(self, dept: str) -> range:
         """The rows of a département: a block, since INSEE codes start with it."""
-        raw = dept.encode("utf-8")
+        raw = dept.encode("utf-8", "surrogateescape")  # an odd text finds no line, never raises
         lo = bisect.bisect_left(self._lines, raw, key=code_of_line)
         hi = bisect.bisect_left(self._lines, raw + b"\x7f", lo, key=code_of_line)
         return range(lo, hi)

@@ -102,27 +102,32 @@ class _Decoder:
                 return {k: v for k, v in raw}
             if tag == "date":
                 return date.fromisoformat(raw)
-        if "o" in value and len(value) <= 2:
-            return self._object(value["o"], value.get("f", _Attributes()))
+        if "o" in value and (len(value) == 1 or (len(value) == 2 and "f" in value)):
+            fields = value.get("f", _Attributes())
+            if type(fields) is not _Attributes:
+                raise CodecError(f"unexpected value {str(fields)[:60]}")
+            if "f" in value:
+                self.loose -= 1  # taken, empty or not
+            return self._object(value["o"], fields)
         if "dt" in value and len(value) == 2:
             moment = datetime.fromisoformat(value["dt"])
             return moment.replace(tzinfo=ZoneInfo(value["tz"])) if value.get("tz") else moment
         self.loose += 1
         return _Attributes(value)
 
-    def _object(self, name: Any, fields: Any) -> Any:
+    def _object(self, name: Any, fields: "_Attributes") -> Any:
         cls = self.classes.get(name) if isinstance(name, str) else None
         if cls is None:
             raise CodecError(f"unknown class {str(name)[:60]}")
-        if type(fields) is not _Attributes:
-            raise CodecError(f"unexpected value {str(fields)[:60]}")
-        if fields:
-            self.loose -= 1
         allowed = _attributes(cls)
         unknown = [attribute for attribute in fields if attribute not in allowed]
         if unknown:
             raise CodecError(f"unknown attribute {cls.__name__}.{unknown[0]}")
         if _is_record(cls):
+            # Every field is written: one missing would be filled by its default, silently.
+            missing = [attribute for attribute in allowed if attribute not in fields]
+            if missing:
+                raise CodecError(f"missing attribute {cls.__name__}.{missing[0]}")
             obj = cls(**fields)
         else:
             obj = object.__new__(cls)
