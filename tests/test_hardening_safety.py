@@ -315,14 +315,17 @@ def test_a_store_that_fails_to_load_never_stands_between_a_vital_sign_and_the_15
     assert json.loads(out)["recommendations"][0]["kind"] == "emergency_15"
 
 
+@pytest.mark.parametrize("name, content", [(b"\xffnotes.txt", b""), (b"\xffextra.yaml", b"services: []\n")])
 def test_a_file_name_that_is_not_utf8_in_the_directory_folder_never_stands_between_a_vital_sign_and_the_15(
-        data_copy, tmp_path):
-    """A stray file whose name is not UTF-8 (copied from an old disk) in the directory folder: the
-    store's key and stamp read every file name; the answer comes all the same, the 15 first."""
+        data_copy, tmp_path, name, content):
+    """A file whose name is not UTF-8 (copied from an old disk) in the directory folder: the store's
+    key and stamp, and the directory's own fingerprint, read every file name; the answer comes all
+    the same, the 15 first."""
     import os
 
     rules, directory = data_copy
-    os.close(os.open(os.path.join(os.fsencode(directory), b"\xffnotes.txt"), os.O_CREAT | os.O_WRONLY, 0o644))
+    with open(os.path.join(os.fsencode(directory), name), "wb") as stray:
+        stray.write(content)
     env = {"ORIENT_CACHE_DIR": str(tmp_path / "cache")}
     for _ in range(2):  # the store built, then read
         done = run_orient("ask", "--no-journal", "--json", "--rules", str(rules), "--directory", str(directory),

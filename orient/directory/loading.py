@@ -94,7 +94,7 @@ def fingerprint(folder: Path) -> str:
     digest = hashlib.sha256()
     folder = Path(folder)
     for p in service_files(folder) + rota_files(folder):
-        digest.update(str(p.relative_to(folder)).encode())
+        digest.update(str(p.relative_to(folder)).encode("utf-8", "surrogateescape"))  # any file name
         digest.update(b"\0")
         digest.update(p.read_bytes())
         digest.update(b"\0")
