@@ -103,7 +103,6 @@ class CommuneRef(NamedTuple):
 
 
 class _TraceStepFields(NamedTuple):
-
     rule: str
     title: str
     facts: dict[str, Any]

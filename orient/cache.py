@@ -103,6 +103,11 @@ def _data_files(root: Path) -> list[Path]:
     return sorted(files)
 
 
+def _raw(text: str) -> bytes:
+    """Text as bytes for a key: a file name need not be UTF-8 (its undecodable bytes come back)."""
+    return text.encode("utf-8", "surrogateescape")
+
+
 def _raise(error: OSError) -> None:
     raise error  # a folder that cannot be listed: no key (the loaders would fail on it too)
 
@@ -114,7 +119,7 @@ def _hash_tree(digest: Any, root: Path) -> None:
     digest.update(f"{len(files)}\0".encode())
     for p in files:
         data = p.read_bytes()
-        digest.update(f"{p.relative_to(base).as_posix()}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
+        digest.update(_raw(f"{p.relative_to(base).as_posix()}\0{len(data)}\0"))
         digest.update(data)
 
 
@@ -138,7 +143,7 @@ def _code_stamp(digest: Any) -> None:
                 elif e.name.endswith((".py", ".sql")):  # the store's schema is read from its migrations
                     st = e.stat()
                     entries.append(f"{Path(e.path).relative_to(package).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}")
-    digest.update("\n".join(sorted(entries)).encode("utf-8", "surrogateescape"))
+    digest.update(_raw("\n".join(sorted(entries))))
     # The path finder, not importlib.util.find_spec: the same files for these installed packages,
     # without importing importlib.util (a few ms of every `orient ask`).
     from importlib.machinery import PathFinder
@@ -153,7 +158,7 @@ def _code_stamp(digest: Any) -> None:
             st = os.stat(origin)
             folder = os.stat(os.path.dirname(origin))
             entry = f"\0{name}\0{origin}\0{st.st_size}\0{st.st_mtime_ns}\0{folder.st_mtime_ns}"
-            digest.update(entry.encode("utf-8", "surrogateescape"))
+            digest.update(_raw(entry))
         else:
             digest.update(f"\0{name}\0missing".encode())
 
@@ -165,7 +170,7 @@ def knowledge_key(rules_dir: Path, directory_dir: Path, gazetteer_file: Path) ->
     digest = hashlib.sha256(f"orient-cache {FORMAT}\0".encode())
     _code_stamp(digest)
     for label, root in (("rules", rules_dir), ("directory", directory_dir), ("gazetteer", gazetteer_file)):
-        digest.update(f"\0{label}\0{Path(root).resolve()}\0".encode("utf-8", "surrogateescape"))
+        digest.update(_raw(f"\0{label}\0{Path(root).resolve()}\0"))
         _hash_tree(digest, Path(root))
     return digest.hexdigest()
 
@@ -208,11 +213,10 @@ def stat_stamp(rules_dir: Path, directory_dir: Path, gazetteer_file: Path) -> tu
     for label, root in (("rules", rules_dir), ("directory", directory_dir), ("gazetteer", gazetteer_file)):
         root = Path(root)
         files = _data_files(root)
-        digest.update(f"\0{label}\0{root.resolve()}\0{len(files)}\0".encode("utf-8", "surrogateescape"))
+        digest.update(_raw(f"\0{label}\0{root.resolve()}\0{len(files)}\0"))
         for p in files:
             st = p.stat()
-            digest.update(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0".encode(
-                "utf-8", "surrogateescape"))  # a file name need not be UTF-8
+            digest.update(_raw(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0"))
             newest = max(newest, st.st_mtime_ns / 1e9, st.st_ctime_ns / 1e9)
     return digest.line(), newest
 
@@ -249,7 +253,7 @@ def cache_file(rules_dir: Path, directory_dir: Path, folder: Optional[Path] = No
     """The cache file for this pair of data folders (one per pair, whatever their content)."""
     import zlib  # two checksums name the file (two pairs of folders that collide only share it: the key decides)
 
-    where = f"{Path(rules_dir).resolve()}\0{Path(directory_dir).resolve()}".encode("utf-8", "surrogateescape")
+    where = _raw(f"{Path(rules_dir).resolve()}\0{Path(directory_dir).resolve()}")
     return (folder or cache_dir()) / f"knowledge-{zlib.crc32(where):08x}{zlib.adler32(where):08x}.sqlite"
 
 

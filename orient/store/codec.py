@@ -99,7 +99,7 @@ class _Decoder:
             if tag == "fs":
                 return frozenset(raw)
             if tag == "d":
-                return {k: v for k, v in raw}
+                return dict(raw)
             if tag == "date":
                 return date.fromisoformat(raw)
         if "o" in value and (len(value) == 1 or (len(value) == 2 and "f" in value)):
