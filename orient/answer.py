@@ -23,6 +23,18 @@ def _printable_value(value: Any) -> Any:
     return value
 
 
+def _without_control(values: tuple) -> bool:
+    """Whether no text among `values` (or in a list of them) holds a control character: one search
+    over them all, as nearly every record is clean (an answer makes hundreds)."""
+    texts = []
+    for value in values:
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, (list, tuple)):
+            texts.extend(v for v in value if isinstance(v, str))
+    return CONTROL.search("".join(texts)) is None
+
+
 class _Printable:
     """Mixed into a NamedTuple: every instance, new or `_replace`d, is without control characters."""
 
@@ -30,13 +42,20 @@ class _Printable:
 
     def __new__(cls, *args: Any, **kwargs: Any):
         item = super().__new__(cls, *args, **kwargs)
-        values = [_printable_value(value) for value in item]
-        return tuple.__new__(cls, values) if any(a is not b for a, b in zip(values, item)) else item
+        return item if _without_control(item) else tuple.__new__(cls, [_printable_value(value) for value in item])
 
     @classmethod
     def _make(cls, iterable: Any):
-        # The NamedTuple's `_make` (and `_replace`, which copies through it) skip __new__.
+        # The NamedTuple's `_make` skips __new__.
         return cls(*iterable)
+
+    def _replace(self, /, **changes: Any):
+        # The fields kept were cleaned when `self` was made: only the changed ones are looked at.
+        values = [_printable_value(changes.pop(name)) if name in changes else value
+                  for name, value in zip(self._fields, self)]
+        if changes:
+            raise ValueError(f"Got unexpected field names: {list(changes)!r}")
+        return tuple.__new__(type(self), values)
 
 
 class _RecommendationFields(NamedTuple):

@@ -210,6 +210,19 @@ def test_control_characters_are_stripped_from_every_answer_as_a_second_line_of_d
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", printed)
     assert "SAMU" in printed and "]0;t" in printed  # the text stays, the control characters go
 
+    # A changed copy, one rebuilt from its values, tuples as well as lists: all clean, the rest kept.
+    clean = rec._replace(name="SAMU")
+    copies = [rec._replace(why="w\x1b[2Jhy", advice=("b\x07", 3)), Recommendation._make(clean._replace(rank=2)[:5] + ("\x1bw",) + clean[6:]),
+              step._replace(sources=("s\x9b", "t")), TraceStep._make(("r", "t\x1b", {}, "weekday_day", ["s"]))]
+    for copy in copies:
+        texts = [v for v in copy if isinstance(v, str)] + [x for v in copy if isinstance(v, (list, tuple)) for x in v]
+        assert not any(isinstance(t, str) and re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", t) for t in texts), copy
+    assert copies[0].why == "w[2Jhy" and copies[0].advice == ("b", 3) and copies[0].sources == ["s"]
+    assert copies[1].rank == 2 and copies[1].why == "w" and copies[2].sources == ("s", "t") and copies[3].title == "t"
+    assert clean._replace(rank=3)[1:] == clean[1:] and type(clean._replace(rank=3)) is Recommendation
+    with pytest.raises(ValueError):
+        clean._replace(colour="red")
+
 
 def test_a_typed_commune_with_an_escape_sequence_is_echoed_without_it():
     result = run_orient("ask", "--commune", "\x1b]0;pwned\x07zzzqqq", "--fact", "red_flag=none",
