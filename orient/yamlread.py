@@ -77,16 +77,21 @@ def line_of(value: Any, default: int) -> int:
 def load_yaml(path: Path, display: Optional[str] = None) -> tuple[Any, list[Problem]]:
     """Parse one file; returns (data, problems). On a refused file, data is None."""
     shown = display or str(path)
+    text, problems = read_text(path, shown)
+    return (None, problems) if text is None else load_yaml_text(text, shown)
+
+
+def read_text(path: Path, display: str) -> tuple[Optional[str], list[Problem]]:
+    """A data file's text, or None and why it cannot be read (unreadable, not UTF-8)."""
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        return None, [Problem(shown, None, f"cannot read: {exc.strerror or exc}")]
+        return None, [Problem(display, None, f"cannot read: {exc.strerror or exc}")]
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
-        return None, [Problem(shown, line, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
-    return load_yaml_text(text, shown)
+        return None, [Problem(display, line, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
 
 
 def load_yaml_text(text: str, display: str) -> tuple[Any, list[Problem]]:

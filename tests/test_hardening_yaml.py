@@ -114,8 +114,9 @@ def test_one_dialect_strings_stay_strings(text, value):
 def test_the_rules_reader_is_the_directory_reader():
     import orient.directory.rota as rota
     import orient.engine.loader as loader
+    import orient.yamlread as yamlread
 
-    assert loader.load_yaml is load_yaml
+    assert loader.load_yaml_text is load_yaml_text and loader.read_text is yamlread.read_text
     assert not (Path(loader.__file__).parent / "yamlload.py").exists()
     assert not (Path(rota.__file__).parent / "yamlload.py").exists()
 

@@ -87,3 +87,35 @@ def test_problems_print_as_path_line_message(tmp_path):
     (tmp_path / "x.yaml").write_text("rules:\n  - id: Bad\n", encoding="utf-8")
     first = str(check_rules(tmp_path)[0])
     assert first.startswith(f"{tmp_path / 'x.yaml'}:2: ")
+
+
+def test_rules_found_sound_are_checked_again_as_soon_as_a_name_or_a_text_changes(tmp_path, monkeypatch):
+    """`validate_rules` runs the examples, the reachability search and the guarantee once per content
+    in a process (a reload, or a copy of the folder, reads the same texts): a renamed or edited file
+    is checked again at once, and its problem is never hidden by the rules found sound before."""
+    import shutil
+
+    from orient.engine import check
+
+    runs = []
+    real = check.guarantee_problems
+    monkeypatch.setattr(check, "guarantee_problems", lambda ruleset: runs.append(ruleset) or real(ruleset))
+    folder = tmp_path / "rules"
+    shutil.copytree(rules_dir(), folder)
+    assert check_rules(rules_dir()) == [] and check_rules(folder) == []
+    assert len(runs) <= 1  # the copy holds the same names and texts: checked once at most
+
+    checked = len(runs) + 1
+    (folder / "poisoning.yaml").rename(folder / "zz_poisoning.yaml")  # the rules' order changes
+    assert check_rules(folder) == [] and len(runs) == checked
+    assert check_rules(folder) == [] and len(runs) == checked
+
+    text = (folder / "zz_poisoning.yaml").read_text(encoding="utf-8")
+    edited = text.replace("        expect: [antipoison]\n", "        expect: [emergency_15]\n", 1)
+    assert edited != text
+    (folder / "zz_poisoning.yaml").write_text(edited, encoding="utf-8")
+    assert any("recommandations attendues en tête" in str(p) for p in check_rules(folder))
+    with pytest.raises(DataError):
+        load_rules(folder)
+    (folder / "zz_poisoning.yaml").write_text(text, encoding="utf-8")
+    assert check_rules(folder) == [] and len(runs) == checked

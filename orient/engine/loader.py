@@ -9,6 +9,7 @@ first problem: it returns the rules it could compile and every problem found.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import datetime
 from graphlib import CycleError, TopologicalSorter
@@ -25,7 +26,7 @@ from orient.fieldcheck import FieldCheck
 from orient.periods import classify, parse_moment
 from orient.problems import Problem
 from orient.schema import EXAMPLE, RULE
-from orient.yamlread import LineMap, data_files, load_yaml
+from orient.yamlread import LineMap, data_files, load_yaml_text, read_text
 
 TOP_KEYS = ("rules", "definitions")
 RULE_KEYS = RULE.names
@@ -158,19 +159,35 @@ def rule_files(path: Path) -> tuple[list[Path], list[Problem]]:
 
 def parse_rules(path: Path | str) -> tuple[RuleSet, list[Problem]]:
     """Every rule that compiles, and every problem found (all files, all at once)."""
+    ruleset, problems, _ = parse_rules_and_digest(path)
+    return ruleset, problems
+
+
+def parse_rules_and_digest(path: Path | str) -> tuple[RuleSet, list[Problem], bytes]:
+    """`parse_rules`, and a digest of the file names and texts the rules were parsed from:
+    what the checks of a rule set depend on, wherever its folder is."""
     path = Path(path)
     parser = _Parser()
+    digest = hashlib.blake2b(digest_size=20)
     if not path.exists():
-        return RuleSet([], {}, []), [Problem(str(path), None, "fichier ou dossier introuvable")]
+        return RuleSet([], {}, []), [Problem(str(path), None, "fichier ou dossier introuvable")], b""
     files, skipped = rule_files(path)
     parser.problems.extend(skipped)
     if not files:
-        return RuleSet([], {}, []), parser.problems + [Problem(str(path), None, "aucun fichier de règles (*.yaml) ici")]
+        return (RuleSet([], {}, []), parser.problems + [Problem(str(path), None, "aucun fichier de règles (*.yaml) ici")],
+                b"")
 
     documents: list[tuple[str, LineMap]] = []
     for file in files:
         parser.path = str(file)
-        data, problems = load_yaml(file)
+        text, problems = read_text(file, str(file))
+        if text is not None:
+            for part in (file.name, text):
+                digest.update(part.encode("utf-8", "surrogateescape"))
+                digest.update(b"\0")  # names and texts never run into each other
+            data, problems = load_yaml_text(text, str(file))
+        else:
+            data = None
         parser.problems.extend(problems)
         if data is None and problems:
             continue
@@ -255,7 +272,7 @@ def parse_rules(path: Path | str) -> tuple[RuleSet, list[Problem]]:
         bound[order] = rule._replace(order=order, facts=tuple(sorted(
             dict.fromkeys(facts), key=lambda name: rule.ask_rank.get(name, len(ASK_INDEX) + ASK_INDEX.get(name, 0)))))
     ruleset = RuleSet(rules=bound, definitions=definitions, paths=[file for file, _ in documents])
-    return ruleset, sorted(parser.problems, key=lambda p: (p.path, p.line or 0))
+    return ruleset, sorted(parser.problems, key=lambda p: (p.path, p.line or 0)), digest.digest()
 
 
 def _cycles(graph: dict[str, list[str]]) -> dict[str, list[str]]:
