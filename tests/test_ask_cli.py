@@ -149,3 +149,9 @@ def test_a_typo_without_a_vital_sign_is_refused_without_the_15_line(facts):
     args = [arg for fact in facts for arg in ("--fact", fact)]
     result = orient_main("ask", *args, "--no-journal")
     assert result.returncode == 2 and "appelez le 15" not in result.stderr
+
+
+def test_an_address_pasted_from_a_map_is_answered_for_its_commune():
+    answer = ask_json("--commune", "12 Rue Gambetta, 32000 Auch, France", "--at", "2026-11-28T14:00",
+                      "--fact", "red_flag=none", "--fact", "need=consult", run=run_orient)
+    assert answer["commune"]["code"] == "32013" and answer["warnings"] == []

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from pathlib import Path
 from typing import Iterator, NamedTuple, Sequence
 
@@ -49,6 +50,10 @@ from orient.directory.keyscore import (  # noqa: F401 (PREFIX_BASE, PREFIX_SPAN,
 )
 
 MAX_QUERY_CHARS = 200
+# A pasted address ends with its country: ", France", or "32700 France" after a postcode.
+_COUNTRY = re.compile(r"(?:,|(?<=\d{5}))\s*france\s*$", re.IGNORECASE)
+# ... and holds the town after its postcode: "12 rue Gambetta 32000 Auch".
+_POSTCODE_ON = re.compile(r"\b\d{5}\b[^,]*")
 
 CODE_SCORE = 99.5  # an INSEE code: exact, but after a postcode written the same
 RESOLVE_MIN = 80.0  # resolve(): the best text score must reach this...
@@ -216,6 +221,24 @@ class Gazetteer:
         return self._commune(best.row)
 
     def _ranked(self, query: str, limit: int, home_dept: str | None) -> list["_Ranked"]:
+        """`_ranked_text` of the query; for a pasted address ("12 rue Gambetta, 32000 Auch, France")
+        without its country, and, when the whole finds nothing, of its parts: those between commas
+        from the last (the town) on, then the text from each postcode on."""
+        if not isinstance(query, str):
+            return []
+        text = _COUNTRY.sub("", query[:MAX_QUERY_CHARS])
+        ranked = self._ranked_text(text, limit, home_dept)
+        if ranked or not text.strip():
+            return ranked
+        parts = text.split(",")[::-1] if "," in text else []
+        for part in parts[:3] + _POSTCODE_ON.findall(text)[:2]:  # a few: a search stays fast
+            if part.strip() and part != text:
+                ranked = self._ranked_text(part, limit, home_dept)
+                if ranked:
+                    return ranked
+        return []
+
+    def _ranked_text(self, query: str, limit: int, home_dept: str | None) -> list["_Ranked"]:
         """Candidates, best first. Those in a département or postcode typed with
         the name come first; then, for a name, the group: exact names and
         prefixes in the home area (home département and neighbours) or the exact
