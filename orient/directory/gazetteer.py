@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import bisect
 import math
-import re
 from pathlib import Path
 from typing import Iterator, NamedTuple, Sequence
 
@@ -50,10 +49,6 @@ from orient.directory.keyscore import (  # noqa: F401 (PREFIX_BASE, PREFIX_SPAN,
 )
 
 MAX_QUERY_CHARS = 200
-# A pasted address ends with its country: ", France", or "32700 France" after a postcode.
-_COUNTRY = re.compile(r"(?:,|(?<=\d{5}))\s*france\s*$", re.IGNORECASE)
-# ... and holds the town after its postcode: "12 rue Gambetta 32000 Auch".
-_POSTCODE_ON = re.compile(r"\b\d{5}\b[^,]*")
 
 CODE_SCORE = 99.5  # an INSEE code: exact, but after a postcode written the same
 RESOLVE_MIN = 80.0  # resolve(): the best text score must reach this...
@@ -83,12 +78,6 @@ class _Ranked(NamedTuple):
     row: int
     home: bool  # in the home département
     order: float  # rank less the distance from the home area: the order within a group
-
-
-def _between(keys: Sequence[str], prefix: str, lo: int = 0) -> tuple[int, int]:
-    """The slice of sorted `keys` that start with `prefix` (keys are [a-z0-9])."""
-    lo = bisect.bisect_left(keys, prefix, lo)
-    return lo, bisect.bisect_left(keys, prefix + "\x7f", lo)
 
 
 class Gazetteer:
@@ -221,22 +210,9 @@ class Gazetteer:
         return self._commune(best.row)
 
     def _ranked(self, query: str, limit: int, home_dept: str | None) -> list["_Ranked"]:
-        """`_ranked_text` of the query; for a pasted address ("12 rue Gambetta, 32000 Auch, France")
-        without its country, and, when the whole finds nothing, of its parts: those between commas
-        from the last (the town) on, then the text from each postcode on."""
-        if not isinstance(query, str):
-            return []
-        text = _COUNTRY.sub("", query[:MAX_QUERY_CHARS])
-        ranked = self._ranked_text(text, limit, home_dept)
-        if ranked or not text.strip():
-            return ranked
-        parts = text.split(",")[::-1] if "," in text else []
-        for part in parts[:3] + _POSTCODE_ON.findall(text)[:2]:  # a few: a search stays fast
-            if part.strip() and part != text:
-                ranked = self._ranked_text(part, limit, home_dept)
-                if ranked:
-                    return ranked
-        return []
+        """The candidates of the first part of a pasted address that has some (`textnorm.address_parts`)."""
+        parts = textnorm.address_parts(query[:MAX_QUERY_CHARS]) if isinstance(query, str) else [query]
+        return next(filter(None, (self._ranked_text(part, limit, home_dept) for part in parts)), [])
 
     def _ranked_text(self, query: str, limit: int, home_dept: str | None) -> list["_Ranked"]:
         """Candidates, best first. Those in a département or postcode typed with
@@ -317,7 +293,7 @@ class Gazetteer:
         return []
 
     def _match_partial_postcode(self, digits: str, text: dict[int, float]) -> None:
-        lo, hi = _between(self._column("postcode"), digits)
+        lo, hi = textnorm.prefix_range(self._column("postcode"), digits)
         score = 40.0 + 8.0 * len(digits)
         rows = self._column("postcode_rows")
         for j in range(lo, hi):
@@ -402,14 +378,14 @@ class Gazetteer:
 
     def _prefix_keys(self, v: str, depts: Sequence[str]) -> list[str]:
         keys = self._column("key")
-        lo, hi = _between(keys, v)
+        lo, hi = textnorm.prefix_range(keys, v)
         if hi - lo <= LARGE_RANGE:
             return keys[lo:hi]
         # A short prefix ("sa"): the home (or hinted) département's keys, the
         # larger communes', and the first keys of the range.
         out = keys[lo : lo + 20]
         for sub, most in [(self._keys_of_dept(d), LARGE_RANGE) for d in depts] + [(self._column("major"), 50)]:
-            a, b = _between(sub, v)
+            a, b = textnorm.prefix_range(sub, v)
             out.extend(sub[a : min(b, a + most)])
         return out
 
@@ -417,10 +393,10 @@ class Gazetteer:
         keys = self._column("key")
         # Keys sharing the first two letters — more when that is too many ("saint…").
         p = 2
-        lo, hi = _between(keys, v[:p])
+        lo, hi = textnorm.prefix_range(keys, v[:p])
         while hi - lo > FUZZY_POOL and p < len(v) - 2:
             p += 1
-            lo, hi = _between(keys, v[:p], lo)
+            lo, hi = textnorm.prefix_range(keys, v[:p], lo)
         pool = keys[lo:hi]
         for d in depts:
             pool = pool + self._keys_of_dept(d)
