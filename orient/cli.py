@@ -74,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         from orient.commands import home_dept
 
         return run_app(home_dept=home_dept(args))
+    if sys.stdout is None:  # started with its output closed (`>&-`): nowhere to answer
+        print("orient: impossible d'écrire la sortie : sortie standard fermée", file=sys.stderr)
+        return 1
     if args.command in STRIPPED:
         from orient.textsafe import PrintableStream
 

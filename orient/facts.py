@@ -99,6 +99,19 @@ def combine_assignments(texts: list[str]) -> tuple[dict[str, FactValue], dict[st
     return facts, conflicts, errors
 
 
+def vital_sign_typed_wrong(texts: list[str]) -> bool:
+    """A red_flag given with a value that is not understood, or under a misspelt name
+    (`RED_FLAG`, `red-flag`), other than none: the person may have meant a vital sign."""
+    for text in texts:
+        name, sep, raw = text.partition("=")
+        if not sep or re.sub(r"[\s_-]", "", name.lower()) != "redflag":
+            continue
+        value = raw.strip().lower()
+        if value != "none" and (name.strip() != "red_flag" or value not in RED_FLAGS):
+            return True
+    return False
+
+
 def validate_facts(facts: Mapping[str, object]) -> dict[str, FactValue]:
     return {name: parse_fact_value(name, value) for name, value in facts.items()}
 

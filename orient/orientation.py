@@ -20,7 +20,7 @@ from orient.directory.phones import format_phone
 from orient.engine.evaluate import evaluate
 from orient.engine.model import Evaluation, Outcome
 from orient.periods import classify
-from orient.vocabulary import KIND_NAMES, STALE_AFTER_DAYS, to_paris
+from orient.vocabulary import KIND_NAMES, STALE_AFTER_DAYS, to_paris, wall_clock
 
 if TYPE_CHECKING:  # the loaders (YAML) are imported only when the cache cannot answer
     from orient.directory import Directory
@@ -114,12 +114,18 @@ class Knowledge(NamedTuple):
 def orient(knowledge: Knowledge, facts: Mapping[str, object], at: datetime,
            commune: Optional[Commune] = None) -> Answer:
     at = to_paris(at)
-    period = classify(at, bridge_days=knowledge.bridge_days)
-    evaluation = _evaluate(knowledge, facts, period, at)
+    # The rules see the patient's own clock (overseas: not Paris's); hours and the answer keep `at`.
+    local = wall_clock(at, commune.dept) if commune is not None else None
+    clock = local or at
+    period = classify(clock, bridge_days=knowledge.bridge_days)
+    evaluation = _evaluate(knowledge, facts, period, clock)
     warnings: list[str] = []
     area = _AreaView(knowledge, commune)
     if area.outside:
         warnings.append(area.warning())
+    if local is not None:
+        warnings.append(f"Heure locale à {commune.name} : {_hour(local)} ({_hour(at)} à Paris) : "
+                        "la réponse suit l'heure locale.")
     recommendations: list[Recommendation] = []
     seen: set[tuple[str, str]] = set()
     for outcome in evaluation.outcomes:
@@ -145,6 +151,10 @@ def orient(knowledge: Knowledge, facts: Mapping[str, object], at: datetime,
         trace=list(evaluation.trace),
         emergency=evaluation.emergency,
     )
+
+
+def _hour(moment: datetime) -> str:
+    return f"{moment.hour}h{moment.minute:02d}"
 
 
 def _evaluate(knowledge: Knowledge, facts: Mapping[str, object], period: str, at: datetime) -> Evaluation:

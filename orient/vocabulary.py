@@ -28,6 +28,23 @@ def to_paris(at: datetime) -> datetime:
         return at.replace(tzinfo=PARIS)
 
 
+# Overseas départements keep their own clocks: there the period of care is read on the patient's
+# wall clock, not on Paris's (4 am in Guadeloupe is 9 am in Paris: no GP's office is open).
+OVERSEAS_ZONES = {"971": ZoneInfo("America/Guadeloupe"), "972": ZoneInfo("America/Martinique"),
+                  "973": ZoneInfo("America/Cayenne"), "974": ZoneInfo("Indian/Reunion"),
+                  "976": ZoneInfo("Indian/Mayotte")}
+
+
+def wall_clock(at: datetime, dept: str) -> datetime | None:
+    """The patient's wall clock in an overseas département, as the Paris-time moment that shows
+    the same day and hour (what `orient.periods.classify` and the rules' texts read); None where
+    the clock is Paris's. (A wall time in Paris's spring gap moves one hour on, as any naive one.)"""
+    zone = OVERSEAS_ZONES.get(dept)
+    if zone is None:
+        return None
+    return to_paris(at.astimezone(zone).replace(tzinfo=None))
+
+
 # --- periods of care (contract; R6315-1 CSP) ------------------------------------------------
 
 PERIODS = ("weekday_day", "saturday_morning", "pdsa_evening", "pdsa_night", "pdsa_weekend", "pdsa_holiday")

@@ -152,6 +152,29 @@ def test_a_border_commune_keeps_gers_services_only_within_the_local_reach(code, 
     assert answer.recommendations[0].kind == "emergency_15"
 
 
+
+@pytest.mark.parametrize("code, moment, local_hour, period", [
+    ("97120", "2026-11-24T09:00", "4h00", "pdsa_night"),    # Pointe-à-Pitre: 4 am on a Tuesday
+    ("97209", "2026-11-24T13:30", "8h30", "weekday_day"),   # Fort-de-France: the offices open
+    ("97411", "2026-11-24T18:30", "21h30", "pdsa_evening"),  # Saint-Denis (La Réunion): the evening
+    ("97611", "2026-11-28T10:30", "12h30", "pdsa_weekend"),  # Mamoudzou: Saturday afternoon
+])
+def test_overseas_the_period_of_care_follows_the_patients_own_clock(code, moment, local_hour, period):
+    # `--at` is Paris time; a GP's office at 4 am in Guadeloupe is closed whatever Paris says.
+    place = GAZ.get(code)
+    answer = orient(KNOWLEDGE, {"red_flag": "none", "need": "consult", "has_gp": "yes"}, at(moment), place)
+    assert answer.period == period
+    assert answer.at == at(moment)  # the moment itself stays Paris time (contract)
+    assert any(f"Heure locale à {place.name} : {local_hour}" in w for w in answer.warnings), answer.warnings
+    if period == "pdsa_night":
+        assert answer.recommendations[0].kind != "gp"
+
+
+def test_in_corsica_and_the_gers_the_clock_is_paris_and_nothing_is_said_about_it():
+    for code in ("2A004", "32013"):
+        answer = orient(KNOWLEDGE, {"red_flag": "none", "need": "consult"}, at("2026-11-24T09:00"), GAZ.get(code))
+        assert answer.period == "weekday_day" and not any("Heure locale" in w for w in answer.warnings)
+
 def test_inside_the_gers_nothing_is_flagged():
     answer = orient(KNOWLEDGE, {"red_flag": "none", "need": "consult"}, at("2026-03-10T21:00"), GAZ.get("32462"))
     assert answer.warnings == [] and answer.recommendations[0].kind == "pdsa_3966"

@@ -130,3 +130,28 @@ def test_the_home_departement_decides_homonyms_wherever_the_flag_is_written(plac
 def test_plaisance_is_the_gers_one_by_default():
     answer = ask_json("--commune", "Plaisance", "--fact", "red_flag=none", "--at", "2026-11-24T10:00")
     assert answer["commune"]["code"] == "32319"
+
+
+@pytest.mark.parametrize("fact", ["red_flag=chest-pain", "red_flag=douleur poitrine", "RED_FLAG=stroke",
+                                  "red-flag=stroke", "red_flag="])
+def test_a_vital_sign_typed_wrong_is_refused_but_the_refusal_names_the_15_and_the_114(fact):
+    # A typo in the vital sign itself is bad input (exit 2, the contract), but the person typed
+    # a vital sign: the refusal must not be all they read, it says to call the 15 now.
+    result = run_orient("ask", "--fact", fact, "--fact", "need=consult", "--no-journal")
+    assert result.returncode == 2
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("orient ask: ") and "appelez le 15" in first and "SMS au 114" in first
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("facts", [["red_flag=none", "need=consultt"], ["colour=blue"], ["red_flag=none", "age=x"]])
+def test_a_typo_without_a_vital_sign_is_refused_without_the_15_line(facts):
+    args = [arg for fact in facts for arg in ("--fact", fact)]
+    result = orient_main("ask", *args, "--no-journal")
+    assert result.returncode == 2 and "appelez le 15" not in result.stderr
+
+
+def test_an_address_pasted_from_a_map_is_answered_for_its_commune():
+    answer = ask_json("--commune", "12 Rue Gambetta, 32000 Auch, France", "--at", "2026-11-28T14:00",
+                      "--fact", "red_flag=none", "--fact", "need=consult", run=run_orient)
+    assert answer["commune"]["code"] == "32013" and answer["warnings"] == []

@@ -251,3 +251,13 @@ def test_orient_ask_with_a_double_dash_value_names_it_and_a_vital_sign_still_get
     vital = run_main("ask", "--no-journal", "--json", "--fact", "red_flag=stroke", f"{option}=--")
     assert vital.returncode == 0 and "« -- »" in vital.stderr
     assert json.loads(vital.stdout)["recommendations"][0]["phone"] == "15"
+
+
+@pytest.mark.parametrize("command", [["ask", "--fact", "red_flag=stroke", "--no-journal"], ["communes", "auch"]])
+def test_a_command_started_with_its_output_closed_says_so_in_french_without_a_traceback(command):
+    # A wrapper or a cron line that closes stdout (`>&-`): Python gives the command no stdout at all.
+    done = subprocess.run([sys.executable, "-m", "orient", *command], stdout=None, stderr=subprocess.PIPE,
+                          text=True, timeout=60, preexec_fn=lambda: os.close(1),
+                          env=dict(os.environ, ORIENT_JOURNAL="off"))
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 1 and "impossible d'écrire la sortie" in done.stderr, done.stderr

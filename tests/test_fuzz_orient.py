@@ -26,6 +26,7 @@ from orient.orientation import CALL_15_FIRST, CLOSED_NOW_CALL_15, STALE_AFTER_DA
 from orient.periods import PARIS, PERIODS
 from orient.render.handout import build_handout
 from orient.render.text import render_answer
+from orient.vocabulary import OVERSEAS_ZONES
 
 from strategies import (AGE_THRESHOLDS, CLOCK_CHANGES, OFFSETS, UTC, Draw, clock_change_moment, emergency, examples,
                         moment, situation, situation_or_emergency)
@@ -140,6 +141,8 @@ def test_around_the_clock_changes_of_2025_to_2028_the_period_follows_the_paris_w
     facts, at, place = example
     answer = check_answer(facts, at, place)
     local = paris_wall_clock(at)
+    if place is not None and place.dept in OVERSEAS_ZONES:  # overseas: the patient's own clock
+        local = local.astimezone(OVERSEAS_ZONES[place.dept])
     # Independent of orient.periods: the clock changes are on Sundays, the days around them ordinary.
     if local.hour < 8:
         expected = {"pdsa_night"}

@@ -457,3 +457,21 @@ def test_a_gazetteer_file_announcing_no_commune_is_refused(tmp_path):
 def test_a_code_that_is_not_ascii_is_no_commune_and_never_an_error(g, code):
     assert g.get(code) is None
     assert g.of_dept(code[:2]) == [] or code[:2] == "32"
+
+
+@pytest.mark.parametrize("pasted, code", [
+    ("32000 Auch, France", "32013"),                   # a map's address line
+    ("Auch, France", "32013"),
+    ("12 Rue Gambetta, 32000 Auch, France", "32013"),  # a whole address pasted
+    ("12 rue Gambetta, 32000 Auch", "32013"),
+    ("23 boulevard Dannez 32500 Fleurance", "32132"),  # no comma: the postcode and the town
+    ("Lectoure 32700 France", "32208"),
+])
+def test_a_pasted_address_finds_its_commune(g, pasted, code):
+    resolved = g.resolve(pasted)
+    assert resolved is not None and resolved.code == code, (pasted, resolved)
+    assert g.search(pasted, limit=3)[0].commune.code == code
+
+
+def test_a_commune_whose_name_ends_in_france_is_still_found(g):
+    assert g.resolve("Latour-de-France").code == "66096" and g.resolve("66720 Latour-de-France").code == "66096"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from orient.orientation import orient
-from orient.render.handout import WHEN_TO_CALL_15, build_handout, tel_link
+from orient.render.handout import WHEN_TO_CALL_15, build_handout, number_link, tel_link
 from test_ui_support import SATURDAY_14H, knowledge
 
 
@@ -58,3 +58,17 @@ def test_the_sheet_speaks_to_the_patient_not_to_the_agent():
             assert agent_words not in text, (agent_words, text)
     assert "Si vous ne pouvez pas vous déplacer, dites-le" in sheet(
         {"red_flag": "none", "deaf": "no", "need": "consult"}).to_text()
+
+
+def test_a_deaf_persons_emergency_sheet_says_to_text_the_114_never_to_call_it():
+    # The 114 takes SMS, video and chat, not voice calls: the sheet a deaf patient keeps must
+    # say "SMS" where it would say "appelez", and its link and QR code must open a text message.
+    handout = sheet({"red_flag": "breathing", "deaf": "yes"})
+    text, html = handout.to_text(), handout.to_html()
+    assert "NUMÉRO À APPELER : 114" not in text
+    assert "SMS AU 114" in text and text.index("SMS AU 114") < text.index("1. Écrire le 114")
+    assert re.search(r'<p class="numero">Envoyez un SMS au <a href="sms:114">114</a></p>', html)
+    assert "tel:114" not in html
+    # The 15 below it, for someone nearby who can speak, keeps its call link (and QR code).
+    assert handout.phones[:2] == ("114", "15") and handout.actions[:2] == ("sms", "call")
+    assert number_link("114", "sms") == "sms:114" and number_link("15", "call") == "tel:15"

@@ -12,6 +12,11 @@ from orient.journal import add_journal_arguments
 from orient.textsafe import printable, printable_json
 
 
+# The first line of a refusal whose red_flag was not understood: it may be a vital sign.
+VITAL_SIGN_TYPED_WRONG = ("signe d'urgence vitale non compris : s'il y en a un, appelez le 15 maintenant "
+                          "(personne sourde ou qui ne peut pas parler : SMS au 114)")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ask", help="une orientation, sans interface (texte ou --json)")
     p.add_argument("--commune", help="commune du patient : nom, code postal ou code INSEE")
@@ -28,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from orient.facts import combine_assignments
+    from orient.facts import combine_assignments, vital_sign_typed_wrong
     from orient.periods import PARIS, parse_moment
 
     facts, conflicts, fact_errors = combine_assignments(args.fact)
@@ -36,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
     conflict_warnings = []
     for message in fact_errors:  # bad input, unless a vital sign was given: it still gets its answer
         if not emergency:
+            if vital_sign_typed_wrong(args.fact):  # refused, but never without the 15
+                print(f"orient ask: {VITAL_SIGN_TYPED_WRONG}", file=sys.stderr)
             print(f"orient ask: {_printable(message, 500)}", file=sys.stderr)
             return 2
         conflict_warnings.append(f"Fait ignoré ({_printable(message, 200)}) : réponse d'urgence.")

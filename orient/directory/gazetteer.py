@@ -80,12 +80,6 @@ class _Ranked(NamedTuple):
     order: float  # rank less the distance from the home area: the order within a group
 
 
-def _between(keys: Sequence[str], prefix: str, lo: int = 0) -> tuple[int, int]:
-    """The slice of sorted `keys` that start with `prefix` (keys are [a-z0-9])."""
-    lo = bisect.bisect_left(keys, prefix, lo)
-    return lo, bisect.bisect_left(keys, prefix + "\x7f", lo)
-
-
 class Gazetteer:
     """Every current commune of France, searchable as people type.
 
@@ -216,6 +210,11 @@ class Gazetteer:
         return self._commune(best.row)
 
     def _ranked(self, query: str, limit: int, home_dept: str | None) -> list["_Ranked"]:
+        """The candidates of the first part of a pasted address that has some (`textnorm.address_parts`)."""
+        parts = textnorm.address_parts(query[:MAX_QUERY_CHARS]) if isinstance(query, str) else [query]
+        return next(filter(None, (self._ranked_text(part, limit, home_dept) for part in parts)), [])
+
+    def _ranked_text(self, query: str, limit: int, home_dept: str | None) -> list["_Ranked"]:
         """Candidates, best first. Those in a département or postcode typed with
         the name come first; then, for a name, the group: exact names and
         prefixes in the home area (home département and neighbours) or the exact
@@ -294,7 +293,7 @@ class Gazetteer:
         return []
 
     def _match_partial_postcode(self, digits: str, text: dict[int, float]) -> None:
-        lo, hi = _between(self._column("postcode"), digits)
+        lo, hi = textnorm.prefix_range(self._column("postcode"), digits)
         score = 40.0 + 8.0 * len(digits)
         rows = self._column("postcode_rows")
         for j in range(lo, hi):
@@ -379,14 +378,14 @@ class Gazetteer:
 
     def _prefix_keys(self, v: str, depts: Sequence[str]) -> list[str]:
         keys = self._column("key")
-        lo, hi = _between(keys, v)
+        lo, hi = textnorm.prefix_range(keys, v)
         if hi - lo <= LARGE_RANGE:
             return keys[lo:hi]
         # A short prefix ("sa"): the home (or hinted) département's keys, the
         # larger communes', and the first keys of the range.
         out = keys[lo : lo + 20]
         for sub, most in [(self._keys_of_dept(d), LARGE_RANGE) for d in depts] + [(self._column("major"), 50)]:
-            a, b = _between(sub, v)
+            a, b = textnorm.prefix_range(sub, v)
             out.extend(sub[a : min(b, a + most)])
         return out
 
@@ -394,10 +393,10 @@ class Gazetteer:
         keys = self._column("key")
         # Keys sharing the first two letters — more when that is too many ("saint…").
         p = 2
-        lo, hi = _between(keys, v[:p])
+        lo, hi = textnorm.prefix_range(keys, v[:p])
         while hi - lo > FUZZY_POOL and p < len(v) - 2:
             p += 1
-            lo, hi = _between(keys, v[:p], lo)
+            lo, hi = textnorm.prefix_range(keys, v[:p], lo)
         pool = keys[lo:hi]
         for d in depts:
             pool = pool + self._keys_of_dept(d)

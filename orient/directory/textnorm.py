@@ -9,9 +9,10 @@ The shipped gazetteer stores keys made by this module; bump KEY_VERSION when
 the keys it makes change, so a stale file is re-keyed at load.
 """
 
+import bisect
 import re
 import unicodedata
-from typing import Callable, NamedTuple
+from typing import Callable, NamedTuple, Sequence
 
 KEY_VERSION = "1"
 
@@ -24,6 +25,10 @@ _LIGATURES = str.maketrans(
 )
 _SLASH_SUR = re.compile(r"\bs\s*/\s*", re.IGNORECASE)  # "Castelnau s/ Auvignon"
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# A pasted address ends with its country: ", France", or "32700 France" after a postcode...
+_COUNTRY = re.compile(r"(?:,|(?<=\d{5}))\s*france\s*$", re.IGNORECASE)
+# ... and holds the town after its postcode: "12 rue Gambetta 32000 Auch".
+_POSTCODE_ON = re.compile(r"\b\d{5}\b[^,]*")
 
 # Abbreviations expanded when they stand as a word.
 _EXPANSIONS = {
@@ -96,6 +101,25 @@ def name_keys(name: str) -> list[str]:
     if "(" in name:
         add(name.split("(", 1)[0])
     return keys
+
+
+def prefix_range(keys: Sequence[str], prefix: str, lo: int = 0) -> tuple[int, int]:
+    """The slice of sorted `keys` that start with `prefix` (keys are [a-z0-9])."""
+    lo = bisect.bisect_left(keys, prefix, lo)
+    return lo, bisect.bisect_left(keys, prefix + "\x7f", lo)
+
+
+def address_parts(text: str) -> list[str]:
+    """What to search for, in order: the text without a trailing country, then, for a pasted
+    address ("12 rue Gambetta, 32000 Auch, France"), a few of its parts — those between commas
+    from the last (the town) on, then the text from each postcode on."""
+    text = _COUNTRY.sub("", text)
+    parts = text.split(",")[::-1][:3] if "," in text else []
+    tried = [text]
+    for part in parts + _POSTCODE_ON.findall(text)[:2]:  # a few: a search stays fast
+        if part.strip() and part not in tried:
+            tried.append(part)
+    return tried
 
 
 class Query(NamedTuple):

@@ -55,6 +55,15 @@ def tel_link(phone: str) -> Optional[str]:
     return f"tel:{digits}"
 
 
+def number_link(phone: str, action: str = "call") -> Optional[str]:
+    """The link a phone opens for this step: a text message for an `sms` line (the 114 takes
+    no voice call), else a call ('sms:114', 'tel:15'); None when not a number."""
+    link = tel_link(phone)
+    if link is None or action != "sms":
+        return link
+    return "sms:" + link.removeprefix("tel:")
+
+
 def qr_svg(link: str) -> str:
     """An inline SVG QR code of the link (segno), or "" if it cannot be made."""
     try:
@@ -75,13 +84,16 @@ class Handout:
     first_number: Optional[str] = None  # the number to call first, shown first and largest
     emergency: bool = False  # a vital emergency: the "appelez le 15" box comes first
     phones: tuple[Optional[str], ...] = ()  # each step's number, for its QR code
+    actions: tuple[str, ...] = ()  # each step's action: an `sms` number is texted, not called
+    first_action: str = "call"  # how to use first_number: "sms" for the 114
 
     def to_text(self) -> str:
         out = [self.title, "=" * len(self.title)]
         if self.emergency:
             out += [WHEN_TO_CALL_15, ""]
         if self.first_number:
-            out += [f"NUMÉRO À APPELER : {self.first_number}", ""]
+            first = "SMS AU" if self.first_action == "sms" else "NUMÉRO À APPELER :"
+            out += [f"{first} {self.first_number}", ""]
         out.append(f"Le {self.moment}")
         if self.place:
             out.append(f"Commune : {self.place}")
@@ -101,7 +113,8 @@ class Handout:
         items = []
         for i, (headline, details) in enumerate(self.steps):
             phone = self.phones[i] if i < len(self.phones) else None
-            link = tel_link(phone) if phone else None
+            action = self.actions[i] if i < len(self.actions) else "call"
+            link = number_link(phone, action) if phone else None
             qr = f'<div class="qr">{qr_svg(link)}<br>{e(phone)}</div>' if link else ""
             items.append(f"<li><strong>{e(headline)}</strong>" + "".join(f"<br>{e(d)}" for d in details)
                          + f"{qr}</li>")
@@ -111,9 +124,10 @@ class Handout:
         urgent = f'<p class="urgence">{e(WHEN_TO_CALL_15)}</p>'
         first = ""
         if self.first_number:
-            link = tel_link(self.first_number)
+            link = number_link(self.first_number, self.first_action)
             number = f'<a href="{e(link)}">{e(self.first_number)}</a>' if link else e(self.first_number)
-            first = f'<p class="numero">Appelez le {number}</p>'
+            verb = "Envoyez un SMS au" if self.first_action == "sms" else "Appelez le"
+            first = f'<p class="numero">{verb} {number}</p>'
         return f"""<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>{e(self.title)}</title>
 <style>body{{font-family:sans-serif;max-width:40em;margin:1em auto;font-size:14pt}}
@@ -147,6 +161,7 @@ def hours_worth_saying(rec: Recommendation) -> bool:
 def build_handout(answer: Answer, note: Optional[str] = None) -> Handout:
     steps = []
     phones: list[Optional[str]] = []
+    actions: list[str] = []
     for rec in answer.recommendations:
         if rec.action == "info" and rec.rank > 3:
             continue  # the sheet stays short: the background goes on screen only
@@ -163,6 +178,7 @@ def build_handout(answer: Answer, note: Optional[str] = None) -> Handout:
             details.append(TO_CONFIRM)
         steps.append((headline(rec), details))
         phones.append(rec.phone)
+        actions.append(rec.action)
     place = f"{answer.commune.name}" if answer.commune else None
     first = answer.recommendations[0] if answer.recommendations else None
     first_number = first.phone if first is not None and first.action in ("call", "sms") and first.phone else None
@@ -175,6 +191,8 @@ def build_handout(answer: Answer, note: Optional[str] = None) -> Handout:
         first_number=first_number,
         emergency=first is not None and first.kind in EMERGENCY_KINDS,
         phones=tuple(phones),
+        actions=tuple(actions),
+        first_action=first.action if first_number else "call",
     )
 
 
