@@ -101,6 +101,24 @@ def test_invalid_rules_data_exits_1_with_path_and_line(tmp_path):
     assert "broken.yaml:" in result.stderr
 
 
+@pytest.mark.parametrize("broken", ["rules", "directory"])
+def test_invalid_data_refuses_a_vital_sign_too_but_says_the_15_and_the_114_first(broken, data_copy):
+    """No answer can be ranked on invalid data (exit 1, the contract), yet a vital sign is never met
+    by a list of file problems alone: the first line says to call the 15 (H19)."""
+    rules, directory = data_copy
+    folder = {"rules": rules, "directory": directory}[broken]
+    (folder / "broken.yaml").write_text("- id: x\n  title: [unclosed\n", encoding="utf-8")
+    data = ("--rules", str(rules), "--directory", str(directory), "--no-journal")
+    for facts in (("red_flag=stroke",), ("red_flag=breathing", "deaf=yes")):
+        result = orient_main("ask", *data, *(arg for fact in facts for arg in ("--fact", fact)))
+        assert result.returncode == 1 and result.stdout == ""
+        first, *problems = result.stderr.splitlines()
+        assert first.startswith("orient ask: signe d'urgence vitale : appelez le 15 maintenant") and "SMS au 114" in first
+        assert any(f"{folder / 'broken.yaml'}:" in line for line in problems)
+    calm = orient_main("ask", *data, "--fact", "red_flag=none")
+    assert calm.returncode == 1 and "appelez le 15" not in calm.stderr and "broken.yaml:" in calm.stderr
+
+
 def test_the_text_output_is_french_numbered_steps_with_the_why():
     result = run_orient("ask", "--commune", "32800", "--at", "2026-11-24T22:30", "--fact", "red_flag=none",
                         "--fact", "need=medication", "--no-journal")

@@ -51,8 +51,9 @@ def add_database_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def load_knowledge(prog: str, rules_dir=None, directory_dir=None, *, bridge_days: bool = True,
-                   database=None):
-    """The Knowledge for a command; invalid data is printed as `path:line: message`, then exit 1."""
+                   database=None, refusal_first: str | None = None):
+    """The Knowledge for a command; invalid data is printed as `path:line: message` (after
+    `refusal_first`, when given), then exit 1."""
     from orient.orientation import Knowledge
     from orient.problems import DataError
 
@@ -66,10 +67,13 @@ def load_knowledge(prog: str, rules_dir=None, directory_dir=None, *, bridge_days
     try:
         return Knowledge.load(rules_dir, directory_dir, bridge_days=bridge_days, store=False)
     except DataError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
+        problems = [str(problem) for problem in exc.problems]
     except OSError as exc:
-        print(f"{prog}: {exc}", file=sys.stderr)
+        problems = [f"{prog}: {exc}"]
+    if refusal_first:
+        print(f"{prog}: {refusal_first}", file=sys.stderr)
+    for problem in problems:
+        print(problem, file=sys.stderr)
     raise SystemExit(1)
 
 

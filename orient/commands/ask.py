@@ -15,6 +15,10 @@ from orient.textsafe import printable, printable_json
 # The first line of a refusal whose red_flag was not understood: it may be a vital sign.
 VITAL_SIGN_TYPED_WRONG = ("signe d'urgence vitale non compris : s'il y en a un, appelez le 15 maintenant "
                           "(personne sourde ou qui ne peut pas parler : SMS au 114)")
+# The first line when the data cannot be read and a vital sign was given: no answer can be
+# ranked, the emergency number is still said first (H19).
+VITAL_SIGN_NO_DATA = ("signe d'urgence vitale : appelez le 15 maintenant (personne sourde ou qui ne peut pas "
+                      "parler : SMS au 114) ; les données d'orientation sont invalides, aucune autre réponse :")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -73,8 +77,9 @@ def run(args: argparse.Namespace) -> int:
 
     from orient.orientation import orient
 
+    vital = emergency or vital_sign_typed_wrong(args.fact)
     knowledge = load_knowledge("orient ask", args.rules, args.directory, bridge_days=not args.no_bridge_days,
-                               database=args.database)
+                               database=args.database, refusal_first=VITAL_SIGN_NO_DATA if vital else None)
 
     commune = None
     commune_warning = None
