@@ -266,3 +266,18 @@ def test_a_report_kept_on_the_desk_while_the_server_is_lost_says_so(counter, tmp
     assert counter.report_line(line.rank, "wrong_hours") is None
     assert counter.notes[-1].startswith("Signalement gardé sur ce poste") and line.name in counter.notes[-1]
     assert "dès son retour" in counter.notes[-1]
+
+
+def test_overseas_the_period_shown_before_the_answer_is_the_one_the_answer_will_have(counter):
+    """Tuesday 9h in Paris is 4h in Guadeloupe: the period shown while the place is typed, and the
+    answer's, are night; in the Gers the same moment is the office hours."""
+    gazetteer = knowledge().gazetteer
+    tuesday_9h = TUESDAY_10H.replace(hour=9)
+    for place, expected in (("Pointe-à-Pitre", "pdsa_night"), ("Auch", "weekday_day")):
+        commune = gazetteer.resolve(place)
+        assert counter.period_of(tuesday_9h, commune) == expected
+        counter.start(commune, tuesday_9h)
+        counter.give("red_flag", "none")
+        counter.give("need", "consult")
+        assert counter.case.answer.period == counter.situation()[1] == expected
+    assert counter.period_of(tuesday_9h, None) == "weekday_day"  # no place yet: the counter's (Paris) clock

@@ -619,3 +619,17 @@ def test_the_situation_line_keeps_the_full_period_when_it_fits():
     full = views.situation(fleurance, SATURDAY_14H, "pdsa_weekend", width=78).plain
     assert full == "Fleurance (32500)  ·  samedi 28/11 14h00 — le week-end (permanence des soins)"
     assert views.situation(None, SATURDAY_14H, "pdsa_weekend", width=78).plain.endswith("— week-end (garde)")
+
+
+@pilot_test
+async def test_the_period_shown_while_an_overseas_place_is_typed_is_the_places_own():
+    """Tuesday 9h in Paris: the hour line says office hours, until Pointe-à-Pitre is chosen (4h there)."""
+    from orient.ui import views
+
+    async with at_counter(TUESDAY_10H.replace(hour=9)) as (app, pilot):
+        label = app.screen.query_one("#when-label")
+        assert views.period_label("weekday_day") in str(label.render())
+        await press(pilot, *commune_keys("pointe a pitre"))
+        assert views.period_label("pdsa_night") in str(label.render())
+        await press(pilot, "enter")
+        assert app.case.answer.period == "pdsa_night"

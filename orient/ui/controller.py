@@ -20,6 +20,7 @@ from orient.periods import classify, to_paris
 from orient.render.handout import build_handout, default_handout_dir, save_handout, send_to_printer
 from orient.ui.case import Case
 from orient.ui.moment import When, explain_when
+from orient.vocabulary import wall_clock
 
 if TYPE_CHECKING:
     from orient.answer import Answer, Recommendation
@@ -82,8 +83,10 @@ class Counter:
         """The moment of this orientation: the one typed, else now."""
         return self.case.at or self.now()
 
-    def period_of(self, at: datetime) -> str:
-        return classify(at, bridge_days=getattr(self.knowledge, "bridge_days", True))
+    def period_of(self, at: datetime, commune: Optional["Commune"]) -> str:
+        """The period of care at `at` in `commune`: overseas on the patient's own clock, as orient() reads it."""
+        clock = wall_clock(at, commune.dept) if commune is not None else None
+        return classify(clock or at, bridge_days=getattr(self.knowledge, "bridge_days", True))
 
     def search_communes(self, typed: str, limit: int) -> list["CommuneMatch"]:
         return self.knowledge.gazetteer.search(typed, limit=limit, home_dept=self.home_dept)
@@ -98,7 +101,7 @@ class Counter:
         """The moment and period the case is shown at: its answer's, else the moment typed (or now)."""
         answer = self.case.answer
         at = answer.at if answer else self.moment()
-        return at, answer.period if answer else self.period_of(at)
+        return at, answer.period if answer else self.period_of(at, self.case.commune)
 
     # --- the case --------------------------------------------------------------------------
 

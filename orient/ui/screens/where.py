@@ -169,6 +169,7 @@ class WhereScreen(Screen):
     def suggest(self, typed: str) -> None:
         matches = self.app.counter.search_communes(typed, SUGGESTIONS) if typed else []
         self.query_one(Suggestions).show(matches, typed)
+        self.update_when()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -199,11 +200,14 @@ class WhereScreen(Screen):
         moment = when.at if when else now
         prefix = "maintenant : " if when is None else "→ "
         note = f" ({when.note})" if when and when.note else ""
+        place = self.query_one(Suggestions).selected  # overseas, the period is on the place's clock
+        period = self.app.counter.period_of(moment, place.commune if place else None)
         label.update(Text.assemble(prefix, (views.short_moment(moment), "bold"), note, " — ",
-                                   views.period_label(self.app.counter.period_of(moment))))
+                                   views.period_label(period)))
 
     def action_suggestion(self, step: int) -> None:
         self.query_one(Suggestions).move(step)
+        self.update_when()
 
     def action_validate(self) -> None:
         commune_field = self.query_one("#commune", Input)
