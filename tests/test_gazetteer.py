@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import json
 import zlib
 import importlib.util
 import math
@@ -475,3 +476,51 @@ def test_a_pasted_address_finds_its_commune(g, pasted, code):
 
 def test_a_commune_whose_name_ends_in_france_is_still_found(g):
     assert g.resolve("Latour-de-France").code == "66096" and g.resolve("66720 Latour-de-France").code == "66096"
+
+
+@pytest.mark.parametrize("pasted, code", [
+    ("43.6465, 0.5855", "32013"),  # Auch, as a phone's map shares a point
+    ("43,6465 0,5855", "32013"),  # decimal commas
+    ("43,6465; 0,5855", "32013"),
+    ("geo:43.6465,0.5855", "32013"),
+    ("https://www.google.com/maps/@43.6465,0.5855,15z", "32013"),
+    ("https://www.openstreetmap.org/#map=15/43.8480/0.6680", "32132"),  # Fleurance
+    ("43°38'47\"N 0°35'08\"E", "32013"),  # degrees, minutes, seconds
+    ("43° 38′ 47″ N, 0° 35′ 8″ E", "32013"),
+    ("44.8378, -0.5792", "33063"),  # Bordeaux: west of Greenwich, a minus sign
+    ("44°50'16\"N 0°34'45\"O", "33063"),  # ouest
+    ("16.2411, -61.5331", "97120"),  # Pointe-à-Pitre
+])
+def test_a_point_pasted_from_a_map_is_the_nearest_commune(g, pasted, code):
+    resolved = g.resolve(pasted)
+    assert resolved is not None and resolved.code == code, (pasted, resolved)
+    assert [m.commune.code for m in g.search(pasted, limit=5)] == [code]
+
+
+@pytest.mark.parametrize("pasted", [
+    "46.5, -3.0",  # in the Atlantic, 60 km off the coast
+    "0.0, 0.0", "-43.6465, 0.5855",  # the other hemisphere
+    "91.5, 0.5855", "43.6465, 181.5",  # not a point on Earth
+])
+def test_a_point_far_from_every_commune_is_no_commune(g, pasted):
+    assert g.resolve(pasted) is None and g.search(pasted) == []
+
+
+@pytest.mark.parametrize("typed", ["Auch", "32000", "12 rue Gambetta 32000 Auch", "St-Clar 32380", "43 rue du 4 Septembre",
+                                   "Saint-Clar, km 12,5", "1.5 2.5", "N 21"])
+def test_names_postcodes_and_addresses_are_never_read_as_a_point(typed):
+    from orient.directory.textnorm import parse_point
+
+    assert parse_point(typed) is None
+
+
+def test_orient_ask_answers_for_a_pasted_point_and_a_vital_sign_at_sea_still_gets_the_15():
+    import cli_run
+
+    done = cli_run.run_main("ask", "--json", "--no-journal", "--commune", "43.6465, 0.5855", "--fact", "red_flag=none",
+                            "--fact", "need=medication", "--at", "2026-11-24T22:30", env={"ORIENT_JOURNAL": "off"})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["commune"]["name"] == "Auch"
+    at_sea = cli_run.run_main("ask", "--json", "--no-journal", "--commune", "46.5, -3.0", "--fact", "red_flag=stroke",
+                              env={"ORIENT_JOURNAL": "off"})
+    assert at_sea.returncode == 0 and json.loads(at_sea.stdout)["recommendations"][0]["phone"] == "15"

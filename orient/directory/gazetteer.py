@@ -25,10 +25,7 @@ département (32 unless told) and its neighbours ("vic" is Vic-Fezensac, "lect"
 Lectoure, not Lect in the Jura) — with the exact names of large cities
 ("paris"); then the other exact names; then the rest. Within each group the
 home département first, then by distance from the home area and population.
-Neighbours are derived from the communes' own coordinates: the départements
-with a commune within NEIGHBOUR_KM of a commune of the home département (for
-the Gers: 31, 40, 47, 64, 65, 82, all under 4 km; the next, 09, is at 30 km),
-computed when the file is built (its `dept_neighbours` column).
+Neighbours: orient.directory.homearea. A point pasted from a map: the nearest commune.
 """
 
 from __future__ import annotations
@@ -39,6 +36,7 @@ from pathlib import Path
 from typing import Iterator, NamedTuple, Sequence
 
 from orient.directory import textnorm
+from orient.directory.geo import PointGrid
 from orient.directory.communes import (  # noqa: F401 (Commune, CommuneMatch: the gazetteer's public types)
     ALIAS, COL_DEPT, COL_KEYS, COL_LAT, COL_LON, COL_NAME, COL_POP, COL_POSTCODES, LOCAL, OWN, Commune, CommuneMatch,
     code_of_line, commune_of_row, default_path, key_rows, read_communes_file, text,
@@ -49,6 +47,7 @@ from orient.directory.keyscore import (  # noqa: F401 (PREFIX_BASE, PREFIX_SPAN,
 )
 
 MAX_QUERY_CHARS = 200
+POINT_KM = 10.0  # a point farther from every commune's centre is out at sea or abroad: no commune
 
 CODE_SCORE = 99.5  # an INSEE code: exact, but after a postcode written the same
 RESOLVE_MIN = 80.0  # resolve(): the best text score must reach this...
@@ -98,6 +97,7 @@ class Gazetteer:
         self._dept_by_name: dict[str, str] | None = None
         self._areas: dict[str, HomeArea] = {}
         self._neighbours: dict[str, set[str]] | None = None
+        self._points: PointGrid | None = None
 
     # --- loading ---------------------------------------------------------------------
 
@@ -127,8 +127,7 @@ class Gazetteer:
     def _commune(self, i: int) -> Commune:
         obj = self._objects[i]
         if obj is None:
-            obj = commune_of_row(self._row(i))
-            self._objects[i] = obj
+            obj = self._objects[i] = commune_of_row(self._row(i))
         return obj
 
     def _row_of_code(self, code: str) -> int | None:
@@ -211,22 +210,24 @@ class Gazetteer:
 
     def _ranked(self, query: str, limit: int, home_dept: str | None) -> list["_Ranked"]:
         """The candidates of the first part of a pasted address that has some (`textnorm.address_parts`)."""
+        if isinstance(query, str) and (point := textnorm.parse_point(query[:MAX_QUERY_CHARS])) is not None:
+            return [_Ranked(False, _NEAR, True, EXACT, EXACT, EXACT, row, False, EXACT) for row in self._nearest(*point)]
         parts = textnorm.address_parts(query[:MAX_QUERY_CHARS]) if isinstance(query, str) else [query]
         return next(filter(None, (self._ranked_text(part, limit, home_dept) for part in parts)), [])
 
+    def _nearest(self, lat: float, lon: float) -> list[int]:
+        if self._points is None:  # built the first time a point is pasted, from the coordinates only
+            parts = (line.split(b"\t", COL_LON + 1) for line in self._lines)
+            self._points = PointGrid((float(p[COL_LAT]), float(p[COL_LON]), i) for i, p in enumerate(parts))
+        found = self._points.nearest(lat, lon, max_rings=1)
+        return [found[1]] if found is not None and found[0] <= POINT_KM else []
+
     def _ranked_text(self, query: str, limit: int, home_dept: str | None) -> list["_Ranked"]:
-        """Candidates, best first. Those in a département or postcode typed with
-        the name come first; then, for a name, the group: exact names and
-        prefixes in the home area (home département and neighbours) or the exact
-        name of a large city, then the other exact names, then the rest (far
-        prefixes, typos); within a group exact before guesses, in the home
-        area the home département first; then by text score plus bonuses: population (up to
-        POP_BONUS_MAX), home département (HOME_BONUS) or neighbour
-        (NEIGHBOUR_BONUS) or the hint (HINT_BONUS) — in that order less the
-        distance from the home area (up to DISTANCE_PENALTY_MAX), which leaves
-        resolve()'s confidence alone. The score shown is that sum, at most 100 —
-        99.9 for a guess. A postcode comes before the commune whose
-        INSEE code is written the same."""
+        """Candidates, best first, in the groups of the module's docstring (exact before guesses
+        within each); then by text score plus bonuses — population (up to POP_BONUS_MAX), home
+        département, neighbour or hint — less the distance from the home area (up to
+        DISTANCE_PENALTY_MAX, which leaves resolve()'s confidence alone). The score shown is that
+        sum, at most 100, 99.9 for a guess; a postcode before the commune whose INSEE code is the same."""
         if not isinstance(query, str) or not isinstance(limit, int) or limit <= 0:
             return []
         home = (home_dept or "32").strip().upper()
