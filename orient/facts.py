@@ -64,12 +64,19 @@ def parse_fact_value(name: str, raw: object) -> FactValue:
     return value
 
 
+# On the command line, where agents type in French: "deaf=oui" is deaf=yes (the rules and the
+# journal keep the contract's words only).
+_FRENCH_YES_NO = {"oui": "yes", "non": "no"}
+
+
 def parse_fact_assignment(text: str) -> tuple[str, FactValue]:
-    """Parse the CLI form NAME=VALUE."""
+    """Parse the CLI form NAME=VALUE (oui/non for yes/no)."""
     name, sep, raw = text.partition("=")
     name = name.strip()
     if not sep:
         raise FactError(f"« {text} » n'est pas de la forme NAME=VALUE ; faits connus : {', '.join(FACTS)}")
+    if FACTS.get(name) == YES_NO:
+        raw = _FRENCH_YES_NO.get(raw.strip().lower(), raw)
     return name, parse_fact_value(name, raw)
 
 

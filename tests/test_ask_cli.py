@@ -88,6 +88,19 @@ def test_a_bad_fact_is_bad_input_naming_the_fact_and_allowed_values(fact, named)
     assert named in result.stderr
 
 
+def test_yes_and_no_facts_take_oui_and_non_on_the_command_line():
+    """An agent types French: `deaf=oui` is deaf=yes — with a vital sign, the 114 first, not a fact dropped."""
+    answer = ask_json("--fact", "red_flag=stroke", "--fact", "deaf=Oui")
+    assert answer["recommendations"][0]["phone"] == "114" and answer["warnings"] == []
+    answer = ask_json("--commune", "Auch", "--at", "2026-11-24T10:00", "--fact", "red_flag=none", "--fact", "need=consult",
+                      "--fact", "has_gp=NON", "--fact", "deaf=non")
+    assert "has_gp" not in answer["missing"] and "deaf" not in answer["missing"]
+    refused = orient_main("ask", "--fact", "deaf=si", "--no-journal")
+    assert refused.returncode == 2 and "yes, no" in refused.stderr
+    refused = orient_main("ask", "--fact", "need=oui", "--no-journal")  # not a yes/no fact
+    assert refused.returncode == 2
+
+
 def test_an_unparseable_moment_is_bad_input():
     result = run_orient("ask", "--at", "samedi soir", "--no-journal")
     assert result.returncode == 2
