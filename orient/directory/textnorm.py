@@ -137,6 +137,8 @@ def parse_point(text: str) -> tuple[float, float] | None:
     else:
         parts = {}
         for degrees, minutes, seconds, side in _DMS.findall(text):
+            if any(float(v.replace(",", ".") or 0) >= 60 for v in (minutes, seconds)):
+                return None  # "43°99'N": a typo, never a point 40 minutes away
             value = sum(float(v.replace(",", ".") or 0) / 60 ** i for i, v in enumerate((degrees, minutes, seconds)))
             axis, sign = {"N": ("lat", 1), "S": ("lat", -1), "E": ("lon", 1)}.get(side.upper(), ("lon", -1))
             parts.setdefault(axis, sign * value)
