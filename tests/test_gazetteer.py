@@ -531,3 +531,11 @@ def test_minutes_or_seconds_of_60_or_more_are_a_typo_never_a_point(g, typed):
     from orient.directory.textnorm import parse_point
 
     assert parse_point(typed) is None and g.resolve(typed) is None
+
+
+@pytest.mark.parametrize("link", [
+    "https://www.openstreetmap.org/?mlat=43.9585&mlon=0.3724#map=11/43.6465/0.5855",  # marker on Condom, view on Auch
+    "https://www.google.com/maps/place/Condom/@43.6465,0.5855,11z/data=!3m1!4b1!4m6!3m5!8m2!3d43.9585!4d0.3724",
+])
+def test_a_map_link_is_the_commune_of_its_marker_not_of_the_views_centre(g, link):
+    assert g.resolve(link).code == "32107"
