@@ -126,7 +126,11 @@ def test_invalid_data_refuses_a_vital_sign_too_but_says_the_15_and_the_114_first
         result = orient_main("ask", *data, *(arg for fact in facts for arg in ("--fact", fact)))
         assert result.returncode == 1 and result.stdout == ""
         first, *problems = result.stderr.splitlines()
-        assert first.startswith("orient ask: signe d'urgence vitale : appelez le 15 maintenant") and "SMS au 114" in first
+        if "deaf=yes" in facts:  # a deaf person texts the 114: it comes first (H79)
+            assert first.startswith("orient ask: signe d'urgence vitale, personne sourde : SMS au 114 maintenant")
+            assert "le 15" in first and "appelez le 15 maintenant" not in first
+        else:
+            assert first.startswith("orient ask: signe d'urgence vitale : appelez le 15 maintenant") and "SMS au 114" in first
         assert any(f"{folder / 'broken.yaml'}:" in line for line in problems)
     calm = orient_main("ask", *data, "--fact", "red_flag=none")
     assert calm.returncode == 1 and "appelez le 15" not in calm.stderr and "broken.yaml:" in calm.stderr
@@ -186,3 +190,14 @@ def test_an_address_pasted_from_a_map_is_answered_for_its_commune():
     answer = ask_json("--commune", "12 Rue Gambetta, 32000 Auch, France", "--at", "2026-11-28T14:00",
                       "--fact", "red_flag=none", "--fact", "need=consult", run=run_orient)
     assert answer["commune"]["code"] == "32013" and answer["warnings"] == []
+
+
+@pytest.mark.parametrize("fact", ["red_flag=chest-pain", "RED_FLAG=stroke"])
+def test_a_vital_sign_typed_wrong_for_a_deaf_person_puts_the_sms_to_the_114_first(fact):
+    # The safety rule: the 15 first, the 114 for a deaf person; a deaf person never calls (H79).
+    result = run_orient("ask", "--fact", fact, "--fact", "deaf=yes", "--no-journal")
+    assert result.returncode == 2
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("orient ask: signe d'urgence vitale non compris : s'il y en a un, personne sourde : "
+                            "SMS au 114 maintenant"), first
+    assert "appelez le 15" not in first and "Traceback" not in result.stderr

@@ -524,3 +524,18 @@ def test_orient_ask_answers_for_a_pasted_point_and_a_vital_sign_at_sea_still_get
     at_sea = cli_run.run_main("ask", "--json", "--no-journal", "--commune", "46.5, -3.0", "--fact", "red_flag=stroke",
                               env={"ORIENT_JOURNAL": "off"})
     assert at_sea.returncode == 0 and json.loads(at_sea.stdout)["recommendations"][0]["phone"] == "15"
+
+
+@pytest.mark.parametrize("typed", ["43°99'N 0°35'08\"E", "43°38'47\"N 0°35'75\"E", "43°60'N 0°35'E"])
+def test_minutes_or_seconds_of_60_or_more_are_a_typo_never_a_point(g, typed):
+    from orient.directory.textnorm import parse_point
+
+    assert parse_point(typed) is None and g.resolve(typed) is None
+
+
+@pytest.mark.parametrize("link", [
+    "https://www.openstreetmap.org/?mlat=43.9585&mlon=0.3724#map=11/43.6465/0.5855",  # marker on Condom, view on Auch
+    "https://www.google.com/maps/place/Condom/@43.6465,0.5855,11z/data=!3m1!4b1!4m6!3m5!8m2!3d43.9585!4d0.3724",
+])
+def test_a_map_link_is_the_commune_of_its_marker_not_of_the_views_centre(g, link):
+    assert g.resolve(link).code == "32107"

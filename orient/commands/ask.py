@@ -19,6 +19,12 @@ VITAL_SIGN_TYPED_WRONG = ("signe d'urgence vitale non compris : s'il y en a un, 
 # ranked, the emergency number is still said first (H19).
 VITAL_SIGN_NO_DATA = ("signe d'urgence vitale : appelez le 15 maintenant (personne sourde ou qui ne peut pas "
                       "parler : SMS au 114) ; les données d'orientation sont invalides, aucune autre réponse :")
+# The same two lines for a person known to be deaf (deaf=yes): the 114, by SMS, comes first (H79).
+VITAL_SIGN_TYPED_WRONG_DEAF = ("signe d'urgence vitale non compris : s'il y en a un, personne sourde : SMS au 114 "
+                               "maintenant (quelqu'un à côté qui peut parler appelle aussi le 15)")
+VITAL_SIGN_NO_DATA_DEAF = ("signe d'urgence vitale, personne sourde : SMS au 114 maintenant (quelqu'un à côté qui "
+                           "peut parler appelle aussi le 15) ; les données d'orientation sont invalides, aucune "
+                           "autre réponse :")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,11 +48,13 @@ def run(args: argparse.Namespace) -> int:
 
     facts, conflicts, fact_errors = combine_assignments(args.fact)
     emergency = facts.get("red_flag") not in (None, "none")
+    deaf = facts.get("deaf") == "yes"
     conflict_warnings = []
     for message in fact_errors:  # bad input, unless a vital sign was given: it still gets its answer
         if not emergency:
             if vital_sign_typed_wrong(args.fact):  # refused, but never without the 15
-                print(f"orient ask: {VITAL_SIGN_TYPED_WRONG}", file=sys.stderr)
+                refusal = VITAL_SIGN_TYPED_WRONG_DEAF if deaf else VITAL_SIGN_TYPED_WRONG
+                print(f"orient ask: {refusal}", file=sys.stderr)
             print(f"orient ask: {_printable(message, 500)}", file=sys.stderr)
             return 2
         conflict_warnings.append(f"Fait ignoré ({_printable(message, 200)}) : réponse d'urgence.")
@@ -78,8 +86,9 @@ def run(args: argparse.Namespace) -> int:
     from orient.orientation import orient
 
     vital = emergency or vital_sign_typed_wrong(args.fact)
+    refusal_first = (VITAL_SIGN_NO_DATA_DEAF if deaf else VITAL_SIGN_NO_DATA) if vital else None
     knowledge = load_knowledge("orient ask", args.rules, args.directory, bridge_days=not args.no_bridge_days,
-                               database=args.database, refusal_first=VITAL_SIGN_NO_DATA if vital else None)
+                               database=args.database, refusal_first=refusal_first)
 
     commune = None
     commune_warning = None

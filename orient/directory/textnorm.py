@@ -125,18 +125,22 @@ def address_parts(text: str) -> list[str]:
 # A point pasted from a map or a phone: two decimal numbers ("43.6465, 0.5855", "43,6465 0,5855", in a
 # "geo:" address or a map link's "@43.6465,0.5855"), or degrees, minutes, seconds with N/S and E/W (O, ouest).
 _DECIMAL_PAIR = re.compile(r"(?<![\w.,-])([-+]?\d{1,2}[.,]\d{2,})(?:\s*[,;/]\s*|\s+)([-+]?\d{1,3}[.,]\d{2,})(?![\d.])")
+# A map link's marker (OpenStreetMap `mlat=…&mlon=…`, Google `!3d…!4d…`) before its view's centre (`#map=`, `@`).
+_MARKER = re.compile(r"(?:\bmlat=|!3d)([-+]?\d{1,2}\.\d+)(?:&mlon=|!4d)([-+]?\d{1,3}\.\d+)")
 _DMS = re.compile(r"(\d{1,3}(?:[.,]\d+)?)\s*°\s*(?:(\d{1,2}(?:[.,]\d+)?)\s*['′’]\s*)?"
                   r"(?:(\d{1,2}(?:[.,]\d+)?)\s*(?:[\"″”]|'')\s*)?([NSEWO])\b", re.IGNORECASE)
 
 
 def parse_point(text: str) -> tuple[float, float] | None:
     """(latitude, longitude) of a point pasted as a place, or None when `text` holds none."""
-    found = _DECIMAL_PAIR.search(text)
+    found = _MARKER.search(text) or _DECIMAL_PAIR.search(text)
     if found is not None:
         lat, lon = (float(value.replace(",", ".")) for value in found.groups())
     else:
         parts = {}
         for degrees, minutes, seconds, side in _DMS.findall(text):
+            if any(float(v.replace(",", ".") or 0) >= 60 for v in (minutes, seconds)):
+                return None  # "43°99'N": a typo, never a point 40 minutes away
             value = sum(float(v.replace(",", ".") or 0) / 60 ** i for i, v in enumerate((degrees, minutes, seconds)))
             axis, sign = {"N": ("lat", 1), "S": ("lat", -1), "E": ("lon", 1)}.get(side.upper(), ("lon", -1))
             parts.setdefault(axis, sign * value)
