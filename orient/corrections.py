@@ -34,6 +34,7 @@ from typing import Any, Callable, Optional
 
 from orient.store.corrections import LocalTable, ServerError, ServerTable  # noqa: F401 (ServerError: callers)
 from orient.textsafe import printable
+from orient.closing import Closing
 from orient.userdirs import orient_dir
 from orient.vocabulary import to_paris
 
@@ -124,7 +125,7 @@ def server_url(database: Optional[str] = None, *, strict: bool = True) -> Option
     return url
 
 
-class CorrectionStore:
+class CorrectionStore(Closing):
     """The correction logic, once, over a `LocalTable` or a `ServerTable` (orient.store.corrections)."""
 
     def __init__(self, table: Any, path: Optional[Path] = None):
@@ -152,12 +153,6 @@ class CorrectionStore:
 
     def close(self) -> None:
         self._table.close()
-
-    def __enter__(self) -> "CorrectionStore":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def report(self, desk: str, entry_id: str, kind: str, text: Optional[str], at: datetime) -> Optional[int]:
         """Store one report from a desk; its id — None when it waits on this desk for the server

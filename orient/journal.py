@@ -30,6 +30,7 @@ from typing import Any, Mapping, MutableMapping, Optional
 
 from orient.answer import Answer
 from orient.facts import FACTS, FactError, parse_fact_value
+from orient.closing import Closing
 from orient.userdirs import orient_dir
 from orient.vocabulary import OFF_VALUES, PERIODS, to_paris
 
@@ -190,7 +191,7 @@ def connect(path: Path, *, create: bool, timeout: float = 10.0) -> sqlite3.Conne
     return conn
 
 
-class Journal:
+class Journal(Closing):
     """An open journal; `record` appends one anonymous row in its own transaction."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path):
@@ -237,11 +238,6 @@ class Journal:
     def close(self) -> None:
         self._conn.close()
 
-    def __enter__(self) -> "Journal":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _create_schema(conn: sqlite3.Connection) -> None:
