@@ -19,19 +19,25 @@ if TYPE_CHECKING:
     from orient.ui.screens.common import Host
 
 
+# The answer's keys, by the name their binding posts (`post('…')`): the app's controller acts on each.
+_KEY_MESSAGES = {"handout": messages.Handout, "note": messages.EditNote, "back": messages.LeaveAnswer,
+                 "change": messages.Change, "copy_number": messages.CopyNumber,
+                 "choose_change": messages.ChooseAnswerToChange, "report": messages.Report}
+
+
 class AnswerScreen(Screen):
     """The ranked answer: rank 1 large and first, then the others; "pourquoi ?" on demand."""
 
     BINDINGS = [
         Binding("p", "toggle_why", "Pourquoi ?", show=False, id="answer.why"),  # in the hint line
-        Binding("f", "handout", "Fiche", id="answer.handout"),  # short: the footer fits 60 columns
-        Binding("escape", "back", "Retour", show=False, id="answer.back"),
-        Binding("n", "note", "Ajouter une note à la fiche", show=False, id="answer.note"),
-        Binding("h", "change('when')", "Changer l'heure", show=False, id="answer.change_when"),
-        Binding("l", "change('where')", "Changer le lieu", show=False, id="answer.change_where"),
-        Binding("c", "choose_change", "Changer une réponse", show=False, id="answer.change_answer"),
-        Binding("y", "copy_number", "Copier le numéro seul", show=False, id="answer.copy_number"),
-        Binding("s", "report", "Signaler une erreur de l'annuaire", show=False, id="answer.report"),
+        Binding("f", "post('handout')", "Fiche", id="answer.handout"),  # short: the footer fits 60 columns
+        Binding("escape", "post('back')", "Retour", show=False, id="answer.back"),
+        Binding("n", "post('note')", "Ajouter une note à la fiche", show=False, id="answer.note"),
+        Binding("h", "post('change', 'when')", "Changer l'heure", show=False, id="answer.change_when"),
+        Binding("l", "post('change', 'where')", "Changer le lieu", show=False, id="answer.change_where"),
+        Binding("c", "post('choose_change')", "Changer une réponse", show=False, id="answer.change_answer"),
+        Binding("y", "post('copy_number')", "Copier le numéro seul", show=False, id="answer.copy_number"),
+        Binding("s", "post('report')", "Signaler une erreur de l'annuaire", show=False, id="answer.report"),
     ]
     app: "Host"
 
@@ -126,23 +132,6 @@ class AnswerScreen(Screen):
         if why.has_class("shown"):
             self.call_after_refresh(why.scroll_visible, top=True, animate=False)
 
-    def action_handout(self) -> None:
-        self.post_message(messages.Handout())
-
-    def action_note(self) -> None:
-        self.post_message(messages.EditNote())
-
-    def action_back(self) -> None:
-        self.post_message(messages.LeaveAnswer())
-
-    def action_change(self, what: str) -> None:
-        self.post_message(messages.Change(what))
-
-    def action_copy_number(self) -> None:
-        self.post_message(messages.CopyNumber())
-
-    def action_choose_change(self) -> None:
-        self.post_message(messages.ChooseAnswerToChange())
-
-    def action_report(self) -> None:
-        self.post_message(messages.Report())
+    def action_post(self, name: str, *args: str) -> None:
+        """Each other key of the answer is a message to the app, whose controller acts on it."""
+        self.post_message(_KEY_MESSAGES[name](*args))
