@@ -57,6 +57,15 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
     ("vendredi nuit", datetime(2026, 12, 5, 2, 0, tzinfo=PARIS)),  # the night after Friday
     ("14h demain", at(29, 14)),
     ("matin", at(29, 9)),  # already past today: tomorrow's
+    # Midnight after a day ends that day: Saturday midnight is the night from Saturday to Sunday.
+    ("samedi minuit", at(29, 0)),
+    ("samedi 24h", at(29, 0)),
+    ("samedi à 24:00", at(29, 0)),
+    ("minuit samedi", at(29, 0)),
+    ("dimanche minuit", at(30, 0)),
+    ("samedi 0h", at(28, 0)),  # 0h is the start of the day named
+    ("24h", at(29, 0)),
+    ("minuit", at(29, 0)),
 ])
 def test_the_when_field_understands_what_an_agent_types(typed, expected):
     assert parse_when(typed, SATURDAY_14H) == expected
@@ -69,6 +78,8 @@ def test_the_when_field_understands_what_an_agent_types(typed, expected):
     ("demain", "heure non précisée : même heure que maintenant"),
     ("noël", "heure non précisée : même heure que maintenant"),
     ("22h", ""),
+    ("samedi minuit", "minuit = fin de la journée : nuit de samedi à dimanche"),
+    ("25 décembre 24h", "minuit = fin de la journée : nuit de vendredi à samedi"),
 ])
 def test_the_preview_says_which_hour_a_part_of_the_day_means(typed, note):
     assert explain_when(typed, SATURDAY_14H).note == note

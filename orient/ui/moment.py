@@ -3,7 +3,8 @@
 Accepted (case and accents ignored, "le", "à", "vers" optional):
 - empty, "maintenant": now;
 - a time: "22h", "22h30", "22:30", "8 h", "midi", "minuit" — the next such time
-  (today, or tomorrow when it is already more than 30 minutes past);
+  (today, or tomorrow when it is already more than 30 minutes past); after a day, "minuit"
+  and "24h" end that day ("samedi minuit": the night from Saturday to Sunday);
 - a part of the day, which the preview line turns into an hour (DAY_PARTS):
   "matin" 9h, "midi" 12h, "après-midi" 15h, "soir" 21h, "nuit" 2h (the night after);
 - a day, then a time or a part of the day: "aujourd'hui", "demain", "après-demain",
@@ -47,6 +48,7 @@ _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?$")
 _NAMED_DATE = re.compile(r"^(\d{1,2}|1er)\s+([a-z]+)\.?(?:\s+(\d{4}))?(?:\s+|$)")
 _IN = re.compile(r"^dans\s+(\d{1,4})\s*(h|heures?|min|minutes?|mn|j|jours?)\s*(\d{2})?$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_END_OF_DAY = re.compile(r"^(?:minuit|24\s*(?:h|:)\s*(?:00)?)$")
 _FILLERS = re.compile(r"(?:^|\s)(?:le|a|vers|pour)(?=\s|$)")
 
 
@@ -235,6 +237,10 @@ def _absolute(folded: str, now: datetime, raw: str) -> When:
             at = _at(day, now.time().replace(second=0, microsecond=0))
             return When(at, "heure non précisée : même heure que maintenant")
         raise _refuse(raw)
+    if day is not None and _END_OF_DAY.match(rest):
+        # "samedi minuit", "samedi 24h": the midnight that ends Saturday, not the one that starts it
+        night = f"{WEEKDAY_NAMES[day.weekday()]} à {WEEKDAY_NAMES[(day.weekday() + 1) % 7]}"
+        return When(_at(day + timedelta(days=1), t), f"minuit = fin de la journée : nuit de {night}")
     if day is not None:
         return When(_at(day, t))
     candidate = _at(now.date(), t)
