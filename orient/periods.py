@@ -13,6 +13,7 @@ Public holidays are computed from the Code du travail (L3133-1) and Easter by
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 
 from orient.holidays_fr import public_holidays
@@ -25,6 +26,7 @@ DAY_START = time(8, 0)
 SATURDAY_NOON = time(12, 0)
 EVENING_START = time(20, 0)
 
+_END_OF_DAY = re.compile(r"(?<=[T ])24:00(?::00(?:\.0+)?)?(?=$|[+\-zZ])")
 _EXPECTED_FORM = (
     "date et heure attendues au format ISO 8601, par exemple 2026-11-28T14:00 "
     "(heure de Paris sans décalage) / expected an ISO 8601 date and time such as 2026-11-28T14:00"
@@ -68,10 +70,13 @@ def parse_moment(text: str) -> datetime:
     raw = str(text).strip()
     if "T" not in raw.upper() and " " not in raw:
         raise ValueError(f"« {text} » : {_EXPECTED_FORM}")
+    end_of_day = _END_OF_DAY.search(raw)  # ISO 8601's 24:00, the end of the day: the next day's 00:00
     try:
-        parsed = datetime.fromisoformat(raw)
+        parsed = datetime.fromisoformat(raw[:end_of_day.start()] + "00:00" + raw[end_of_day.end():] if end_of_day else raw)
     except ValueError:
         raise ValueError(f"« {text} » : {_EXPECTED_FORM}") from None
+    if end_of_day:
+        parsed += timedelta(days=1)
     if not MIN_YEAR <= parsed.year <= MAX_YEAR:
         raise ValueError(f"« {text} » : l'année {parsed.year} est hors de la plage acceptée "
                          f"({MIN_YEAR} à {MAX_YEAR} : jours fériés et horaires connus)")

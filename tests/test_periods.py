@@ -205,7 +205,19 @@ def test_parse_moment_without_offset_means_paris_and_returns_an_aware_moment():
     assert moment.isoformat() == "2026-11-28T14:00:00+01:00"
 
 
-@pytest.mark.parametrize("text", ["", "demain", "2026-13-01T10:00", "2026-11-28", "28/11/2026 14:00"])
+@pytest.mark.parametrize("text, expected", [
+    ("2026-11-28T24:00", "2026-11-29T00:00:00+01:00"),  # ISO 8601's end of the day: Saturday night, not Friday's
+    ("2026-11-28T24:00:00", "2026-11-29T00:00:00+01:00"),
+    ("2026-11-28 24:00", "2026-11-29T00:00:00+01:00"),
+    ("2026-12-31T24:00", "2027-01-01T00:00:00+01:00"),
+    ("2026-03-28T24:00+01:00", "2026-03-29T00:00:00+01:00"),  # the night of the spring change
+])
+def test_parse_moment_reads_24_00_as_the_end_of_the_day(text, expected):
+    assert parse_moment(text).isoformat() == expected
+
+
+@pytest.mark.parametrize("text", ["", "demain", "2026-13-01T10:00", "2026-11-28", "28/11/2026 14:00",
+                                  "2026-11-28T24:01", "2026-11-28T24:00:01", "2026-11-28T25:00"])
 def test_parse_moment_refuses_what_is_not_an_iso_date_and_time_and_names_the_expected_form(text):
     with pytest.raises(ValueError, match="2026-11-28T14:00"):
         parse_moment(text)
