@@ -45,3 +45,21 @@ async def test_when_the_engine_fails_a_vital_sign_still_shows_the_15_on_the_ques
         assert isinstance(app.screen, QuestionScreen) and app.case.facts["red_flag"] == "chest_pain"
         shown = visible_text(app)
         assert "URGENCE" in shown and "15" in shown, shown
+
+
+@pilot_test
+async def test_a_note_pasted_with_escape_sequences_reaches_neither_the_sheet_files_nor_the_printer(tmp_path):
+    # `lp` prints fiche-patient.txt as is, and `cat` of it runs what it holds: an OSC 52 writing the
+    # clipboard, a screen clear, a right-to-left override that turns the words around.
+    from textual import events
+
+    folder = tmp_path / "fiches"
+    async with at_counter(SATURDAY_14H, "auch", FEVER, handout_dir=folder) as (app, pilot):
+        await press(pilot, "n")
+        app.screen.query_one("#note").post_message(
+            events.Paste("rappeler\x1b]52;c;ZXZpbA==\x07 demain\x1b[2J \u202esiof\x00 3"))
+        await press(pilot, "enter")
+        for name in ("fiche-patient.txt", "fiche-patient.html"):
+            sheet = (folder / name).read_text(encoding="utf-8")
+            assert not any(c in sheet for c in "\x1b\x07\x00\u202e"), name
+            assert "rappeler" in sheet and "demain" in sheet, name
