@@ -63,3 +63,14 @@ async def test_a_note_pasted_with_escape_sequences_reaches_neither_the_sheet_fil
             sheet = (folder / name).read_text(encoding="utf-8")
             assert not any(c in sheet for c in "\x1b\x07\x00\u202e"), name
             assert "rappeler" in sheet and "demain" in sheet, name
+
+
+@pilot_test
+async def test_overseas_the_patients_sheet_gives_the_hour_of_the_patients_own_clock(tmp_path):
+    # Saturday 14h in Paris is 9h in Pointe-à-Pitre: the screen warns of it, the sheet said "14h00".
+    folder = tmp_path / "fiches"
+    async with at_counter(SATURDAY_14H, "pointe-a-pitre", FEVER, handout_dir=folder) as (app, pilot):
+        await press(pilot, "f")
+        sheet = (folder / "fiche-patient.txt").read_text(encoding="utf-8")
+        assert "Le samedi 28 novembre 2026, 9h00 (heure locale)" in sheet, sheet
+        assert "14h00" not in sheet

@@ -23,6 +23,7 @@ from orient.atomic import write_atomic
 from orient.render.labels import EMERGENCY_KINDS, french_moment
 from orient.render.text import TO_VERIFY, recommendation_headline
 from orient.textsafe import printable
+from orient.vocabulary import wall_clock
 from orient.userdirs import orient_dir
 
 WHEN_TO_CALL_15 = (
@@ -182,11 +183,13 @@ def build_handout(answer: Answer, note: Optional[str] = None) -> Handout:
         phones.append(rec.phone)
         actions.append(rec.action)
     place = f"{answer.commune.name}" if answer.commune else None
+    local = wall_clock(answer.at, answer.commune.dept) if answer.commune else None  # overseas: its own clock
+    moment = french_moment(local) + " (heure locale)" if local else french_moment(answer.at)
     first = answer.recommendations[0] if answer.recommendations else None
     first_number = first.phone if first is not None and first.action in ("call", "sms") and first.phone else None
     return Handout(
         title="Où vous faire soigner",
-        moment=french_moment(answer.at),
+        moment=moment,
         place=place,
         steps=steps,
         note=note.strip() if note and note.strip() else None,
