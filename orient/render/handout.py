@@ -22,6 +22,8 @@ from orient.answer import Answer, Recommendation
 from orient.atomic import write_atomic
 from orient.render.labels import EMERGENCY_KINDS, french_moment
 from orient.render.text import TO_VERIFY, recommendation_headline
+from orient.textsafe import printable
+from orient.vocabulary import wall_clock
 from orient.userdirs import orient_dir
 
 WHEN_TO_CALL_15 = (
@@ -106,7 +108,8 @@ class Handout:
             out += ["", WHEN_TO_CALL_15]
         if self.note:
             out += ["", f"Note : {self.note}"]
-        return "\n".join(out) + "\n"
+        # A note pasted with escapes (or a data line) must not drive the terminal, the printer, the clipboard.
+        return printable("\n".join(out) + "\n")
 
     def to_html(self) -> str:
         e = html.escape
@@ -128,7 +131,7 @@ class Handout:
             number = f'<a href="{e(link)}">{e(self.first_number)}</a>' if link else e(self.first_number)
             verb = "Envoyez un SMS au" if self.first_action == "sms" else "Appelez le"
             first = f'<p class="numero">{verb} {number}</p>'
-        return f"""<!doctype html>
+        return printable(f"""<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>{e(self.title)}</title>
 <style>body{{font-family:sans-serif;max-width:40em;margin:1em auto;font-size:14pt}}
 li{{margin-bottom:.8em;clear:both}} .urgence{{border:3px solid #000;padding:.5em;font-weight:bold}}
@@ -144,7 +147,7 @@ li{{margin-bottom:.8em;clear:both}} .urgence{{border:3px solid #000;padding:.5em
 {"" if self.emergency else urgent}
 {note}
 </body></html>
-"""
+""")
 
 
 # The sheet and the screen use the same headline as the text output.
@@ -180,11 +183,13 @@ def build_handout(answer: Answer, note: Optional[str] = None) -> Handout:
         phones.append(rec.phone)
         actions.append(rec.action)
     place = f"{answer.commune.name}" if answer.commune else None
+    local = wall_clock(answer.at, answer.commune.dept) if answer.commune else None  # overseas: its own clock
+    moment = french_moment(local) + " (heure locale)" if local else french_moment(answer.at)
     first = answer.recommendations[0] if answer.recommendations else None
     first_number = first.phone if first is not None and first.action in ("call", "sms") and first.phone else None
     return Handout(
         title="Où vous faire soigner",
-        moment=french_moment(answer.at),
+        moment=moment,
         place=place,
         steps=steps,
         note=note.strip() if note and note.strip() else None,

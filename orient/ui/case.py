@@ -34,9 +34,10 @@ class Case:
     asked_again: str = ""  # the answer being changed from the answer screen: always asked
 
     def next_question(self) -> Optional[str]:
-        """The first fact the rules still need that was neither given nor skipped."""
+        """The first fact the rules still need that was neither given nor skipped. Without an
+        answer (orient() failed), still the vital sign: it never waits for the engine."""
         if self.answer is None:
-            return None
+            return "red_flag" if "red_flag" not in self.facts and "red_flag" not in self.skipped else None
         for name in self.answer.missing:
             if name not in self.facts and name not in self.skipped:
                 return name

@@ -201,15 +201,24 @@ def explain_when(text: str, now: datetime) -> Optional[When]:
     folded = re.sub(r"\s+", " ", folded)
     relative = _relative(folded, now, raw)
     if relative is not None:
-        return relative
+        return _within_years(relative, raw)
     if folded == "cette nuit":
         folded = "nuit"  # the next night, the one under way included
     elif folded in ("ce soir", "ce matin", "cet apres-midi", "ce midi"):
         folded = "aujourd'hui " + folded.split(" ", 1)[1]
     try:
-        return _absolute(folded, now, raw)
+        return _within_years(_absolute(folded, now, raw), raw)
     except OverflowError:
         raise _refuse(raw, "date impossible") from None
+
+
+def _within_years(when: When, raw: str) -> When:
+    """The years `orient ask --at` accepts (public holidays and hours known): 9999 or 1999 is a typo."""
+    from orient.periods import MAX_YEAR, MIN_YEAR
+
+    if not MIN_YEAR <= when.at.year <= MAX_YEAR:
+        raise _refuse(raw, f"année {when.at.year} hors de la plage acceptée ({MIN_YEAR} à {MAX_YEAR})")
+    return when
 
 
 def _absolute(folded: str, now: datetime, raw: str) -> When:

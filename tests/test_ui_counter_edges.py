@@ -1,0 +1,76 @@
+"""Edge cases at the counter found by probing it as a hurried agent and as an attacker: the real
+app through Textual's pilot, the real rules, directory and sheet files."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from orient.periods import PARIS
+from orient.ui.screens.questions import QuestionScreen
+from orient.ui.screens.where import WhereScreen
+
+from test_ui_support import (  # noqa: F401 (quiet_counter is an autouse fixture)
+    FEVER,
+    SATURDAY_14H,
+    at_counter,
+    commune_keys,
+    pilot_test,
+    press,
+    quiet_counter,
+    visible_text,
+)
+
+
+@pilot_test
+async def test_an_hour_in_a_year_orient_ask_refuses_is_refused_at_the_counter_too():
+    # "31/12/9999 23h" was taken: the engine then failed on every answer, and chest pain showed
+    # no 15 on screen, only a toast; "28/11/1999" or "3000" answered from hours and holidays
+    # nobody checked. `orient ask --at` refuses years outside 2000–2100.
+    for typed in ("31/12/9999 23h", "28/11/1999 14h", "28/11/3000 14h", "1er janvier 2101"):
+        async with at_counter() as (app, pilot):
+            await press(pilot, *commune_keys("auch"), "tab", *commune_keys(typed))
+            assert "2000 à 2100" in visible_text(app), typed
+            await press(pilot, "enter")
+            assert isinstance(app.screen, WhereScreen), typed
+
+
+@pilot_test
+async def test_when_the_engine_fails_a_vital_sign_still_shows_the_15_on_the_question_screen():
+    # orient() failing (here on a moment its calendar cannot reach, as "31/12/9999 23h" once did;
+    # elsewhere a bad file or a bug): the toast goes, the screen must still say the 15.
+    async with at_counter(commune="auch") as (app, pilot):
+        app.counter.start(app.case.commune, datetime(9999, 12, 31, 23, 0, tzinfo=PARIS))
+        assert app.case.answer is None and app.case.next_question() == "red_flag"
+        await press(pilot, "2")  # chest pain: the key was ignored, no question being "asked"
+        assert isinstance(app.screen, QuestionScreen) and app.case.facts["red_flag"] == "chest_pain"
+        shown = visible_text(app)
+        assert "URGENCE" in shown and "15" in shown, shown
+
+
+@pilot_test
+async def test_a_note_pasted_with_escape_sequences_reaches_neither_the_sheet_files_nor_the_printer(tmp_path):
+    # `lp` prints fiche-patient.txt as is, and `cat` of it runs what it holds: an OSC 52 writing the
+    # clipboard, a screen clear, a right-to-left override that turns the words around.
+    from textual import events
+
+    folder = tmp_path / "fiches"
+    async with at_counter(SATURDAY_14H, "auch", FEVER, handout_dir=folder) as (app, pilot):
+        await press(pilot, "n")
+        app.screen.query_one("#note").post_message(
+            events.Paste("rappeler\x1b]52;c;ZXZpbA==\x07 demain\x1b[2J \u202esiof\x00 3"))
+        await press(pilot, "enter")
+        for name in ("fiche-patient.txt", "fiche-patient.html"):
+            sheet = (folder / name).read_text(encoding="utf-8")
+            assert not any(c in sheet for c in "\x1b\x07\x00\u202e"), name
+            assert "rappeler" in sheet and "demain" in sheet, name
+
+
+@pilot_test
+async def test_overseas_the_patients_sheet_gives_the_hour_of_the_patients_own_clock(tmp_path):
+    # Saturday 14h in Paris is 9h in Pointe-à-Pitre: the screen warns of it, the sheet said "14h00".
+    folder = tmp_path / "fiches"
+    async with at_counter(SATURDAY_14H, "pointe-a-pitre", FEVER, handout_dir=folder) as (app, pilot):
+        await press(pilot, "f")
+        sheet = (folder / "fiche-patient.txt").read_text(encoding="utf-8")
+        assert "Le samedi 28 novembre 2026, 9h00 (heure locale)" in sheet, sheet
+        assert "14h00" not in sheet
