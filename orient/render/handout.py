@@ -23,8 +23,8 @@ from orient.atomic import write_atomic
 from orient.render.labels import EMERGENCY_KINDS, french_moment
 from orient.render.text import TO_VERIFY, recommendation_headline
 from orient.textsafe import printable
-from orient.vocabulary import wall_clock
 from orient.userdirs import orient_dir
+from orient.vocabulary import wall_clock
 
 WHEN_TO_CALL_15 = (
     "Appelez le 15 (ou le 112) sans attendre en cas de douleur dans la poitrine, de difficulté à respirer, "
