@@ -30,8 +30,9 @@ async def test_an_hour_in_a_year_orient_ask_refuses_is_refused_at_the_counter_to
         async with at_counter() as (app, pilot):
             await press(pilot, *commune_keys("auch"), "tab", *commune_keys(typed))
             assert "2000 à 2100" in visible_text(app), typed
-            await press(pilot, "enter")
-            assert isinstance(app.screen, WhereScreen), typed
+            await press(pilot, "enter")  # the questions go on, for now, and the screen says so
+            assert isinstance(app.screen, QuestionScreen) and app.case.at is None, typed
+            assert "non comprise : maintenant" in visible_text(app), typed
 
 
 @pilot_test

@@ -60,10 +60,20 @@ async def test_the_first_screen_shows_the_period_of_the_moment_in_french_and_ref
         await press(pilot, "tab", "2", "2", "h")
         assert "→ samedi 28/11 22h00" in visible_text(app)
         assert "soirée" in visible_text(app)
-        # A moment that cannot be read keeps the agent on the first screen.
-        await press(pilot, "ctrl+u", *"xx", "enter")
-        assert isinstance(app.screen, WhereScreen)
+        # A moment that cannot be read is said at once, and never holds up the emergency question:
+        # Enter goes on, for now, and the situation line says so (Échap brings the text back to correct).
+        await press(pilot, "ctrl+u", *"xx")
         assert "heure non comprise" in visible_text(app)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, QuestionScreen) and app.case.next_question() == "red_flag"
+        assert app.case.at is None and "heure « xx » non comprise : maintenant" in visible_text(app)
+        await press(pilot, *keys_for("red_flag", "stroke"), *keys_for("deaf", "no"))
+        assert isinstance(app.screen, AnswerScreen) and app.case.answer.recommendations[0].kind == "emergency_15"
+        assert "heure « xx » non comprise" in visible_text(app)  # on the answer too
+        await press(pilot, "h")  # change the hour: the text typed is back, to correct
+        assert isinstance(app.screen, WhereScreen) and app.screen.query_one("#when", Input).value == "xx"
+        await press(pilot, "ctrl+u", *commune_keys("22h"), "enter")
+        assert app.case.hour_not_understood == "" and "non comprise" not in visible_text(app)
 
 
 @pilot_test

@@ -135,7 +135,7 @@ class OrientApp(App[int]):
     # --- the screens' messages -------------------------------------------------------------
 
     def on_start(self, message: messages.Start) -> None:
-        self.counter.start(message.commune, message.at, message.not_found)
+        self.counter.start(message.commune, message.at, message.not_found, message.hour_not_understood)
         self.push_screen(QuestionScreen())
         self.call_after_refresh(self._advance)
 

@@ -24,6 +24,7 @@ class Case:
     commune: Optional["Commune"] = None
     at: Optional[datetime] = None  # a moment typed by the agent; None means "now"
     commune_not_found: str = ""  # a place typed that the gazetteer does not know (answer without distances)
+    hour_not_understood: str = ""  # an hour typed that could not be read (answer for now, said on screen)
     facts: dict[str, FactValue] = field(default_factory=dict)
     steps: list[str] = field(default_factory=list)  # questions answered or skipped, in order (for Escape)
     skipped: set[str] = field(default_factory=set)  # "ne sait pas": left unknown, not asked again

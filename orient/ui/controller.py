@@ -126,11 +126,13 @@ class Counter:
             answer = put_first(answer, ("emergency_15", "sms_114"), CALL_15_YOURSELF)
         return answer
 
-    def start(self, commune: Optional["Commune"], at: Optional[datetime], not_found: str = "") -> None:
+    def start(self, commune: Optional["Commune"], at: Optional[datetime], not_found: str = "",
+              hour_not_understood: str = "") -> None:
         """Where and when: a new case, or the same case moved to another place or hour (answers kept)."""
         self.case.commune = commune
         self.case.at = at
         self.case.commune_not_found = not_found
+        self.case.hour_not_understood = hour_not_understood
         self.orient_case()
         self._skip_what_does_not_matter()
 

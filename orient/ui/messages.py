@@ -19,11 +19,13 @@ if TYPE_CHECKING:
 class Start(Message):
     """Where and when are known: ask the questions (a case already answered keeps its answers)."""
 
-    def __init__(self, commune: Optional["Commune"], at: Optional[datetime], not_found: str = "") -> None:
+    def __init__(self, commune: Optional["Commune"], at: Optional[datetime], not_found: str = "",
+                 hour_not_understood: str = "") -> None:
         super().__init__()
         self.commune = commune
         self.at = at
         self.not_found = not_found
+        self.hour_not_understood = hour_not_understood
 
 
 class Give(Message):

@@ -92,18 +92,18 @@ def commune_label(commune: Optional["Commune"], home_dept: str = "32") -> str:
 
 
 def situation(commune: Optional["Commune"], at: datetime, period: str, not_found: str = "",
-              home_dept: str = "32", width: Optional[int] = None) -> Text:
+              home_dept: str = "32", width: Optional[int] = None, hour_not_understood: str = "") -> Text:
     """Place · moment — period, on one line: the period said short when the line would not fit `width`."""
-    line = _situation(commune, at, period_label(period), not_found, home_dept)
-    if width is not None and line.cell_len > width:
-        line = _situation(commune, at, PERIOD_SHORT_LABELS.get(period, period), not_found, home_dept)
-    if width is not None and line.cell_len > width:  # 60 columns
-        line = _situation(commune, at, PERIOD_SHORT_LABELS.get(period, period), not_found, home_dept, " · ")
+    for period_text, separator in ((period_label(period), "  ·  "), (PERIOD_SHORT_LABELS.get(period, period), "  ·  "),
+                                   (PERIOD_SHORT_LABELS.get(period, period), " · ")):  # the last: 60 columns
+        line = _situation(commune, at, period_text, not_found, home_dept, separator, hour_not_understood)
+        if width is None or line.cell_len <= width:
+            break
     return line
 
 
 def _situation(commune: Optional["Commune"], at: datetime, period_text: str, not_found: str,
-               home_dept: str, separator: str = "  ·  ") -> Text:
+               home_dept: str, separator: str, hour_not_understood: str) -> Text:
     text = Text()
     if commune is None and not_found:
         shown = "".join(c for c in not_found if c.isprintable())[:30]
@@ -111,6 +111,10 @@ def _situation(commune: Optional["Commune"], at: datetime, period_text: str, not
     else:
         text.append(commune_label(commune, home_dept), style="bold")
     text.append(separator)
+    if hour_not_understood:
+        shown = "".join(c for c in hour_not_understood if c.isprintable())[:30]
+        text.append(f"heure « {shown} » non comprise : maintenant (Échap pour corriger)", style="bold reverse")
+        text.append(" ")
     text.append(short_moment(at), style="bold")
     text.append(f" — {period_text}")
     return text

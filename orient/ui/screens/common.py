@@ -40,6 +40,7 @@ def draw_situation(screen: Screen, counter: "Counter") -> None:
     at, period = counter.situation()
     line = screen.query_one("#situation", Static)
     line.update(views.situation(case.commune, at, period, case.commune_not_found, counter.home_dept,
+                                hour_not_understood=case.hour_not_understood,
                                 width=screen.app.size.width - 2))
 
 

@@ -155,10 +155,10 @@ class WhereScreen(Screen):
             commune_field.value = case.commune.name if case.commune else case.commune_not_found
         if case.commune is not None:  # the place already chosen stays chosen, even a far homonym
             self.query_one(Suggestions).show([views.chosen_match(case.commune)], commune_field.value)
-        if case.at is not None:
+        if case.at is not None or case.hour_not_understood:
             when_field = self.query_one("#when", Field)
             with when_field.prevent(Input.Changed):
-                when_field.value = views.typed_moment(case.at)
+                when_field.value = views.typed_moment(case.at) if case.at is not None else case.hour_not_understood
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "commune":
@@ -182,7 +182,7 @@ class WhereScreen(Screen):
         """Opened from the answer: back to it, place and hour unchanged."""
         case = self.case
         if case is not None:
-            self.post_message(messages.Start(case.commune, case.at, case.commune_not_found))
+            self.post_message(messages.Start(case.commune, case.at, case.commune_not_found, case.hour_not_understood))
 
     def action_switch_field(self) -> None:
         self.focus_next(Field)
@@ -220,13 +220,15 @@ class WhereScreen(Screen):
         match = suggestions.selected if typed else None
         if match is not None:
             commune = match.commune
+        # Neither a place the gazetteer does not know nor an hour that cannot be read holds up the
+        # emergency question: the questions start (without distances, or for now), and the situation
+        # line says so (Échap to correct).
+        hour_not_understood = ""
         try:
             _now, when = self.app.counter.read_when(when_field.value)
         except ValueError as exc:
             self.notify(str(exc), severity="error")
-            when_field.focus()
-            return
+            when, hour_not_understood = None, when_field.value.strip()
         at = when.at if when else None
-        # A place the gazetteer does not know never holds up the emergency question: the
-        # questions start without distances, and the situation line says so.
-        self.post_message(messages.Start(commune, at, not_found=typed if typed and match is None else ""))
+        self.post_message(messages.Start(commune, at, not_found=typed if typed and match is None else "",
+                                         hour_not_understood=hour_not_understood))
