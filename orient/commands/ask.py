@@ -12,19 +12,22 @@ from orient.journal import add_journal_arguments
 from orient.textsafe import printable, printable_json
 
 
-# The first line of a refusal whose red_flag was not understood: it may be a vital sign.
-VITAL_SIGN_TYPED_WRONG = ("signe d'urgence vitale non compris : s'il y en a un, appelez le 15 maintenant "
-                          "(personne sourde ou qui ne peut pas parler : SMS au 114)")
-# The first line when the data cannot be read and a vital sign was given: no answer can be
-# ranked, the emergency number is still said first (H19).
-VITAL_SIGN_NO_DATA = ("signe d'urgence vitale : appelez le 15 maintenant (personne sourde ou qui ne peut pas "
-                      "parler : SMS au 114) ; les données d'orientation sont invalides, aucune autre réponse :")
-# The same two lines for a person known to be deaf (deaf=yes): the 114, by SMS, comes first (H79).
-VITAL_SIGN_TYPED_WRONG_DEAF = ("signe d'urgence vitale non compris : s'il y en a un, personne sourde : SMS au 114 "
-                               "maintenant (quelqu'un à côté qui peut parler appelle aussi le 15)")
-VITAL_SIGN_NO_DATA_DEAF = ("signe d'urgence vitale, personne sourde : SMS au 114 maintenant (quelqu'un à côté qui "
-                           "peut parler appelle aussi le 15) ; les données d'orientation sont invalides, aucune "
-                           "autre réponse :")
+# What to do now when a vital sign may be there: call the 15 — or, for a person known to be deaf
+# (deaf=yes), text the 114 first (H79).
+_CALL_NOW = {False: "appelez le 15 maintenant (personne sourde ou qui ne peut pas parler : SMS au 114)",
+             True: "personne sourde : SMS au 114 maintenant (quelqu'un à côté qui peut parler appelle aussi le 15)"}
+
+
+def _typed_wrong_line(deaf: bool) -> str:
+    """The first line of a refusal whose red_flag was not understood: it may be a vital sign (H77)."""
+    return f"signe d'urgence vitale non compris : s'il y en a un, {_CALL_NOW[deaf]}"
+
+
+def _no_data_line(deaf: bool) -> str:
+    """The first line when the data cannot be read and a vital sign was given: no answer can be
+    ranked, the emergency number is still said first (H19)."""
+    return (f"signe d'urgence vitale{', ' if deaf else ' : '}{_CALL_NOW[deaf]} ; "
+            "les données d'orientation sont invalides, aucune autre réponse :")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,8 +56,7 @@ def run(args: argparse.Namespace) -> int:
     for message in fact_errors:  # bad input, unless a vital sign was given: it still gets its answer
         if not emergency:
             if vital_sign_typed_wrong(args.fact):  # refused, but never without the 15
-                refusal = VITAL_SIGN_TYPED_WRONG_DEAF if deaf else VITAL_SIGN_TYPED_WRONG
-                print(f"orient ask: {refusal}", file=sys.stderr)
+                print(f"orient ask: {_typed_wrong_line(deaf)}", file=sys.stderr)
             print(f"orient ask: {_printable(message, 500)}", file=sys.stderr)
             return 2
         conflict_warnings.append(f"Fait ignoré ({_printable(message, 200)}) : réponse d'urgence.")
@@ -85,10 +87,9 @@ def run(args: argparse.Namespace) -> int:
 
     from orient.orientation import orient
 
-    vital = emergency or vital_sign_typed_wrong(args.fact)
-    refusal_first = (VITAL_SIGN_NO_DATA_DEAF if deaf else VITAL_SIGN_NO_DATA) if vital else None
+    # Here a red_flag typed wrong has been refused already, unless a vital sign was given too.
     knowledge = load_knowledge("orient ask", args.rules, args.directory, bridge_days=not args.no_bridge_days,
-                               database=args.database, refusal_first=refusal_first)
+                               database=args.database, refusal_first=_no_data_line(deaf) if emergency else None)
 
     commune = None
     commune_warning = None
