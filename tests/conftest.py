@@ -1,9 +1,11 @@
 """Shared test setup: no test writes to the user's real journal or store; one hypothesis
 profile for every run (the number of examples stays in each test's own `@settings`)."""
 
+import gc
 import os
 import sys
 import tempfile
+from pathlib import Path
 
 import pg
 import pytest
@@ -56,6 +58,47 @@ def pytest_configure(config):
     if sys.dont_write_bytecode and not controller:
         os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
         os.environ["PYTHONPYCACHEPREFIX"] = os.path.join(_cache, "bytecode")
+
+
+# The tests build many short-lived objects (hypothesis' examples, Textual's widgets) beside a large
+# long-lived heap (knowledge, modules), and Python's default thresholds scan that heap again and
+# again: 19 s of the suite's CPU went to the collector. Rarer collections: 7 s. Every cycle is
+# still collected, only later.
+gc.set_threshold(10_000, 20, 20)
+
+
+def _rewrite_test_modules_once(config) -> list[Path]:
+    """Each xdist worker rewrote the asserts of every test module (2 s of CPU apiece, 4 workers)
+    because under PYTHONDONTWRITEBYTECODE pytest keeps no copy. The controller writes the
+    rewritten bytecode once, where the workers' pytest looks for it (it checks the source's size
+    and time, so a stale copy is never used). Uses pytest's own rewriting, which is internal:
+    if it changes, this does nothing and the workers rewrite as before. Returns the files made."""
+    try:
+        from _pytest.assertion import rewrite
+
+        state = config.stash[rewrite.assertstate_key]
+        made = []
+        for source in sorted(Path(__file__).parent.glob("*.py")):
+            if not (source.name.startswith("test_") or source.name == "conftest.py"):
+                continue
+            pyc = rewrite.get_cache_dir(source) / (source.name[:-3] + rewrite.PYC_TAIL)
+            if rewrite._read_pyc(source, pyc) is not None:
+                continue
+            rewrite.try_makedirs(pyc.parent)
+            source_stat, code = rewrite._rewrite_test(source, config)
+            if rewrite._write_pyc(state, code, source_stat, pyc):
+                made.append(pyc)
+        return made
+    except Exception:  # noqa: BLE001 (an optimisation only: pytest's internals may differ)
+        return []
+
+
+def pytest_sessionstart(session):
+    config = session.config
+    if not hasattr(config, "workerinput") and config.getoption("dist", "no") != "no":
+        made = _rewrite_test_modules_once(config)
+        if sys.dont_write_bytecode:  # the checkout stays as the user keeps it
+            config.add_cleanup(lambda: [pyc.unlink(missing_ok=True) for pyc in made])
 
 
 def pytest_unconfigure(config):
