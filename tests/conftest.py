@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pg
 import pytest
-from hypothesis import HealthCheck, settings
+
+# pytest rewrites the asserts of hypothesis (the package of one of its plugins) in every process,
+# 0.7 s of CPU each, and under PYTHONDONTWRITEBYTECODE keeps no copy: here it keeps one, in the
+# virtual environment beside hypothesis' own bytecode (never in the checkout).
+_no_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, False
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+sys.dont_write_bytecode = _no_bytecode
 
 # Set at import, before test modules load knowledge at collection time; subprocesses inherit it,
 # and so do the xdist workers, which share the run's store files (written whole, then renamed into
