@@ -28,7 +28,7 @@ from orient.render.handout import build_handout
 from orient.render.text import render_answer
 from orient.vocabulary import OVERSEAS_ZONES
 
-from strategies import (AGE_THRESHOLDS, CLOCK_CHANGES, OFFSETS, UTC, Draw, clock_change_moment, emergency, examples,
+from strategies import (AGE_THRESHOLDS, CLOCK_CHANGES, OFFSETS, UTC, Draw, batches, clock_change_moment, emergency,
                         moment, situation, situation_or_emergency)
 
 KNOWLEDGE = Knowledge.load()
@@ -118,27 +118,35 @@ def check_answer(facts, at, commune, *, render: bool = False):
     return answer
 
 
-@pytest.mark.long
-@settings(max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(examples(situation, moment, commune))
-def test_the_invariant_and_the_guarantees_hold_through_orient_for_any_situation_moment_and_commune(example):
-    facts, at, place = example
-    check_answer(facts, at, place, render=True)
+# Four situations to a Hypothesis example (tests/strategies.py `batches`): 5,000 + 3,000 + 2,500.
+BATCH = 4
 
 
 @pytest.mark.long
-@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(examples(emergency, moment, commune))
-def test_any_vital_sign_puts_the_15_or_the_114_first_through_orient_whatever_else_is_known(example):
-    facts, at, place = example
-    check_answer(facts, at, place)
+@settings(max_examples=5000 // BATCH, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(batches(BATCH, situation, moment, commune))
+def test_the_invariant_and_the_guarantees_hold_through_orient_for_any_situation_moment_and_commune(batch):
+    for facts, at, place in batch:
+        check_answer(facts, at, place, render=True)
 
 
 @pytest.mark.long
-@settings(max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(examples(situation_or_emergency, clock_change_moment, commune))
-def test_around_the_clock_changes_of_2025_to_2028_the_period_follows_the_paris_wall_clock(example):
-    facts, at, place = example
+@settings(max_examples=3000 // BATCH, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(batches(BATCH, emergency, moment, commune))
+def test_any_vital_sign_puts_the_15_or_the_114_first_through_orient_whatever_else_is_known(batch):
+    for facts, at, place in batch:
+        check_answer(facts, at, place)
+
+
+@pytest.mark.long
+@settings(max_examples=2500 // BATCH, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(batches(BATCH, situation_or_emergency, clock_change_moment, commune))
+def test_around_the_clock_changes_of_2025_to_2028_the_period_follows_the_paris_wall_clock(batch):
+    for example in batch:
+        period_follows_the_wall_clock(*example)
+
+
+def period_follows_the_wall_clock(facts, at, place):
     answer = check_answer(facts, at, place)
     local = paris_wall_clock(at)
     if place is not None and place.dept in OVERSEAS_ZONES:  # overseas: the patient's own clock
