@@ -211,6 +211,37 @@ def test_a_deaf_person_without_a_vital_sign_is_never_only_told_to_make_a_voice_c
     assert first.action != "call" or any(word in said for word in ("sms", "sourde", "relais", "proche", "écrit"))
 
 
+
+# --- H83: a vital sign whose deafness is not established leaves out the 114 ------------------------
+
+@pytest.mark.parametrize("deaf_facts", [[], ["deaf=yes", "deaf=no"], ["deaf=sourd"], ["DEAF=yes"], ["deaf=true"]],
+                         ids=["not-asked", "yes-and-no", "french-word", "name-in-capitals", "true"])
+def test_a_vital_sign_whose_deafness_is_not_known_gives_the_15_first_then_the_sms_to_the_114(deaf_facts):
+    import cli_run
+
+    args = ["ask", "--json", "--commune", "Auch", "--at", "2026-03-10T10:00", "--fact", "red_flag=stroke"]
+    for fact in deaf_facts:
+        args += ["--fact", fact]
+    done = cli_run.run_main(*args, env={"ORIENT_JOURNAL": "off"})
+    assert done.returncode == 0, done.stderr
+    recs = json.loads(done.stdout)["recommendations"]
+    assert recs[0]["kind"] == "emergency_15"
+    assert (recs[1]["kind"], recs[1]["phone"]) == ("sms_114", "114"), [r["kind"] for r in recs]
+    assert "SMS" in recs[1]["why"] and "ne peut pas téléphoner" in recs[1]["why"]
+
+
+@pytest.mark.parametrize("sign", sorted(set(FACTS["red_flag"]) - {"none"}))
+def test_the_114_line_for_a_deafness_not_known_goes_once_the_person_can_call(sign):
+    unknown = ask({"red_flag": sign}, "2026-11-25T03:00", AUCH)
+    assert [r.kind for r in unknown.recommendations][:2] == ["emergency_15", "sms_114"]
+    assert unknown.emergency and unknown.missing == ["deaf"]
+    hearing = ask({"red_flag": sign, "deaf": "no"}, "2026-11-25T03:00", AUCH)
+    assert "sms_114" not in [r.kind for r in hearing.recommendations]
+    deaf = ask({"red_flag": sign, "deaf": "yes"}, "2026-11-25T03:00", AUCH)
+    assert [r.kind for r in deaf.recommendations][:2] == ["sms_114", "emergency_15"]
+    assert [r.kind for r in deaf.recommendations].count("sms_114") == 1
+
+
 # --- H15: a service placed in the sea -------------------------------------------------------------
 
 @pytest.mark.parametrize("lat, lon", [(45.5, -3.0), (42.5, 5.5)], ids=["atlantic", "mediterranean"])
