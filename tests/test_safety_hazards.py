@@ -242,6 +242,20 @@ def test_the_114_line_for_a_deafness_not_known_goes_once_the_person_can_call(sig
     assert [r.kind for r in deaf.recommendations].count("sms_114") == 1
 
 
+# --- H84: a deaf person whose vital sign was not asked is told to make a voice call -----------------
+
+@pytest.mark.parametrize("need", ["consult", "poisoning", "medication", "mental_health", None])
+@pytest.mark.parametrize("moment", ["2026-03-10T21:00", "2026-03-11T03:00", "2026-11-28T14:00", "2026-03-10T10:00"])
+def test_a_deaf_person_whose_vital_sign_was_not_asked_first_learns_how_to_reach_the_line(need, moment):
+    facts = {"deaf": "yes"} if need is None else {"deaf": "yes", "need": need}
+    answer = ask(facts, moment, AUCH)
+    first = answer.recommendations[0]
+    assert (first.kind, first.phone) == ("sms_114", "114"), [r.kind for r in answer.recommendations]
+    assert "appelez pour elle" in first.why and "SMS" in first.why
+    assert "15" in {r.phone for r in answer.recommendations}  # the reminder of the 15 stays
+    assert not answer.emergency and answer.missing[0] == "red_flag"
+
+
 # --- H15: a service placed in the sea -------------------------------------------------------------
 
 @pytest.mark.parametrize("lat, lon", [(45.5, -3.0), (42.5, 5.5)], ids=["atlantic", "mediterranean"])
