@@ -43,6 +43,12 @@ NO_PLACE_TEXT = {
     "centre_sante": "Aucun centre de santé joignable n'est répertorié près de ce lieu.",
     "urgences": "Aucun service d'urgences n'est répertorié près de ce lieu : le 15 décide où aller.",
 }
+# ... or, when the patient's place is not known (no commune, or one not found: it may be far away or
+# abroad), what to say instead of a place that would only be the first of the file, not the nearest.
+NO_COMMUNE_TEXT = {
+    "urgences": "Lieu non précisé : aucun service d'urgences n'est indiqué, le 15 décide où aller et envoie "
+                "les secours si besoin.",
+}
 # A service of the directory offered outside its area only this close to the patient: a
 # border commune (Landes, Hautes-Pyrénées, Lot-et-Garonne…) keeps the Gers services a short drive
 # away, never one at the other end of the country (docs/directory-format.md, "Area").
@@ -285,6 +291,8 @@ def _resolve(knowledge: Knowledge, outcome: Outcome, at: datetime, commune: Opti
 
     selector = outcome.select
     near = (commune.lat, commune.lon) if commune else None
+    if near is None and selector.kind in NO_COMMUNE_TEXT:
+        return [_bare(outcome)._replace(action="info", why=NO_COMMUNE_TEXT[selector.kind])]
     if selector.kind == "pharmacie_garde":
         placed = directory.on_duty_pharmacies(commune.code if commune else None, at)[: selector.limit]
     else:

@@ -256,6 +256,27 @@ def test_a_deaf_person_whose_vital_sign_was_not_asked_first_learns_how_to_reach_
     assert not answer.emergency and answer.missing[0] == "red_flag"
 
 
+# --- H85: an unknown place given the Auch emergency department as "the nearest" --------------------
+
+@pytest.mark.parametrize("typed", [None, "Rome", "geo:40.4,-3.7", "xyzzy"])
+def test_an_emergency_from_an_unknown_place_names_no_emergency_department_as_the_nearest(typed):
+    import cli_run
+
+    args = ["ask", "--json", "--at", "2026-03-10T03:00", "--fact", "red_flag=chest_pain", "--fact", "deaf=no"]
+    if typed is not None:
+        args += ["--commune", typed]
+    done = cli_run.run_main(*args, env={"ORIENT_JOURNAL": "off"})
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["commune"] is None and out["recommendations"][0]["kind"] == "emergency_15"
+    emergency_departments = [r for r in out["recommendations"] if r["kind"] == "urgences"]
+    assert [(r["service_id"], r["phone"], r["action"]) for r in emergency_departments] == [(None, None, "info")]
+    assert emergency_departments[0]["name"] == "Un service d'urgences"
+    said = " ".join([emergency_departments[0]["name"], emergency_departments[0]["why"]])
+    assert "plus proche" not in said and "Auch" not in said and "Condom" not in said
+    assert "le 15 décide" in said
+
+
 # --- H15: a service placed in the sea -------------------------------------------------------------
 
 @pytest.mark.parametrize("lat, lon", [(45.5, -3.0), (42.5, 5.5)], ids=["atlantic", "mediterranean"])
