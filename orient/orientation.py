@@ -166,23 +166,7 @@ def _hour(moment: datetime) -> str:
 def _evaluate(knowledge: Knowledge, facts: Mapping[str, object], period: str, at: datetime) -> Evaluation:
     """The rules at this moment. On a bridge day only the doctors' duty (PDSA) rules see the
     holiday period: pharmacies, dentists and centres keep their ordinary day (issue 9)."""
-    evaluation = evaluate(knowledge.rules, facts, period, at)
-    calendar_period = classify(at, bridge_days=False)
-    if calendar_period == period:
-        return evaluation
-    calendar = evaluate(knowledge.rules, facts, calendar_period, at)
-
-    duty = {rule.id for rule in knowledge.rules.rules if rule.pdsa}
-
-    def pdsa(rule_ids: list[str]) -> bool:
-        return any(r in duty for r in rule_ids)
-
-    outcomes = [o for o in evaluation.outcomes if pdsa(o.rules)] + [o for o in calendar.outcomes if not pdsa(o.rules)]
-    outcomes.sort(key=lambda o: -o.priority)  # stable: rule order kept within a priority
-    missing = list(dict.fromkeys(evaluation.missing + calendar.missing))
-    trace = [t for t in evaluation.trace if pdsa([t.rule])] + [t for t in calendar.trace if not pdsa([t.rule])]
-    return Evaluation(outcomes=outcomes, missing=missing, trace=trace,
-                      emergency=evaluation.emergency or calendar.emergency)
+    return evaluate(knowledge.rules, facts, classify(at, bridge_days=False), at, pdsa_period=period)
 
 
 class _AreaView:
