@@ -277,6 +277,21 @@ def test_an_emergency_from_an_unknown_place_names_no_emergency_department_as_the
     assert "le 15 décide" in said
 
 
+
+# --- H86: a place typed with its département answered as the Gers homonym ------------------------
+
+def test_a_place_typed_with_another_departement_is_asked_again_and_a_vital_sign_still_answered():
+    import cli_run
+
+    base = ["ask", "--json", "--commune", "Saint-Martin 971", "--at", "2026-03-10T21:00"]
+    refused = cli_run.run_main(*base, "--fact", "red_flag=none", "--fact", "need=consult", env={"ORIENT_JOURNAL": "off"})
+    assert refused.returncode == 2 and "introuvable" in refused.stderr and "Saint-Martin" in refused.stderr
+    done = cli_run.run_main(*base, "--fact", "red_flag=stroke", "--fact", "deaf=no", env={"ORIENT_JOURNAL": "off"})
+    out = json.loads(done.stdout)
+    assert done.returncode == 0 and out["commune"] is None and out["recommendations"][0]["kind"] == "emergency_15"
+    assert any("Saint-Martin 971" in w for w in out["warnings"])
+
+
 # --- H15: a service placed in the sea -------------------------------------------------------------
 
 @pytest.mark.parametrize("lat, lon", [(45.5, -3.0), (42.5, 5.5)], ids=["atlantic", "mediterranean"])
