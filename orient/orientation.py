@@ -43,6 +43,12 @@ NO_PLACE_TEXT = {
     "centre_sante": "Aucun centre de santé joignable n'est répertorié près de ce lieu.",
     "urgences": "Aucun service d'urgences n'est répertorié près de ce lieu : le 15 décide où aller.",
 }
+# ... or, when the patient's place is not known (no commune, or one not found: it may be far away or
+# abroad), what to say instead of a place that would only be the first of the file, not the nearest.
+NO_COMMUNE_TEXT = {
+    "urgences": "Lieu non précisé : aucun service d'urgences n'est indiqué, le 15 décide où aller et envoie "
+                "les secours si besoin.",
+}
 # A service of the directory offered outside its area only this close to the patient: a
 # border commune (Landes, Hautes-Pyrénées, Lot-et-Garonne…) keeps the Gers services a short drive
 # away, never one at the other end of the country (docs/directory-format.md, "Area").
@@ -160,23 +166,7 @@ def _hour(moment: datetime) -> str:
 def _evaluate(knowledge: Knowledge, facts: Mapping[str, object], period: str, at: datetime) -> Evaluation:
     """The rules at this moment. On a bridge day only the doctors' duty (PDSA) rules see the
     holiday period: pharmacies, dentists and centres keep their ordinary day (issue 9)."""
-    evaluation = evaluate(knowledge.rules, facts, period, at)
-    calendar_period = classify(at, bridge_days=False)
-    if calendar_period == period:
-        return evaluation
-    calendar = evaluate(knowledge.rules, facts, calendar_period, at)
-
-    duty = {rule.id for rule in knowledge.rules.rules if rule.pdsa}
-
-    def pdsa(rule_ids: list[str]) -> bool:
-        return any(r in duty for r in rule_ids)
-
-    outcomes = [o for o in evaluation.outcomes if pdsa(o.rules)] + [o for o in calendar.outcomes if not pdsa(o.rules)]
-    outcomes.sort(key=lambda o: -o.priority)  # stable: rule order kept within a priority
-    missing = list(dict.fromkeys(evaluation.missing + calendar.missing))
-    trace = [t for t in evaluation.trace if pdsa([t.rule])] + [t for t in calendar.trace if not pdsa([t.rule])]
-    return Evaluation(outcomes=outcomes, missing=missing, trace=trace,
-                      emergency=evaluation.emergency or calendar.emergency)
+    return evaluate(knowledge.rules, facts, classify(at, bridge_days=False), at, pdsa_period=period)
 
 
 class _AreaView:
@@ -285,6 +275,8 @@ def _resolve(knowledge: Knowledge, outcome: Outcome, at: datetime, commune: Opti
 
     selector = outcome.select
     near = (commune.lat, commune.lon) if commune else None
+    if near is None and selector.kind in NO_COMMUNE_TEXT:
+        return [_bare(outcome)._replace(action="info", why=NO_COMMUNE_TEXT[selector.kind])]
     if selector.kind == "pharmacie_garde":
         placed = directory.on_duty_pharmacies(commune.code if commune else None, at)[: selector.limit]
     else:

@@ -179,6 +179,7 @@ KIND_NAMES = {
     "pharmacie_garde": "La pharmacie de garde",
     "centre_sante": "Un centre de santé",
     "msp": "Une maison de santé",
+    "urgences": "Un service d'urgences",
     "cmp": "Un centre médico-psychologique (CMP)",
     "dentiste": "Votre dentiste habituel",
     "dentiste_garde": "Pas de garde dentaire connue",

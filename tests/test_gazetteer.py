@@ -291,6 +291,24 @@ def test_a_departement_or_postcode_typed_with_the_name_wins_over_the_home_depart
     assert top(g, "montreal du gers").code == "32290"
 
 
+
+@pytest.mark.parametrize("typed", ["Saint-Martin 971", "mauvezin 33", "Auch 75", "Eauze 40000", "Fleurance 31000",
+                                   "Condom (47)"])
+def test_a_name_whose_departement_typed_with_it_is_not_its_own_is_not_resolved(g, typed):
+    """"Saint-Martin 971" (the Antilles) must not become the Gers' Saint-Martin in silence: the
+    number typed says the place is elsewhere, so the name alone is not a confident match."""
+    assert g.resolve(typed) is None
+    assert g.search(typed, limit=5)  # the candidates are still offered
+
+
+@pytest.mark.parametrize("typed, code", [
+    ("mauvezin 31", "31333"), ("Auch 32500", "32013"), ("10 rue Michelet, 32008 Auch", "32013"),
+    ("12 rue Gambetta, 32000 Auch, France", "32013"), ("43.6465, 0.5855", "32013"), ("plaisance 24", "24168"),
+    ("Saint-Pierre 97410", "97416"), ("Chancia 01590", "39102"), ("Auch", "32013"), ("32800", "32119"),
+])
+def test_a_departement_or_postcode_of_the_commune_itself_still_resolves(g, typed, code):
+    assert g.resolve(typed).code == code
+
 def test_a_commune_named_after_its_departement_is_found_without_it(g):
     assert top(g, "barcelonne").name == "Barcelonne-du-Gers"
     assert top(g, "lagraulet").name == "Lagraulet-du-Gers"

@@ -96,3 +96,19 @@ def test_a_why_outside_area_that_is_not_text_is_refused_with_its_line(data_copy)
     done = run_main("check", "--rules", str(rules), "--directory", str(directory))
     assert done.returncode == 1, done.stdout
     assert any(l.startswith(f"{path}:{line}:") and "why_outside_area" in l for l in done.stdout.splitlines()), done.stdout
+
+
+def test_a_bridge_day_asks_only_the_questions_its_answer_depends_on():
+    """On a bridge day the doctors' duty rules see a holiday: the questions of the weekday doctor
+    rules (has a GP? reachable? can travel?) change nothing and are not asked, as on the holiday."""
+    for need in ("consult", "mental_health"):
+        missing = {}
+        for moment in (BRIDGE, "2026-05-14T10:00"):  # the bridge day, and the Ascension it follows
+            done = in_process("ask", "--json", "--at", moment, "--commune", "Auch", "--fact", "red_flag=none",
+                              "--fact", f"need={need}")
+            assert done.returncode == 0, done.stderr
+            missing[moment] = json.loads(done.stdout)["missing"]
+        assert missing[BRIDGE] == missing["2026-05-14T10:00"] == [], (need, missing)
+    done = in_process("ask", "--json", "--at", BRIDGE, "--fact", "red_flag=none", "--fact", "need=minor_care",
+                      "--fact", "minor_problem=sore_throat", "--fact", "age=8")
+    assert json.loads(done.stdout)["missing"] == []  # a child of 8: the 3966, whatever the GP

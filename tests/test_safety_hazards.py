@@ -211,6 +211,87 @@ def test_a_deaf_person_without_a_vital_sign_is_never_only_told_to_make_a_voice_c
     assert first.action != "call" or any(word in said for word in ("sms", "sourde", "relais", "proche", "écrit"))
 
 
+
+# --- H83: a vital sign whose deafness is not established leaves out the 114 ------------------------
+
+@pytest.mark.parametrize("deaf_facts", [[], ["deaf=yes", "deaf=no"], ["deaf=sourd"], ["DEAF=yes"], ["deaf=true"]],
+                         ids=["not-asked", "yes-and-no", "french-word", "name-in-capitals", "true"])
+def test_a_vital_sign_whose_deafness_is_not_known_gives_the_15_first_then_the_sms_to_the_114(deaf_facts):
+    import cli_run
+
+    args = ["ask", "--json", "--commune", "Auch", "--at", "2026-03-10T10:00", "--fact", "red_flag=stroke"]
+    for fact in deaf_facts:
+        args += ["--fact", fact]
+    done = cli_run.run_main(*args, env={"ORIENT_JOURNAL": "off"})
+    assert done.returncode == 0, done.stderr
+    recs = json.loads(done.stdout)["recommendations"]
+    assert recs[0]["kind"] == "emergency_15"
+    assert (recs[1]["kind"], recs[1]["phone"]) == ("sms_114", "114"), [r["kind"] for r in recs]
+    assert "SMS" in recs[1]["why"] and "ne peut pas téléphoner" in recs[1]["why"]
+
+
+@pytest.mark.parametrize("sign", sorted(set(FACTS["red_flag"]) - {"none"}))
+def test_the_114_line_for_a_deafness_not_known_goes_once_the_person_can_call(sign):
+    unknown = ask({"red_flag": sign}, "2026-11-25T03:00", AUCH)
+    assert [r.kind for r in unknown.recommendations][:2] == ["emergency_15", "sms_114"]
+    assert unknown.emergency and unknown.missing == ["deaf"]
+    hearing = ask({"red_flag": sign, "deaf": "no"}, "2026-11-25T03:00", AUCH)
+    assert "sms_114" not in [r.kind for r in hearing.recommendations]
+    deaf = ask({"red_flag": sign, "deaf": "yes"}, "2026-11-25T03:00", AUCH)
+    assert [r.kind for r in deaf.recommendations][:2] == ["sms_114", "emergency_15"]
+    assert [r.kind for r in deaf.recommendations].count("sms_114") == 1
+
+
+# --- H84: a deaf person whose vital sign was not asked is told to make a voice call -----------------
+
+@pytest.mark.parametrize("need", ["consult", "poisoning", "medication", "mental_health", None])
+@pytest.mark.parametrize("moment", ["2026-03-10T21:00", "2026-03-11T03:00", "2026-11-28T14:00", "2026-03-10T10:00"])
+def test_a_deaf_person_whose_vital_sign_was_not_asked_first_learns_how_to_reach_the_line(need, moment):
+    facts = {"deaf": "yes"} if need is None else {"deaf": "yes", "need": need}
+    answer = ask(facts, moment, AUCH)
+    first = answer.recommendations[0]
+    assert (first.kind, first.phone) == ("sms_114", "114"), [r.kind for r in answer.recommendations]
+    assert "appelez pour elle" in first.why and "SMS" in first.why
+    assert "15" in {r.phone for r in answer.recommendations}  # the reminder of the 15 stays
+    assert not answer.emergency and answer.missing[0] == "red_flag"
+
+
+# --- H85: an unknown place given the Auch emergency department as "the nearest" --------------------
+
+@pytest.mark.parametrize("typed", [None, "Rome", "geo:40.4,-3.7", "xyzzy"])
+def test_an_emergency_from_an_unknown_place_names_no_emergency_department_as_the_nearest(typed):
+    import cli_run
+
+    args = ["ask", "--json", "--at", "2026-03-10T03:00", "--fact", "red_flag=chest_pain", "--fact", "deaf=no"]
+    if typed is not None:
+        args += ["--commune", typed]
+    done = cli_run.run_main(*args, env={"ORIENT_JOURNAL": "off"})
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["commune"] is None and out["recommendations"][0]["kind"] == "emergency_15"
+    emergency_departments = [r for r in out["recommendations"] if r["kind"] == "urgences"]
+    assert [(r["service_id"], r["phone"], r["action"]) for r in emergency_departments] == [(None, None, "info")]
+    assert emergency_departments[0]["name"] == "Un service d'urgences"
+    said = " ".join([emergency_departments[0]["name"], emergency_departments[0]["why"]])
+    assert "plus proche" not in said and "Auch" not in said and "Condom" not in said
+    assert "le 15 décide" in said
+
+
+
+# --- H86: a place typed with its département answered as the Gers homonym ------------------------
+
+def test_a_place_typed_with_another_departement_is_asked_again_and_a_vital_sign_still_answered():
+    import cli_run
+
+    base = ["ask", "--json", "--commune", "Saint-Martin 971", "--at", "2026-03-10T21:00"]
+    refused = cli_run.run_main(*base, "--fact", "red_flag=none", "--fact", "need=consult", env={"ORIENT_JOURNAL": "off"})
+    assert refused.returncode == 2 and "introuvable" in refused.stderr and "Saint-Martin" in refused.stderr
+    done = cli_run.run_main(*base, "--fact", "red_flag=stroke", "--fact", "deaf=no", env={"ORIENT_JOURNAL": "off"})
+    out = json.loads(done.stdout)
+    assert done.returncode == 0 and out["commune"] is None and out["recommendations"][0]["kind"] == "emergency_15"
+    assert any("Saint-Martin 971" in w for w in out["warnings"])
+
+
 # --- H15: a service placed in the sea -------------------------------------------------------------
 
 @pytest.mark.parametrize("lat, lon", [(45.5, -3.0), (42.5, 5.5)], ids=["atlantic", "mediterranean"])

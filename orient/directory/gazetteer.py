@@ -103,8 +103,7 @@ class Gazetteer:
 
     @classmethod
     def load(cls, path: Path | None = None) -> "Gazetteer":
-        """Load a gazetteer file (default: the shipped one). Raises ValueError when
-        it is not one, or was keyed by another version of the normaliser."""
+        """Load a gazetteer file (default: the shipped one); ValueError if not one, or of another normaliser."""
         path = Path(path) if path is not None else default_path()
         rows, index = read_communes_file(path)
         return cls(rows, index, str(path))
@@ -192,13 +191,14 @@ class Gazetteer:
         return [CommuneMatch(self._commune(r.row), r.shown) for r in self._ranked(query, limit, home_dept)[:limit]]
 
     def resolve(self, query: str, home_dept: str = "32") -> Commune | None:
-        """The commune meant, when the match is confident; else None. Confident:
-        an exact name, code or postcode (homonyms: the home département, then the
-        largest), or a close guess (text score ≥ RESOLVE_MIN) clearly ahead of
-        the next commune."""
+        """The commune meant, when the match is confident; else None. Confident: in the département
+        typed with the name if any (`textnorm.typed_depts`), an exact name, code or postcode (homonyms:
+        the home département, then the largest), or a close guess (text score ≥ RESOLVE_MIN) clearly
+        ahead of the next commune."""
         ranked = self._ranked(query, 2, home_dept)
-        if not ranked:
-            return None
+        depts = textnorm.typed_depts(query[:MAX_QUERY_CHARS], self._known_dept) if isinstance(query, str) else ()
+        if not ranked or (depts and not ranked[0].in_hint and self._row(ranked[0].row)[COL_DEPT] not in depts):
+            return None  # nothing, or "saint-martin 971": the département typed is not the commune's
         best = ranked[0]
         if best.exact:
             return self._commune(best.row)

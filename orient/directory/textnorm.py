@@ -179,3 +179,19 @@ def parse_query(text: str, is_dept: Callable[[str], bool]) -> Query:
         else:
             q.words.append(w)
     return q._replace(digits=digits)
+
+
+def typed_depts(text: str, is_dept: Callable[[str], bool]) -> frozenset[str]:
+    """The départements named by the numbers typed with a place's name — "saint-martin 971",
+    "eauze 40000" (a postcode's first digits; 20: Corsica; three for overseas) — empty for a
+    name alone, a code or a postcode alone, or a point. `Gazetteer.resolve` takes no commune
+    outside them (H86)."""
+    if parse_point(text) is not None:
+        return frozenset()
+    q = parse_query(text, is_dept)
+    if not q.words:
+        return frozenset()
+    depts = set(q.depts)
+    for pc in q.postcodes:
+        depts.update(("2A", "2B") if pc.startswith("20") else (pc[:3] if pc.startswith("97") else pc[:2],))
+    return frozenset(depts)

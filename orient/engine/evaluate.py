@@ -14,7 +14,7 @@ Hit policy (documented in docs/rules-format.md):
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Mapping
+from typing import Callable, Mapping, Optional
 
 from orient.answer import TraceStep
 from orient.engine.model import Evaluation, Outcome, Rule, RuleSet
@@ -38,12 +38,19 @@ def normalize_facts(facts: Mapping) -> dict:
     return result
 
 
-def evaluate(rules: RuleSet, facts: Mapping, period: str, at: datetime) -> Evaluation:
+def evaluate(rules: RuleSet, facts: Mapping, period: str, at: datetime, pdsa_period: Optional[str] = None) -> Evaluation:
+    """`pdsa_period`: the period the doctors' duty rules (`pdsa: true`) see when it is not `period`
+    (a bridge day, R6315-1, is a holiday for them only). Each rule is evaluated once, on its own
+    period, so that `missing` asks only what a rule that can still fire needs."""
     known = normalize_facts(facts)
+
+    def period_of(rule: Rule) -> str:
+        return pdsa_period if pdsa_period is not None and rule.pdsa else period
+
     fired: list[Rule] = []
     undecided: list[Rule] = []
     for rule in rules.rules:
-        value = rule.when.eval(known, period)
+        value = rule.when.eval(known, period_of(rule))
         if value is True:
             fired.append(rule)
         elif value is None:
@@ -57,19 +64,19 @@ def evaluate(rules: RuleSet, facts: Mapping, period: str, at: datetime) -> Evalu
         first = max(_top_priority(rule) for rule in fired)
         undecided = [rule for rule in undecided if rule.exclusive and _top_priority(rule) > first]
 
-    outcomes, contributors = _outcomes(fired, known, period, at)
+    outcomes, contributors = _outcomes(fired, known, period_of, at)
     trace = [
         TraceStep(
             rule=rule.id,
             title=rule.title,
             facts={name: known[name] for name in rule.facts if name in known},
-            period=period,
+            period=period_of(rule),
             sources=list(rule.sources),
             note=rule.note,
         )
         for rule in contributors
     ]
-    return Evaluation(outcomes=outcomes, missing=_missing(undecided, known, period), trace=trace,
+    return Evaluation(outcomes=outcomes, missing=_missing(undecided, known, period_of), trace=trace,
                       emergency=emergency)
 
 
@@ -77,19 +84,22 @@ def _top_priority(rule: Rule) -> int:
     return max((rec.priority for rec in rule.recommendations), default=rule.priority)
 
 
-def _outcomes(fired: list[Rule], known: Mapping, period: str, at: datetime) -> tuple[list[Outcome], list[Rule]]:
+def _outcomes(fired: list[Rule], known: Mapping, period_of: Callable[[Rule], str],
+              at: datetime) -> tuple[list[Outcome], list[Rule]]:
     candidates = [
         (-rec.priority, rule.order, index, rule, rec)
         for rule in fired
         for index, rec in enumerate(rule.recommendations)
     ]
     candidates.sort(key=lambda item: item[:3])
-    texts = TextContext(period, at, known)
+    contexts: dict[str, TextContext] = {}  # one per period seen ({moment}, {next_working_day})
     merged: dict[tuple, int] = {}  # a recommendation's key -> its outcome's index in `outcomes`
     outcomes: list[Outcome] = []
     contributors: dict[str, Rule] = {}
     for _, _, _, rule, rec in candidates:
         contributors.setdefault(rule.id, rule)
+        period = period_of(rule)
+        texts = contexts.get(period) or contexts.setdefault(period, TextContext(period, at, known))
         why = texts.render(rec.why)
         outside = texts.render(rec.why_outside_area) if rec.why_outside_area is not None else None
         advice = [texts.render(line) for line in rec.advice]
@@ -132,7 +142,7 @@ def _outcomes(fired: list[Rule], known: Mapping, period: str, at: datetime) -> t
     return outcomes, list(contributors.values())
 
 
-def _missing(undecided: list[Rule], known: Mapping, period: str) -> list[str]:
+def _missing(undecided: list[Rule], known: Mapping, period_of: Callable[[Rule], str]) -> list[str]:
     """The unknown facts that could change the answer, in asking order.
 
     For each undecided rule, its unknown facts are put in the rule's asking order;
@@ -142,7 +152,7 @@ def _missing(undecided: list[Rule], known: Mapping, period: str) -> list[str]:
     depth: dict[str, int] = {}
     for rule in undecided:
         unknown: list[str] = []
-        rule.when.unknowns(known, period, unknown)
+        rule.when.unknowns(known, period_of(rule), unknown)
         ordered = sorted(set(unknown), key=lambda name: rule.ask_rank.get(name, _LAST + ASK_INDEX.get(name, _LAST)))
         for position, name in enumerate(ordered):
             if position < depth.get(name, _LAST + 1):
