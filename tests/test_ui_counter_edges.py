@@ -17,6 +17,7 @@ from test_ui_support import (  # noqa: F401 (quiet_counter is an autouse fixture
     pilot_test,
     press,
     quiet_counter,
+    screen_lines,
     visible_text,
 )
 
@@ -75,3 +76,48 @@ async def test_overseas_the_patients_sheet_gives_the_hour_of_the_patients_own_cl
         sheet = (folder / "fiche-patient.txt").read_text(encoding="utf-8")
         assert "Le samedi 28 novembre 2026, 9h00 (heure locale)" in sheet, sheet
         assert "14h00" not in sheet
+
+
+SMALL_TERMINALS = ((40, 12), (50, 15), (60, 20))
+CHEST_PAIN = {"red_flag": "chest_pain", "deaf": "no"}
+
+
+@pilot_test
+async def test_on_a_small_terminal_the_emergency_answer_shows_the_15_above_every_warning():
+    # Pointe-à-Pitre adds two warnings (outside the area, the local clock), an unknown place one, the
+    # counter's deaf patient one: above rank 1 they filled a 40×12 screen and the 15 was below the fold.
+    cases = (("pointe-a-pitre", CHEST_PAIN, "telephone", "Appeler le 15"),
+             ("xqzwv", CHEST_PAIN, "telephone", "Appeler le 15"),
+             ("pointe-a-pitre", {"red_flag": "stroke", "deaf": "yes"}, "comptoir", "Appeler le 15"),
+             ("pointe-a-pitre", {"red_flag": "stroke", "deaf": "yes"}, "telephone", "Écrire le 114"))
+    for size in SMALL_TERMINALS:
+        for place, facts, desk, headline in cases:
+            async with at_counter(SATURDAY_14H, place, facts, size=size, desk=desk) as (app, pilot):
+                assert app.case.answer.warnings or app.case.commune_not_found, place
+                shown = "\n".join(screen_lines(app))
+                assert headline in shown, (size, place, desk, shown)
+
+
+@pilot_test
+async def test_on_a_small_terminal_the_vital_sign_question_shows_from_its_top():
+    # The answer box under the question took the focus, so the screen scrolled down to it: at 50×15
+    # neither the title nor "1 Aucun", "2 Douleur dans la poitrine" could be read.
+    for size in SMALL_TERMINALS:
+        async with at_counter(SATURDAY_14H, "auch", size=size) as (app, pilot):
+            shown = "\n".join(screen_lines(app))
+            assert "URGENCE VITALE" in shown and "1  Aucun" in shown, (size, shown)
+            assert "2  Douleur dans la poitrine" in shown, (size, shown)
+
+
+@pilot_test
+async def test_on_a_small_terminal_the_15_stays_in_view_while_the_next_questions_are_asked():
+    # Once a vital sign is given the 15 is the first thing to do: it must be on screen, not under
+    # the deaf question, at any size.
+    for size in (*SMALL_TERMINALS, (80, 24)):
+        for sign, number in (("2", "Appeler le 15"), ("question_mark", "le 15")):
+            async with at_counter(SATURDAY_14H, "auch", size=size) as (app, pilot):
+                await press(pilot, sign)
+                assert isinstance(app.screen, QuestionScreen) and app.case.next_question() == "deaf"
+                shown = "\n".join(screen_lines(app))
+                assert number in shown and "URGENCE" in shown, (size, sign, shown)
+                assert "téléphoner" in shown, (size, sign, shown)  # and the question still asked

@@ -169,3 +169,8 @@ def _shown(widget) -> bool:
             return False
         node = node.parent
     return True
+
+
+def screen_lines(app) -> list[str]:
+    """The terminal's rows as the agent sees them (the current screen, its scroll position included)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]

@@ -48,14 +48,14 @@ class QuestionScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(id="situation", classes="situation")
         yield Static(id="question", classes="panel")
-        with VerticalScroll(id="live-box", classes="panel"):
+        # Never focused: a focused box scrolled the screen down to it, past the vital-sign question.
+        with VerticalScroll(id="live-box", classes="panel", can_focus=False):
             yield Static(id="live-first")
             yield Digits("", id="live-digits")
             yield Static(id="live")
         yield KeysFooter(compact=True)  # every key fits 60 columns
 
     def on_mount(self) -> None:
-        self.query_one("#live-box").can_focus = False
         self.redraw()
 
     @property
@@ -81,6 +81,14 @@ class QuestionScreen(Screen):
         live_box = self.query_one("#live-box")
         live_box.border_title = "Réponse (provisoire)" if not case.complete else "Réponse"
         live_box.set_class(case.emergency, "urgent")
+        # In an emergency the 15 (or the 114) comes first on screen too, above the question still
+        # asked: on a small terminal it stays in view instead of falling below the fold.
+        question = self.query_one("#question")
+        if case.emergency != (self.children.index(live_box) < self.children.index(question)):
+            if case.emergency:
+                self.move_child(live_box, before=question)
+            else:
+                self.move_child(live_box, after=question)
         self.draw_live()
         self.refresh_bindings()
         self.waiting = False
