@@ -13,6 +13,7 @@ from test_ui_support import (  # noqa: F401 (quiet_counter is an autouse fixture
     FEVER,
     SATURDAY_14H,
     at_counter,
+    burst,
     commune_keys,
     pilot_test,
     press,
@@ -121,3 +122,45 @@ async def test_on_a_small_terminal_the_15_stays_in_view_while_the_next_questions
                 shown = "\n".join(screen_lines(app))
                 assert number in shown and "URGENCE" in shown, (size, sign, shown)
                 assert "téléphoner" in shown, (size, sign, shown)  # and the question still asked
+
+
+@pilot_test
+async def test_keys_typed_right_after_enter_on_the_first_screen_reach_the_questions():
+    # "auch⏎2o" in one burst: the "2" (chest pain) and the "o" went into the hidden place field, and the
+    # vital-sign question was still waiting; "auch⏎⏎" stacked two question screens.
+    async with at_counter() as (app, pilot):
+        await burst(pilot, *commune_keys("auch"), "enter", "2", "o")
+        assert app.case.commune.name == "Auch"
+        assert app.case.facts == {"red_flag": "chest_pain", "deaf": "no"}, app.case.facts
+        assert "Appeler le 15" in "\n".join(screen_lines(app))
+    async with at_counter() as (app, pilot):
+        await burst(pilot, *commune_keys("auch"), "enter", "enter", "1", "1")
+        assert [type(s).__name__ for s in app.screen_stack].count("QuestionScreen") == 1
+        assert app.case.facts == {"red_flag": "none", "need": "consult"}, app.case.facts
+    async with at_counter() as (app, pilot):  # Tab, the hour, Enter, then the answers: all at once
+        await burst(pilot, *commune_keys("auch"), "tab", "2", "2", "h", "enter", "1", "1")
+        assert app.case.at is not None and app.case.at.hour == 22
+        assert app.case.facts.get("red_flag") == "none", app.case.facts
+
+
+@pilot_test
+async def test_after_the_sheet_reminder_the_next_patients_place_never_edits_the_previous_case():
+    # F2 on an answer whose sheet went nowhere only reminded, in a toast, and left the answer's keys
+    # live: typing the next patient's place there, "l" changed the previous patient's place and kept
+    # their answers, so "lectoure⏎" showed the 3966 at once, the vital sign never asked.
+    from orient.ui.screens.answer import AnswerScreen
+
+    for place in ("lectoure", "fleurance", "samatan", "condom", "homps"):
+        async with at_counter(SATURDAY_14H, "auch", FEVER) as (app, pilot):
+            previous = dict(app.case.facts)
+            await press(pilot, "f2")  # the reminder
+            assert app.case.facts == previous
+            await press(pilot, *commune_keys(place), "enter")
+            assert app.case.commune.name == "Auch" and app.case.facts == previous, place
+            assert not app.counter.sheet_copied and app.counter.last_handout is None, place
+            await press(pilot, "escape")  # back to the answer, as it was
+            assert isinstance(app.screen, AnswerScreen), place
+            await press(pilot, "f2", "f2")  # reminded again, then on
+            await press(pilot, *commune_keys(place), "enter")
+            assert isinstance(app.screen, QuestionScreen) and app.case.next_question() == "red_flag", place
+            assert app.case.facts == {}, place

@@ -317,7 +317,7 @@ class Counter:
         """A reminder before "patient suivant" when an answer was given but its sheet went nowhere."""
         if self.case.answer is None or not self.case.complete or self.sheet_copied or self.sheet_printed:
             return None
-        return "La fiche de ce patient n'a été ni imprimée ni copiée. F2 encore : patient suivant quand même."
+        return "La fiche de ce patient n'a été ni imprimée ni copiée."
 
     def forget_patient(self) -> list[str]:
         """Remove what this patient left behind (sheet files, clipboard) and start a new case.

@@ -63,6 +63,8 @@ class QuestionScreen(Screen):
         return self.app.counter.case.next_question()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.waiting:  # the question is about to change: the key is held, and checked when replayed
+            return True
         name = self.current
         if action in ("confirm", "erase"):
             return name == "age"
@@ -94,7 +96,8 @@ class QuestionScreen(Screen):
         self.waiting = False
         while self.held and not self.waiting:
             action, args = self.held.pop(0)
-            getattr(self, action)(*args)
+            if self.check_action(action.removeprefix("action_"), args) is not False:
+                getattr(self, action)(*args)
 
     def on_resize(self, _event: events.Resize) -> None:
         draw_situation(self, self.app.counter)
