@@ -202,13 +202,22 @@ def build_handout(answer: Answer, note: Optional[str] = None) -> Handout:
 
 
 def save_handout(handout: Handout, folder: Path, stem: str = "fiche-patient") -> tuple[Path, Path]:
-    """Write the text and HTML sheets atomically; returns their paths."""
+    """Write the text and HTML sheets atomically; returns their paths. Both or neither: when the second
+    cannot be written, the first (it may carry the agent's note) is removed before the error goes on."""
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for suffix, content in ((".txt", handout.to_text()), (".html", handout.to_html())):
-        target = folder / f"{stem}{suffix}"
-        write_atomic(target, content)
-        written.append(target)
+    written: list[Path] = []
+    try:
+        for suffix, content in ((".txt", handout.to_text()), (".html", handout.to_html())):
+            target = folder / f"{stem}{suffix}"
+            write_atomic(target, content)
+            written.append(target)
+    except OSError:
+        for path in written:
+            try:
+                path.unlink()
+            except OSError:
+                pass
+        raise
     return written[0], written[1]
 
 
@@ -234,8 +243,10 @@ def default_handout_dir(environ: Optional[Mapping[str, str]] = None) -> Path:
     return orient_dir("XDG_DATA_HOME", env) / "fiches"
 
 
-def print_command(path: Path, environ: Optional[Mapping[str, str]] = None) -> Optional[list[str]]:
-    """The `lp` command for the sheet, or None when there is no printer to use or `lp` is absent.
+def print_command(environ: Optional[Mapping[str, str]] = None) -> Optional[list[str]]:
+    """The `lp` command that prints the sheet given on its standard input, or None when there is no
+    printer to use or `lp` is absent. (On its standard input: lp has the whole sheet at once, so the
+    files can go at "patient suivant" while a slow printer is still being waited for.)
 
     ORIENT_PRINTER=oui (or default) prints on the system's default printer; any
     other value names the CUPS queue (`lp -d NAME`); `off` (or non, 0) never
@@ -248,11 +259,12 @@ def print_command(path: Path, environ: Optional[Mapping[str, str]] = None) -> Op
     lp = shutil.which("lp", path=env.get("PATH"))
     if lp is None:
         return None
+    title = ["-t", "fiche-patient"]
     if not printer:
-        return [lp, str(path)] if system_default_printer(env) else None
+        return [lp, *title] if system_default_printer(env) else None
     if printer.lower() in _DEFAULT_PRINTER:
-        return [lp, str(path)]
-    return [lp, "-d", printer, str(path)]
+        return [lp, *title]
+    return [lp, "-d", printer, *title]
 
 
 def system_default_printer(environ: Mapping[str, str]) -> Optional[str]:
@@ -285,32 +297,39 @@ def open_for_printing(html_sheet: Path, environ: Mapping[str, str]) -> Optional[
     return "ouverte dans le navigateur : imprimez-la avec Ctrl+P"
 
 
-def send_to_printer(path: Path, environ: Optional[Mapping[str, str]] = None) -> Optional[str]:
-    """Print the text sheet without configuration when possible. Never raises.
+def send_to_printer(path: Path, environ: Optional[Mapping[str, str]] = None,
+                    text: Optional[str] = None) -> Optional[str]:
+    """Print the text sheet (`text`, else the file at `path`) without configuration when possible.
+    Never raises.
 
-    A configured printer or the system's default one gets the sheet (`lp`); else
-    the HTML sheet next to it is opened in the browser, for its print dialog;
-    else a clear message says where the sheet is. Returns a short French status
-    ("imprimée (NAME)", "impression impossible : …", …), or None when printing is
-    turned off (ORIENT_PRINTER=off).
+    A configured printer or the system's default one gets the sheet (`lp`, on its
+    standard input); else the HTML sheet next to `path` is opened in the browser, for
+    its print dialog; else a clear message says where the sheet is. Returns a short
+    French status ("imprimée (NAME)", "impression impossible : …", …) — never lp's
+    nor the system's English —, or None when printing is turned off (ORIENT_PRINTER=off).
     """
+    from orient.oserrors import french_os_error
+
     env = os.environ if environ is None else environ
     printer = env.get(PRINTER_ENV, "").strip()
     if printer and printer.lower() in _NO_PRINTER:
         return None
-    command = print_command(path, env)
+    command = print_command(env)
     if command is None:
         if printer:
             return "impression impossible : commande lp introuvable"
         opened = open_for_printing(path.with_suffix(".html"), env)
         return opened or f"non imprimée : pas d'imprimante ; elle est dans {path.with_suffix('.html')}"
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=PRINT_TIMEOUT_S,
-                              stdin=subprocess.DEVNULL, env=dict(env))
-    except (OSError, subprocess.SubprocessError) as exc:
-        return f"impression impossible : {exc}"
-    if done.returncode != 0:
-        reason = (done.stderr or done.stdout).strip().splitlines()
-        return f"impression impossible : {reason[-1] if reason else f'lp a échoué ({done.returncode})'}"
+        sheet = (path.read_text(encoding="utf-8") if text is None else text).encode("utf-8")
+        done = subprocess.run(command, input=sheet, capture_output=True, timeout=PRINT_TIMEOUT_S, env=dict(env))
+    except subprocess.TimeoutExpired:
+        return f"impression impossible : l'imprimante ne répond pas ({PRINT_TIMEOUT_S} s d'attente)"
+    except OSError as exc:
+        return f"impression impossible : {french_os_error(exc)}"
+    except subprocess.SubprocessError:
+        return "impression impossible : la commande lp a échoué"
     queue = command[2] if command[1] == "-d" else "imprimante par défaut"
+    if done.returncode != 0:  # lp's own words are the system's language, often English: not shown
+        return f"impression impossible : l'imprimante ({queue}) a refusé la fiche (lp, code {done.returncode})"
     return f"imprimée ({queue})"

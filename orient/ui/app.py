@@ -190,13 +190,15 @@ class OrientApp(App[int]):
     def on_handout(self, _message: messages.Handout) -> None:
         txt = self.counter.produce_handout()
         if txt is not None:  # a printer if there is one, else the browser's print dialog, else where it is
-            self.run_worker(lambda: self._print_sheet(txt), thread=True, group="print", exit_on_error=False)
+            job = self.counter.print_job(txt)
+            self.run_worker(lambda: self._print_sheet(job), thread=True, group="print", exit_on_error=False)
 
-    def _print_sheet(self, path: Path) -> None:
-        status = self.counter.print_sheet(path)
+    def _print_sheet(self, job: Callable[[], Optional[str]]) -> None:
+        status = job()
         if status:
-            severity = "error" if status.startswith("impression impossible") else "information"
-            self.call_from_thread(self.notify, f"Fiche {status}", severity=severity, timeout=8)
+            failed = "impression impossible" in status
+            message = f"Fiche {'' if status.startswith('du ') else ': ' if failed else ''}{status}"
+            self.call_from_thread(self.notify, message, severity="error" if failed else "information", timeout=8)
 
     def on_copy_number(self, _message: messages.CopyNumber) -> None:
         self.counter.copy_first_number()
@@ -249,12 +251,7 @@ class OrientApp(App[int]):
         journal.wait_for_pending()  # bounded: the rows of the last patients are not lost
 
     async def _forget_patient(self) -> list[str]:
-        for worker in list(self.workers):
-            if worker.group == "print" and not worker.is_finished:
-                try:  # lp must have read the sheet before it goes
-                    await worker.wait()
-                except Exception:  # noqa: BLE001 — a failed print was already reported
-                    pass
+        # No wait for a printer: lp was given the sheet's text, the files can go now (Counter.print_job).
         problems = self.counter.forget_patient()
         self._clipboard = ""
         return problems

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Optional
 
 from orient.facts import FACTS, FactValue
+from orient.oserrors import french_os_error
 from orient.periods import classify, to_paris
 from orient.render.handout import build_handout, default_handout_dir, save_handout, send_to_printer
 from orient.ui.case import Case
@@ -73,6 +74,7 @@ class Counter:
         self.last_handout: Optional[tuple[Path, Path]] = None  # this patient's sheet files
         self.sheet_copied = False  # this patient's sheet is in the clipboard
         self.sheet_printed = False  # this patient's sheet went to a printer
+        self.sheet_text = ""  # the last sheet produced, as printed
 
     # --- time, places ----------------------------------------------------------------------
 
@@ -223,16 +225,22 @@ class Counter:
             self.notify("Pas encore de réponse à mettre sur la fiche.", severity="warning")
             return None
         handout = build_handout(answer, self.case.note)
-        self.copy(handout.to_text())
-        self.sheet_copied = True
+        self.sheet_text = handout.to_text()
+        try:
+            self.copy(self.sheet_text)
+            self.sheet_copied = True
+            copied = "Fiche copiée"
+        except Exception:  # noqa: BLE001 — a clipboard that fails never stops the sheet
+            copied = "Presse-papiers indisponible : fiche non copiée"
         try:
             txt, html = save_handout(handout, self.handout_folder())
-        except OSError as exc:
-            self.notify(f"Fiche copiée, mais non enregistrée : {exc}", severity="error", timeout=10)
+        except OSError as exc:  # said in French: no "[Errno 13] Permission denied" at a counter
+            self.notify(f"{copied}, mais non enregistrée : {french_os_error(exc)}", severity="error", timeout=10)
             return None
         self.last_handout = (txt, html)
         # Short and brief: the toast must not hide the answer the agent is reading out.
-        self.notify(f"Fiche copiée et enregistrée ({txt.parent}).", timeout=4)
+        self.notify(f"{copied} et enregistrée ({txt.parent})." if self.sheet_copied else
+                    f"{copied} ; elle est enregistrée ({txt.parent}).", timeout=4)
         return txt
 
     def copy_first_number(self) -> Optional[str]:
@@ -247,12 +255,22 @@ class Counter:
         self.notify(f"Numéro copié : {first.phone}", timeout=3)
         return first.phone
 
-    def print_sheet(self, path: Path) -> str:
-        """Send the sheet to the printer (blocking); the French status to show, maybe empty."""
-        status = send_to_printer(path)
-        if status and status.startswith(("imprimée", "ouverte")):
-            self.sheet_printed = True
-        return status
+    def print_job(self, path: Path) -> Callable[[], Optional[str]]:
+        """Printing the sheet just produced, to run in a worker (it may wait PRINT_TIMEOUT_S for a printer).
+        Its text is taken now and lp reads it on its standard input: "patient suivant" never waits for
+        the printer and deletes the files at once. Returns the French status to show, maybe None; one
+        that comes after "patient suivant" says it is the previous patient's."""
+        text, case = self.sheet_text, self.case
+
+        def job() -> Optional[str]:
+            status = send_to_printer(path, text=text)
+            if case is not self.case:
+                return f"du patient précédent : {status}" if status else None
+            if status and status.startswith(("imprimée", "ouverte")):
+                self.sheet_printed = True
+            return status
+
+        return job
 
     def set_note(self, note: str) -> None:
         self.case.note = note.strip()
@@ -293,7 +311,8 @@ class Counter:
             self.notify(f"Signalement refusé : {exc}", severity="error", timeout=8)
             return None
         except (OSError, sqlite3.Error) as exc:
-            self.notify(f"Signalement non enregistré ({exc}). L'orientation continue ; "
+            reason = french_os_error(exc) if isinstance(exc, OSError) else "base des signalements illisible"
+            self.notify(f"Signalement non enregistré ({reason}). L'orientation continue ; "
                         "signalez-le plus tard ou au coordinateur.", severity="error", timeout=8)
             return None
         label = corrections.KINDS.get(kind, kind)
@@ -327,10 +346,11 @@ class Counter:
             try:
                 path.unlink(missing_ok=True)
             except OSError as exc:
-                problems.append(f"Fiche du patient précédent non effacée : {exc}")
+                problems.append(f"Fiche du patient précédent non effacée : {french_os_error(exc)}")
         if self.sheet_copied:
             self.copy("")
         self.last_handout = None
+        self.sheet_text = ""
         self.sheet_copied = self.sheet_printed = False
         self.case = Case()
         return problems
