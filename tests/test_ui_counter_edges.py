@@ -164,3 +164,20 @@ async def test_after_the_sheet_reminder_the_next_patients_place_never_edits_the_
             await press(pilot, *commune_keys(place), "enter")
             assert isinstance(app.screen, QuestionScreen) and app.case.next_question() == "red_flag", place
             assert app.case.facts == {}, place
+
+
+def test_a_day_and_month_typed_without_its_year_is_the_next_such_date():
+    # In late November "2/1 15h" was 2 January 2026, eleven months ago and a Friday (offices open),
+    # instead of Saturday 2 January 2027, the bridge day after New Year's Day (the doctors' duty line);
+    # "2 janvier 15h" already meant 2027.
+    from orient.periods import classify
+    from orient.ui.moment import parse_when
+
+    assert parse_when("2/1 15h", SATURDAY_14H) == parse_when("2 janvier 15h", SATURDAY_14H) \
+        == datetime(2027, 1, 2, 15, 0, tzinfo=PARIS)
+    assert classify(parse_when("2/1 15h", SATURDAY_14H)) == "pdsa_holiday"
+    assert parse_when("1/1 0h", SATURDAY_14H) == datetime(2027, 1, 1, 0, 0, tzinfo=PARIS)
+    assert parse_when("28/11 16h", SATURDAY_14H) == datetime(2026, 11, 28, 16, 0, tzinfo=PARIS)  # today
+    assert parse_when("24/12 20h", SATURDAY_14H) == datetime(2026, 12, 24, 20, 0, tzinfo=PARIS)
+    assert parse_when("29/02 10h", SATURDAY_14H) == datetime(2028, 2, 29, 10, 0, tzinfo=PARIS)
+    assert parse_when("2/1/2026 15h", SATURDAY_14H) == datetime(2026, 1, 2, 15, 0, tzinfo=PARIS)  # said
