@@ -181,3 +181,24 @@ def test_a_day_and_month_typed_without_its_year_is_the_next_such_date():
     assert parse_when("24/12 20h", SATURDAY_14H) == datetime(2026, 12, 24, 20, 0, tzinfo=PARIS)
     assert parse_when("29/02 10h", SATURDAY_14H) == datetime(2028, 2, 29, 10, 0, tzinfo=PARIS)
     assert parse_when("2/1/2026 15h", SATURDAY_14H) == datetime(2026, 1, 2, 15, 0, tzinfo=PARIS)  # said
+
+
+@pilot_test
+async def test_a_text_pasted_on_several_lines_is_taken_whole():
+    # Textual's input keeps the first line of a paste: an address copied from a letter lost its town
+    # ("12 rue Gambetta" introuvable: no distances, no local duty), "samedi⏎22h" its hour (now was
+    # taken), a note its end; a paste starting with an empty line gave nothing at all.
+    from textual import events
+
+    async with at_counter() as (app, pilot):
+        app.screen.query_one("#commune").post_message(events.Paste("12 rue Gambetta\n32000 Auch\nFrance\n"))
+        await press(pilot, "tab")
+        app.screen.query_one("#when").post_message(events.Paste("\nsamedi\r\n22h"))
+        await press(pilot, "enter")
+        assert app.case.commune is not None and app.case.commune.name == "Auch"
+        assert app.case.at == datetime(2026, 11, 28, 22, 0, tzinfo=PARIS)
+    async with at_counter(SATURDAY_14H, "auch", FEVER) as (app, pilot):
+        await press(pilot, "n")
+        app.screen.query_one("#note").post_message(events.Paste("rappeler demain\nsi la fièvre dure"))
+        await press(pilot, "enter")
+        assert app.case.note == "rappeler demain si la fièvre dure"

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from orient.ui import views
+from orient.ui.screens.common import OneLineInput
 
 if TYPE_CHECKING:
     from orient.ui.case import Case
@@ -87,8 +88,8 @@ class NoteScreen(ModalScreen[Optional[str]]):
         with Vertical(id="note-box", classes="panel"):
             yield Static(Text("Note imprimée sur la fiche (facultative). N'y mettez de données personnelles "
                               "que si le patient le souhaite.", style="italic"))
-            yield Input(value=self.note, placeholder="ex. : rappeler si la fièvre dure plus de 3 jours",
-                        id="note", max_length=300)
+            yield OneLineInput(value=self.note, placeholder="ex. : rappeler si la fièvre dure plus de 3 jours",
+                               id="note", max_length=300)
             yield Static(Text("Entrée : enregistrer et produire la fiche · Échap : annuler", style="italic"))
 
     def on_mount(self) -> None:

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from orient.ui import messages, views
-from orient.ui.screens.common import KeysFooter
+from orient.ui.screens.common import KeysFooter, OneLineInput
 
 if TYPE_CHECKING:
     from orient.directory.gazetteer import CommuneMatch
@@ -76,7 +76,7 @@ class Suggestions(Static):
         self.update(text)
 
 
-class Field(Input):
+class Field(OneLineInput):
     """A field of the first screen that never drops a key typed in a burst (a paste, a fast typist).
 
     Keys reach a widget through its own queue: those typed right after Tab or Enter
@@ -158,7 +158,7 @@ class WhereScreen(Screen):
         yield TitleBar("nouveau patient" if self.case is None else "changer le lieu ou l'heure")
         with Vertical(id="where-box", classes="panel"):
             yield Field(placeholder="Commune, code postal ou code INSEE (facultatif)", id="commune",
-                        select_on_focus=False)
+                        select_on_focus=False, joiner=", ")  # a pasted address: "rue…, 32000 Auch, France"
             yield Suggestions(id="suggestions")
         with Vertical(id="when-box", classes="panel"):
             yield Field(placeholder="maintenant — ou 22h, demain 8h, dimanche matin, noël 14h", id="when",
