@@ -202,3 +202,57 @@ async def test_a_text_pasted_on_several_lines_is_taken_whole():
         app.screen.query_one("#note").post_message(events.Paste("rappeler demain\nsi la fièvre dure"))
         await press(pilot, "enter")
         assert app.case.note == "rappeler demain si la fièvre dure"
+
+
+TUESDAY_10H_PARIS = datetime(2026, 11, 24, 10, 0, tzinfo=PARIS)  # 5h in Guadeloupe, 13h in La Réunion
+
+
+def test_an_overseas_desk_without_a_place_reads_the_period_and_the_hours_on_its_own_clock(tmp_path):
+    # A desk started with --home-dept 971 and no place typed classified Tuesday 5h (local) on Paris's
+    # clock, 10h: "cabinets ouverts, appelez votre médecin traitant" at 5 am; and answered with the
+    # Gers organisation (the 3966, the Fleurance health centre). The hours its agent types are local
+    # too: "22h" is 22h in Pointe-à-Pitre.
+    from orient.ui.controller import Counter
+    from test_ui_support import knowledge
+
+    notes: list[str] = []
+    desk = Counter(knowledge(), lambda: TUESDAY_10H_PARIS, home_dept="971", handout_dir=tmp_path,
+                   notify=lambda message, **_: notes.append(message))
+    assert desk.period_of(TUESDAY_10H_PARIS, None) == "pdsa_night"
+    desk.start(None, None)
+    desk.give("red_flag", "none")
+    desk.give("need", "consult")
+    answer = desk.case.answer
+    assert answer.period == desk.situation()[1] == "pdsa_night", answer.period
+    assert any("Heure locale" in w and "5h00" in w for w in answer.warnings), answer.warnings
+    assert desk.desk_time(TUESDAY_10H_PARIS).hour == 5  # what the screens show: the desk's clock
+    _now, when = desk.read_when("22h")
+    assert when.at == datetime(2026, 11, 25, 3, 0, tzinfo=PARIS)  # 22h in Guadeloupe
+    assert desk.period_of(when.at, None) == "pdsa_evening"
+    desk.start(None, when.at)
+    answer = desk.case.answer
+    assert answer.period == "pdsa_evening"
+    # Nor the Gers organisation: no 3966 (Occitanie's line) nor a Gers place 6,700 km away.
+    assert [r.kind for r in answer.recommendations][0] == "duty_doctor_116117", answer.recommendations
+    assert not any(r.commune_name for r in answer.recommendations), answer.recommendations
+    assert any("Poste hors du territoire" in w for w in answer.warnings), answer.warnings
+    txt = desk.produce_handout()
+    assert "mardi 24 novembre 2026, 22h00 (heure locale)" in txt.read_text(encoding="utf-8")
+    # A place typed keeps its own clock; a desk in the Gers keeps Paris's.
+    reunion = knowledge().gazetteer.resolve("saint-denis 97400")
+    assert desk.period_of(TUESDAY_10H_PARIS, reunion) == "weekday_day"  # 13h there
+    gers = Counter(knowledge(), lambda: TUESDAY_10H_PARIS, home_dept="32")
+    assert gers.period_of(TUESDAY_10H_PARIS, None) == "weekday_day"
+    assert gers.read_when("22h")[1].at == datetime(2026, 11, 24, 22, 0, tzinfo=PARIS)
+
+
+@pilot_test
+async def test_an_overseas_desk_shows_its_own_hour_on_the_first_screen_and_the_situation_line():
+    async with at_counter(TUESDAY_10H_PARIS, home_dept="971") as (app, pilot):
+        label = str(app.screen.query_one("#when-label").render())
+        assert "mardi 24/11 5h00" in label, label
+        await press(pilot, "tab", *commune_keys("22h"))
+        label = str(app.screen.query_one("#when-label").render())
+        assert "mardi 24/11 22h00" in label, label
+        await press(pilot, "enter")
+        assert "mardi 24/11 22h00" in screen_lines(app)[0], screen_lines(app)[0]

@@ -161,7 +161,9 @@ def hours_worth_saying(rec: Recommendation) -> bool:
     return not (rec.action in ("call", "sms", "info") and rec.open_now and "24h/24" in rec.hours)
 
 
-def build_handout(answer: Answer, note: Optional[str] = None) -> Handout:
+def build_handout(answer: Answer, note: Optional[str] = None, desk_dept: Optional[str] = None) -> Handout:
+    """`desk_dept`: without a commune, the département whose clock the moment is said in (a counter's
+    own, overseas: as `orient(desk_dept=…)`)."""
     steps = []
     phones: list[Optional[str]] = []
     actions: list[str] = []
@@ -183,7 +185,8 @@ def build_handout(answer: Answer, note: Optional[str] = None) -> Handout:
         phones.append(rec.phone)
         actions.append(rec.action)
     place = f"{answer.commune.name}" if answer.commune else None
-    local = wall_clock(answer.at, answer.commune.dept) if answer.commune else None  # overseas: its own clock
+    dept = answer.commune.dept if answer.commune else desk_dept
+    local = wall_clock(answer.at, dept) if dept else None  # overseas: its own clock
     moment = french_moment(local) + " (heure locale)" if local else french_moment(answer.at)
     first = answer.recommendations[0] if answer.recommendations else None
     first_number = first.phone if first is not None and first.action in ("call", "sms") and first.phone else None

@@ -21,7 +21,7 @@ from orient.periods import classify, to_paris
 from orient.render.handout import build_handout, default_handout_dir, save_handout, send_to_printer
 from orient.ui.case import Case
 from orient.ui.moment import When, explain_when
-from orient.vocabulary import wall_clock
+from orient.vocabulary import from_wall_clock, wall_clock
 
 if TYPE_CHECKING:
     from orient.answer import Answer, Recommendation
@@ -86,9 +86,15 @@ class Counter:
         return self.case.at or self.now()
 
     def period_of(self, at: datetime, commune: Optional["Commune"]) -> str:
-        """The period of care at `at` in `commune`: overseas on the patient's own clock, as orient() reads it."""
-        clock = wall_clock(at, commune.dept) if commune is not None else None
+        """The period of care at `at` in `commune` (none typed: at the desk): overseas on the patient's
+        own clock, as orient() reads it."""
+        clock = wall_clock(at, commune.dept if commune is not None else self.home_dept)
         return classify(clock or at, bridge_days=getattr(self.knowledge, "bridge_days", True))
+
+    def desk_time(self, at: datetime) -> datetime:
+        """`at` as the desk's wall clock shows it (what the screens say, what its agent types): Paris's,
+        or an overseas desk's own (`--home-dept 971`)."""
+        return wall_clock(at, self.home_dept) or at
 
     def search_communes(self, typed: str, limit: int) -> list["CommuneMatch"]:
         return self.knowledge.gazetteer.search(typed, limit=limit, home_dept=self.home_dept)
@@ -97,7 +103,10 @@ class Counter:
         """The hour field read at the counter's clock: (now, the moment understood — None for now).
         Raises ValueError with a French message and an example when it cannot be read."""
         now = self.now()
-        return now, explain_when(typed, now)
+        when = explain_when(typed, self.desk_time(now))  # typed on the desk's own clock
+        if when is not None:
+            when.at = from_wall_clock(when.at, self.home_dept)
+        return now, when
 
     def situation(self) -> tuple[datetime, str]:
         """The moment and period the case is shown at: its answer's, else the moment typed (or now)."""
@@ -116,7 +125,7 @@ class Counter:
 
         case = self.case
         try:
-            answer = orient(self.knowledge, facts, self.moment(), case.commune)
+            answer = orient(self.knowledge, facts, self.moment(), case.commune, desk_dept=self.home_dept)
         except Exception as exc:  # the counter must keep working; the agent sees what failed
             self.notify(f"Erreur du moteur d'orientation : {exc}. En cas de doute : le 15.",
                         severity="error", timeout=15)
@@ -224,7 +233,7 @@ class Counter:
         if answer is None or not answer.recommendations:
             self.notify("Pas encore de réponse à mettre sur la fiche.", severity="warning")
             return None
-        handout = build_handout(answer, self.case.note)
+        handout = build_handout(answer, self.case.note, desk_dept=self.home_dept)
         self.sheet_text = handout.to_text()
         try:
             self.copy(self.sheet_text)

@@ -40,7 +40,8 @@ def draw_situation(screen: Screen, counter: "Counter") -> None:
     case = counter.case
     at, period = counter.situation()
     line = screen.query_one("#situation", Static)
-    line.update(views.situation(case.commune, at, period, case.commune_not_found, counter.home_dept,
+    line.update(views.situation(case.commune, counter.desk_time(at), period, case.commune_not_found,
+                                counter.home_dept,
                                 hour_not_understood=case.hour_not_understood,
                                 width=screen.app.size.width - 2))
 

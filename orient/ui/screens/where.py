@@ -190,7 +190,8 @@ class WhereScreen(Screen):
         if case.at is not None or case.hour_not_understood:
             when_field = self.query_one("#when", Field)
             with when_field.prevent(Input.Changed):
-                when_field.value = views.typed_moment(case.at) if case.at is not None else case.hour_not_understood
+                when_field.value = (views.typed_moment(self.app.counter.desk_time(case.at)) if case.at is not None
+                                    else case.hour_not_understood)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "commune":
@@ -234,7 +235,8 @@ class WhereScreen(Screen):
         note = f" ({when.note})" if when and when.note else ""
         place = self.query_one(Suggestions).selected  # overseas, the period is on the place's clock
         period = self.app.counter.period_of(moment, place.commune if place else None)
-        label.update(Text.assemble(prefix, (views.short_moment(moment), "bold"), note, " — ",
+        shown = views.short_moment(self.app.counter.desk_time(moment))  # the desk's clock (overseas: its own)
+        label.update(Text.assemble(prefix, (shown, "bold"), note, " — ",
                                    views.period_label(period)))
 
     def action_suggestion(self, step: int) -> None:
