@@ -32,6 +32,13 @@ WHEN_TO_CALL_15 = (
     "connaissance, de convulsions, d'hémorragie ou d'allergie grave. Personnes sourdes ou malentendantes : "
     "114 par SMS ou l'application Urgence 114."
 )
+# The same box for a deaf patient whose first step is the SMS to the 114 (it takes no voice call).
+WHEN_TO_TEXT_114 = (
+    "Envoyez un SMS au 114 (ou utilisez l'application Urgence 114) sans attendre en cas de douleur dans la "
+    "poitrine, de difficulté à respirer, de signes d'AVC (visage qui se déforme, bras qui ne répond plus, "
+    "parole difficile), de perte de connaissance, de convulsions, d'hémorragie ou d'allergie grave. "
+    "Une personne à côté qui peut parler appelle le 15 (ou le 112)."
+)
 WHAT_TO_BRING = "À apporter : carte Vitale, ordonnances en cours, liste des médicaments."
 TO_CONFIRM = "Adresse et horaires à confirmer : appelez avant de vous déplacer."
 # Lines written for the agent at the counter, said to the patient on the sheet.
@@ -89,10 +96,15 @@ class Handout:
     actions: tuple[str, ...] = ()  # each step's action: an `sms` number is texted, not called
     first_action: str = "call"  # how to use first_number: "sms" for the 114
 
+    @property
+    def urgent_box(self) -> str:
+        """The "when to call the 15" box; for a deaf patient texting the 114 first, the SMS first."""
+        return WHEN_TO_TEXT_114 if self.first_action == "sms" else WHEN_TO_CALL_15
+
     def to_text(self) -> str:
         out = [self.title, "=" * len(self.title)]
         if self.emergency:
-            out += [WHEN_TO_CALL_15, ""]
+            out += [self.urgent_box, ""]
         if self.first_number:
             first = "SMS AU" if self.first_action == "sms" else "NUMÉRO À APPELER :"
             out += [f"{first} {self.first_number}", ""]
@@ -105,7 +117,7 @@ class Handout:
             out.extend(f"   {d}" for d in details)
         out += ["", WHAT_TO_BRING]
         if not self.emergency:
-            out += ["", WHEN_TO_CALL_15]
+            out += ["", self.urgent_box]
         if self.note:
             out += ["", f"Note : {self.note}"]
         # A note pasted with escapes (or a data line) must not drive the terminal, the printer, the clipboard.
@@ -124,7 +136,7 @@ class Handout:
         steps = "\n".join(items)
         place = f"<p>Commune : {e(self.place)}</p>" if self.place else ""
         note = f"<p><em>Note : {e(self.note)}</em></p>" if self.note else ""
-        urgent = f'<p class="urgence">{e(WHEN_TO_CALL_15)}</p>'
+        urgent = f'<p class="urgence">{e(self.urgent_box)}</p>'
         first = ""
         if self.first_number:
             link = number_link(self.first_number, self.first_action)
