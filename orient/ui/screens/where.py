@@ -142,7 +142,7 @@ class WhereScreen(Screen):
     def pass_on(self, key: str, character: Optional[str]) -> None:
         """A key typed after Enter: held until the questions are on screen, then typed again there
         (through the app, as the terminal's own keys: the order typed is kept)."""
-        if self.handed_over:
+        if self.handed_over and self.app.screen is not self:
             self.app.post_message(events.Key(key, character))
         else:
             self.held_keys.append((key, character))
