@@ -87,3 +87,22 @@ def test_a_deaf_persons_emergency_sheet_begins_with_the_sms_to_the_114_not_with_
     assert "qui peut parler" in first_box and "15" in first_box  # someone beside them calls the 15
     # A hearing patient's box is unchanged.
     assert sheet({"red_flag": "stroke", "deaf": "no"}).to_text().split("\n", 2)[2].startswith(WHEN_TO_CALL_15)
+
+
+def test_a_line_without_a_number_never_tells_the_patient_to_call_it():
+    # A health centre without a phone said on the sheet "Adresse et horaires à confirmer : pas de numéro
+    # connu." then "Adresse et horaires à confirmer : appelez avant de vous déplacer.": call what?
+    from datetime import datetime
+
+    from orient.orientation import NO_PHONE_ADVICE
+    from orient.periods import PARIS
+
+    facts = {"red_flag": "none", "deaf": "no", "need": "find_gp", "has_gp": "no", "age": 40}
+    answer = orient(knowledge(), facts, datetime(2026, 11, 24, 10, 0, tzinfo=PARIS),
+                    knowledge().gazetteer.resolve("masseube"))
+    handout = build_handout(answer)
+    without_phone = [(headline, details) for (headline, details), phone in zip(handout.steps, handout.phones)
+                     if not phone]
+    assert any(NO_PHONE_ADVICE in details for _, details in without_phone), handout.steps
+    for headline, details in without_phone:
+        assert not any("appelez avant" in d for d in details), (headline, details)

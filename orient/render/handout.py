@@ -41,6 +41,7 @@ WHEN_TO_TEXT_114 = (
 )
 WHAT_TO_BRING = "À apporter : carte Vitale, ordonnances en cours, liste des médicaments."
 TO_CONFIRM = "Adresse et horaires à confirmer : appelez avant de vous déplacer."
+TO_CONFIRM_START = TO_CONFIRM.split(" :")[0]
 # Lines written for the agent at the counter, said to the patient on the sheet.
 PATIENT_WORDING = (
     ("Si la personne ne peut pas se déplacer, dites-le", "Si vous ne pouvez pas vous déplacer, dites-le"),
@@ -191,7 +192,9 @@ def build_handout(answer: Answer, note: Optional[str] = None, desk_dept: Optiona
             details.append(f"Horaires : {rec.hours}")
         details.extend(patient_words(line) for line in rec.advice)
         details.append(patient_words(rec.why))
-        if rec.to_verify and rec.service_id:  # the agent's "à vérifier (vérifié le …)", the patient's way
+        # The agent's "à vérifier", the patient's way — unless the line already says it is to confirm
+        # ("… : pas de numéro connu": then "appelez avant de vous déplacer" would name nothing to call).
+        if rec.to_verify and rec.service_id and not any(a.startswith(TO_CONFIRM_START) for a in rec.advice):
             details.append(TO_CONFIRM)
         steps.append((headline(rec), details))
         phones.append(rec.phone)
