@@ -181,7 +181,8 @@ async def burst(pilot, *keys: str) -> None:
     the first, as a real terminal delivers them (pilot.press waits after each key)."""
     from textual import events
 
+    characters = {"space": " ", "minus": "-", "apostrophe": "'"}  # the names commune_keys gives
     for key in keys:
-        pilot.app.post_message(events.Key(key, key if len(key) == 1 else None))
+        pilot.app.post_message(events.Key(key, key if len(key) == 1 else characters.get(key)))
     for _ in range(6):
         await pilot.pause()
