@@ -118,19 +118,23 @@ class Knowledge(NamedTuple):
 
 
 def orient(knowledge: Knowledge, facts: Mapping[str, object], at: datetime,
-           commune: Optional[Commune] = None) -> Answer:
+           commune: Optional[Commune] = None, *, desk_dept: Optional[str] = None) -> Answer:
+    """`desk_dept`: without a commune, the département of the desk the patient is taken to be at (a
+    counter's `--home-dept`): its clock, and whether it is in the directory's area. A commune wins."""
     at = to_paris(at)
     # The rules see the patient's own clock (overseas: not Paris's); hours and the answer keep `at`.
-    local = wall_clock(at, commune.dept) if commune is not None else None
+    dept = commune.dept if commune is not None else desk_dept
+    local = wall_clock(at, dept) if dept else None
     clock = local or at
     period = classify(clock, bridge_days=knowledge.bridge_days)
     evaluation = _evaluate(knowledge, facts, period, clock)
     warnings: list[str] = []
-    area = _AreaView(knowledge, commune)
+    area = _AreaView(knowledge, commune, dept)
     if area.outside:
         warnings.append(area.warning())
     if local is not None:
-        warnings.append(f"Heure locale à {commune.name} : {_hour(local)} ({_hour(at)} à Paris) : "
+        where = f"à {commune.name}" if commune is not None else f"du département {dept}"
+        warnings.append(f"Heure locale {where} : {_hour(local)} ({_hour(at)} à Paris) : "
                         "la réponse suit l'heure locale.")
     recommendations: list[Recommendation] = []
     seen: set[tuple[str, str]] = set()
@@ -172,16 +176,21 @@ def _evaluate(knowledge: Knowledge, facts: Mapping[str, object], period: str, at
 class _AreaView:
     """Where the patient is, seen from the directory's area (`directory/area.yaml`)."""
 
-    def __init__(self, knowledge: Knowledge, commune: Optional[Commune]):
+    def __init__(self, knowledge: Knowledge, commune: Optional[Commune], dept: Optional[str] = None):
         area = knowledge.directory.area
         self.knowledge = knowledge
         self.commune = commune
         self.area = area
-        self.outside = bool(area) and commune is not None and commune.dept not in area
+        self.dept = commune.dept if commune is not None else dept  # no commune: the desk's département
+        self.outside = bool(area) and self.dept is not None and self.dept not in area
 
     def warning(self) -> str:
         c = self.commune
         known = ", ".join(sorted(self.area))
+        if c is None:  # a desk outside the area, no commune typed: nothing local can be placed
+            return (f"Poste hors du territoire de l'annuaire (département {self.dept}, l'annuaire connaît le "
+                    f"département {known}) et commune non précisée : seuls les numéros nationaux sont donnés. "
+                    f"Donnez la commune du patient pour les services à moins de {LOCAL_REACH_KM:.0f} km.")
         return (f"Lieu hors du territoire de l'annuaire : {c.name} ({c.dept}), alors que l'annuaire connaît "
                 f"le département {known}. Vérifiez le lieu. Les services locaux n'y sont pas connus : "
                 f"seuls les numéros nationaux et les services à moins de {LOCAL_REACH_KM:.0f} km sont donnés.")
@@ -196,10 +205,12 @@ class _AreaView:
                     continue  # a place the patient cannot reasonably reach
                 out.append(rec)  # a Gers service within reach: its Gers texts are right
                 continue
+            if self.commune is None and rec.commune_name:
+                continue  # a place in the area, the patient's own unknown: it may be 6,000 km away
             if rec.why_outside_area is not None:  # the rules say what holds outside the area
                 rec = rec._replace(why=rec.why_outside_area)
             if rec.kind == "pdsa_3966":
-                if self.commune.dept not in PDSA_3966_DEPTS:
+                if self.dept not in PDSA_3966_DEPTS:
                     rec = _national_116117(self.knowledge, rec, at)
                 else:
                     rec.advice.insert(0, OUT_OF_AREA_3966)

@@ -45,6 +45,15 @@ def wall_clock(at: datetime, dept: str) -> datetime | None:
     return to_paris(at.astimezone(zone).replace(tzinfo=None))
 
 
+def from_wall_clock(shown: datetime, dept: str) -> datetime:
+    """The moment (Paris time) at which an overseas département's wall clock shows the day and hour of
+    `shown` (as `wall_clock` gives it): an hour typed at a desk there. Unchanged where the clock is Paris's."""
+    zone = OVERSEAS_ZONES.get(dept)
+    if zone is None:
+        return shown
+    return to_paris(shown.replace(tzinfo=None).replace(tzinfo=zone))
+
+
 # --- periods of care (contract; R6315-1 CSP) ------------------------------------------------
 
 PERIODS = ("weekday_day", "saturday_morning", "pdsa_evening", "pdsa_night", "pdsa_weekend", "pdsa_holiday")

@@ -300,7 +300,7 @@ async def test_the_sheet_goes_to_the_printer_when_one_is_configured(tmp_path, mo
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     lp = bin_dir / "lp"
-    lp.write_text(f'#!/bin/sh\necho "$@" > {spool}\n')
+    lp.write_text(f'#!/bin/sh\necho "$@" > {spool}\ncat >> {spool}\n')  # the sheet comes on its stdin
     lp.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
     monkeypatch.setenv("ORIENT_PRINTER", "comptoir")
@@ -308,7 +308,9 @@ async def test_the_sheet_goes_to_the_printer_when_one_is_configured(tmp_path, mo
         await pilot.press("f")
         await app.workers.wait_for_complete()
         await pilot.pause()
-    assert spool.read_text().split() == ["-d", "comptoir", str(tmp_path / "fiches" / "fiche-patient.txt")]
+    printed = spool.read_text(encoding="utf-8")
+    assert printed.splitlines()[0].split() == ["-d", "comptoir", "-t", "fiche-patient"]
+    assert printed.split("\n", 1)[1] == (tmp_path / "fiches" / "fiche-patient.txt").read_text(encoding="utf-8")
 
 
 @pilot_test

@@ -160,7 +160,7 @@ def test_printing_turned_off_never_prints(tmp_path):
     fake_command(tmp_path, "lp", "exit 0")
     sheet = tmp_path / "fiche-patient.txt"
     for off in ("off", "non", "0"):
-        assert print_command(sheet, {"ORIENT_PRINTER": off, "PATH": str(tmp_path)}) is None
+        assert print_command({"ORIENT_PRINTER": off, "PATH": str(tmp_path)}) is None
         assert send_to_printer(sheet, {"ORIENT_PRINTER": off, "PATH": str(tmp_path)}) is None
 
 
@@ -168,7 +168,8 @@ def test_without_configuration_the_system_default_printer_is_used(tmp_path):
     lp = fake_command(tmp_path, "lp", "exit 0")
     fake_command(tmp_path, "lpstat", 'echo "destination système par défaut : accueil"')
     sheet = tmp_path / "fiche-patient.txt"
-    assert print_command(sheet, {"PATH": str(tmp_path)}) == [str(lp), str(sheet)]
+    sheet.write_text("Où vous faire soigner\n", encoding="utf-8")
+    assert print_command({"PATH": str(tmp_path)}) == [str(lp), "-t", "fiche-patient"]  # the sheet on its stdin
     assert send_to_printer(sheet, {"PATH": str(tmp_path)}) == "imprimée (imprimante par défaut)"
 
 
@@ -204,9 +205,10 @@ def test_the_default_printer_or_a_named_queue(tmp_path):
     lp.write_text("#!/bin/sh\nexit 0\n")
     lp.chmod(0o755)
     sheet = tmp_path / "fiche-patient.txt"
-    assert print_command(sheet, {"ORIENT_PRINTER": "oui", "PATH": str(tmp_path)}) == [str(lp), str(sheet)]
-    assert print_command(sheet, {"ORIENT_PRINTER": "accueil", "PATH": str(tmp_path)}) == \
-        [str(lp), "-d", "accueil", str(sheet)]
+    sheet.write_text("Où vous faire soigner\n", encoding="utf-8")
+    assert print_command({"ORIENT_PRINTER": "oui", "PATH": str(tmp_path)}) == [str(lp), "-t", "fiche-patient"]
+    assert print_command({"ORIENT_PRINTER": "accueil", "PATH": str(tmp_path)}) == \
+        [str(lp), "-d", "accueil", "-t", "fiche-patient"]
     assert send_to_printer(sheet, {"ORIENT_PRINTER": "accueil", "PATH": str(tmp_path)}) == "imprimée (accueil)"
 
 

@@ -72,3 +72,37 @@ def test_a_deaf_persons_emergency_sheet_says_to_text_the_114_never_to_call_it():
     # The 15 below it, for someone nearby who can speak, keeps its call link (and QR code).
     assert handout.phones[:2] == ("114", "15") and handout.actions[:2] == ("sms", "call")
     assert number_link("114", "sms") == "sms:114" and number_link("15", "call") == "tel:15"
+
+
+def test_a_deaf_persons_emergency_sheet_begins_with_the_sms_to_the_114_not_with_a_call():
+    # Its first box began "Appelez le 15 (ou le 112) sans attendre…", the 114 only in its last line:
+    # the first words a deaf patient read told them to make a voice call.
+    handout = sheet({"red_flag": "stroke", "deaf": "yes"})
+    text, html = handout.to_text(), handout.to_html()
+    body = text.split("\n", 2)[2]  # after the title and its underline
+    assert body.startswith("Envoyez un SMS au 114"), body[:120]
+    assert body.index("SMS AU 114") < body.index("Appelez le 15") if "Appelez le 15" in body else True
+    first_box = html[html.index('class="urgence"'):html.index("</p>", html.index('class="urgence"'))]
+    assert "Envoyez un SMS au 114" in first_box and not first_box.split(">", 1)[1].startswith("Appelez"), first_box
+    assert "qui peut parler" in first_box and "15" in first_box  # someone beside them calls the 15
+    # A hearing patient's box is unchanged.
+    assert sheet({"red_flag": "stroke", "deaf": "no"}).to_text().split("\n", 2)[2].startswith(WHEN_TO_CALL_15)
+
+
+def test_a_line_without_a_number_never_tells_the_patient_to_call_it():
+    # A health centre without a phone said on the sheet "Adresse et horaires à confirmer : pas de numéro
+    # connu." then "Adresse et horaires à confirmer : appelez avant de vous déplacer.": call what?
+    from datetime import datetime
+
+    from orient.orientation import NO_PHONE_ADVICE
+    from orient.periods import PARIS
+
+    facts = {"red_flag": "none", "deaf": "no", "need": "find_gp", "has_gp": "no", "age": 40}
+    answer = orient(knowledge(), facts, datetime(2026, 11, 24, 10, 0, tzinfo=PARIS),
+                    knowledge().gazetteer.resolve("masseube"))
+    handout = build_handout(answer)
+    without_phone = [(headline, details) for (headline, details), phone in zip(handout.steps, handout.phones)
+                     if not phone]
+    assert any(NO_PHONE_ADVICE in details for _, details in without_phone), handout.steps
+    for headline, details in without_phone:
+        assert not any("appelez avant" in d for d in details), (headline, details)

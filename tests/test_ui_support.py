@@ -169,3 +169,20 @@ def _shown(widget) -> bool:
             return False
         node = node.parent
     return True
+
+
+def screen_lines(app) -> list[str]:
+    """The terminal's rows as the agent sees them (the current screen, its scroll position included)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+async def burst(pilot, *keys: str) -> None:
+    """Keys typed in one burst (a paste, a fast typist, a busy machine): all queued before the app takes
+    the first, as a real terminal delivers them (pilot.press waits after each key)."""
+    from textual import events
+
+    characters = {"space": " ", "minus": "-", "apostrophe": "'"}  # the names commune_keys gives
+    for key in keys:
+        pilot.app.post_message(events.Key(key, key if len(key) == 1 else characters.get(key)))
+    for _ in range(6):
+        await pilot.pause()

@@ -32,8 +32,16 @@ WHEN_TO_CALL_15 = (
     "connaissance, de convulsions, d'hémorragie ou d'allergie grave. Personnes sourdes ou malentendantes : "
     "114 par SMS ou l'application Urgence 114."
 )
+# The same box for a deaf patient whose first step is the SMS to the 114 (it takes no voice call).
+WHEN_TO_TEXT_114 = (
+    "Envoyez un SMS au 114 (ou utilisez l'application Urgence 114) sans attendre en cas de douleur dans la "
+    "poitrine, de difficulté à respirer, de signes d'AVC (visage qui se déforme, bras qui ne répond plus, "
+    "parole difficile), de perte de connaissance, de convulsions, d'hémorragie ou d'allergie grave. "
+    "Une personne à côté qui peut parler appelle le 15 (ou le 112)."
+)
 WHAT_TO_BRING = "À apporter : carte Vitale, ordonnances en cours, liste des médicaments."
 TO_CONFIRM = "Adresse et horaires à confirmer : appelez avant de vous déplacer."
+TO_CONFIRM_START = TO_CONFIRM.split(" :")[0]
 # Lines written for the agent at the counter, said to the patient on the sheet.
 PATIENT_WORDING = (
     ("Si la personne ne peut pas se déplacer, dites-le", "Si vous ne pouvez pas vous déplacer, dites-le"),
@@ -89,10 +97,15 @@ class Handout:
     actions: tuple[str, ...] = ()  # each step's action: an `sms` number is texted, not called
     first_action: str = "call"  # how to use first_number: "sms" for the 114
 
+    @property
+    def urgent_box(self) -> str:
+        """The "when to call the 15" box; for a deaf patient texting the 114 first, the SMS first."""
+        return WHEN_TO_TEXT_114 if self.first_action == "sms" else WHEN_TO_CALL_15
+
     def to_text(self) -> str:
         out = [self.title, "=" * len(self.title)]
         if self.emergency:
-            out += [WHEN_TO_CALL_15, ""]
+            out += [self.urgent_box, ""]
         if self.first_number:
             first = "SMS AU" if self.first_action == "sms" else "NUMÉRO À APPELER :"
             out += [f"{first} {self.first_number}", ""]
@@ -105,7 +118,7 @@ class Handout:
             out.extend(f"   {d}" for d in details)
         out += ["", WHAT_TO_BRING]
         if not self.emergency:
-            out += ["", WHEN_TO_CALL_15]
+            out += ["", self.urgent_box]
         if self.note:
             out += ["", f"Note : {self.note}"]
         # A note pasted with escapes (or a data line) must not drive the terminal, the printer, the clipboard.
@@ -124,7 +137,7 @@ class Handout:
         steps = "\n".join(items)
         place = f"<p>Commune : {e(self.place)}</p>" if self.place else ""
         note = f"<p><em>Note : {e(self.note)}</em></p>" if self.note else ""
-        urgent = f'<p class="urgence">{e(WHEN_TO_CALL_15)}</p>'
+        urgent = f'<p class="urgence">{e(self.urgent_box)}</p>'
         first = ""
         if self.first_number:
             link = number_link(self.first_number, self.first_action)
@@ -161,7 +174,9 @@ def hours_worth_saying(rec: Recommendation) -> bool:
     return not (rec.action in ("call", "sms", "info") and rec.open_now and "24h/24" in rec.hours)
 
 
-def build_handout(answer: Answer, note: Optional[str] = None) -> Handout:
+def build_handout(answer: Answer, note: Optional[str] = None, desk_dept: Optional[str] = None) -> Handout:
+    """`desk_dept`: without a commune, the département whose clock the moment is said in (a counter's
+    own, overseas: as `orient(desk_dept=…)`)."""
     steps = []
     phones: list[Optional[str]] = []
     actions: list[str] = []
@@ -177,13 +192,16 @@ def build_handout(answer: Answer, note: Optional[str] = None) -> Handout:
             details.append(f"Horaires : {rec.hours}")
         details.extend(patient_words(line) for line in rec.advice)
         details.append(patient_words(rec.why))
-        if rec.to_verify and rec.service_id:  # the agent's "à vérifier (vérifié le …)", the patient's way
+        # The agent's "à vérifier", the patient's way — unless the line already says it is to confirm
+        # ("… : pas de numéro connu": then "appelez avant de vous déplacer" would name nothing to call).
+        if rec.to_verify and rec.service_id and not any(a.startswith(TO_CONFIRM_START) for a in rec.advice):
             details.append(TO_CONFIRM)
         steps.append((headline(rec), details))
         phones.append(rec.phone)
         actions.append(rec.action)
     place = f"{answer.commune.name}" if answer.commune else None
-    local = wall_clock(answer.at, answer.commune.dept) if answer.commune else None  # overseas: its own clock
+    dept = answer.commune.dept if answer.commune else desk_dept
+    local = wall_clock(answer.at, dept) if dept else None  # overseas: its own clock
     moment = french_moment(local) + " (heure locale)" if local else french_moment(answer.at)
     first = answer.recommendations[0] if answer.recommendations else None
     first_number = first.phone if first is not None and first.action in ("call", "sms") and first.phone else None
@@ -202,13 +220,22 @@ def build_handout(answer: Answer, note: Optional[str] = None) -> Handout:
 
 
 def save_handout(handout: Handout, folder: Path, stem: str = "fiche-patient") -> tuple[Path, Path]:
-    """Write the text and HTML sheets atomically; returns their paths."""
+    """Write the text and HTML sheets atomically; returns their paths. Both or neither: when the second
+    cannot be written, the first (it may carry the agent's note) is removed before the error goes on."""
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for suffix, content in ((".txt", handout.to_text()), (".html", handout.to_html())):
-        target = folder / f"{stem}{suffix}"
-        write_atomic(target, content)
-        written.append(target)
+    written: list[Path] = []
+    try:
+        for suffix, content in ((".txt", handout.to_text()), (".html", handout.to_html())):
+            target = folder / f"{stem}{suffix}"
+            write_atomic(target, content)
+            written.append(target)
+    except OSError:
+        for path in written:
+            try:
+                path.unlink()
+            except OSError:
+                pass
+        raise
     return written[0], written[1]
 
 
@@ -234,8 +261,10 @@ def default_handout_dir(environ: Optional[Mapping[str, str]] = None) -> Path:
     return orient_dir("XDG_DATA_HOME", env) / "fiches"
 
 
-def print_command(path: Path, environ: Optional[Mapping[str, str]] = None) -> Optional[list[str]]:
-    """The `lp` command for the sheet, or None when there is no printer to use or `lp` is absent.
+def print_command(environ: Optional[Mapping[str, str]] = None) -> Optional[list[str]]:
+    """The `lp` command that prints the sheet given on its standard input, or None when there is no
+    printer to use or `lp` is absent. (On its standard input: lp has the whole sheet at once, so the
+    files can go at "patient suivant" while a slow printer is still being waited for.)
 
     ORIENT_PRINTER=oui (or default) prints on the system's default printer; any
     other value names the CUPS queue (`lp -d NAME`); `off` (or non, 0) never
@@ -248,11 +277,12 @@ def print_command(path: Path, environ: Optional[Mapping[str, str]] = None) -> Op
     lp = shutil.which("lp", path=env.get("PATH"))
     if lp is None:
         return None
+    title = ["-t", "fiche-patient"]
     if not printer:
-        return [lp, str(path)] if system_default_printer(env) else None
+        return [lp, *title] if system_default_printer(env) else None
     if printer.lower() in _DEFAULT_PRINTER:
-        return [lp, str(path)]
-    return [lp, "-d", printer, str(path)]
+        return [lp, *title]
+    return [lp, "-d", printer, *title]
 
 
 def system_default_printer(environ: Mapping[str, str]) -> Optional[str]:
@@ -285,32 +315,39 @@ def open_for_printing(html_sheet: Path, environ: Mapping[str, str]) -> Optional[
     return "ouverte dans le navigateur : imprimez-la avec Ctrl+P"
 
 
-def send_to_printer(path: Path, environ: Optional[Mapping[str, str]] = None) -> Optional[str]:
-    """Print the text sheet without configuration when possible. Never raises.
+def send_to_printer(path: Path, environ: Optional[Mapping[str, str]] = None,
+                    text: Optional[str] = None) -> Optional[str]:
+    """Print the text sheet (`text`, else the file at `path`) without configuration when possible.
+    Never raises.
 
-    A configured printer or the system's default one gets the sheet (`lp`); else
-    the HTML sheet next to it is opened in the browser, for its print dialog;
-    else a clear message says where the sheet is. Returns a short French status
-    ("imprimée (NAME)", "impression impossible : …", …), or None when printing is
-    turned off (ORIENT_PRINTER=off).
+    A configured printer or the system's default one gets the sheet (`lp`, on its
+    standard input); else the HTML sheet next to `path` is opened in the browser, for
+    its print dialog; else a clear message says where the sheet is. Returns a short
+    French status ("imprimée (NAME)", "impression impossible : …", …) — never lp's
+    nor the system's English —, or None when printing is turned off (ORIENT_PRINTER=off).
     """
+    from orient.oserrors import french_os_error
+
     env = os.environ if environ is None else environ
     printer = env.get(PRINTER_ENV, "").strip()
     if printer and printer.lower() in _NO_PRINTER:
         return None
-    command = print_command(path, env)
+    command = print_command(env)
     if command is None:
         if printer:
             return "impression impossible : commande lp introuvable"
         opened = open_for_printing(path.with_suffix(".html"), env)
         return opened or f"non imprimée : pas d'imprimante ; elle est dans {path.with_suffix('.html')}"
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=PRINT_TIMEOUT_S,
-                              stdin=subprocess.DEVNULL, env=dict(env))
-    except (OSError, subprocess.SubprocessError) as exc:
-        return f"impression impossible : {exc}"
-    if done.returncode != 0:
-        reason = (done.stderr or done.stdout).strip().splitlines()
-        return f"impression impossible : {reason[-1] if reason else f'lp a échoué ({done.returncode})'}"
+        sheet = (path.read_text(encoding="utf-8") if text is None else text).encode("utf-8")
+        done = subprocess.run(command, input=sheet, capture_output=True, timeout=PRINT_TIMEOUT_S, env=dict(env))
+    except subprocess.TimeoutExpired:
+        return f"impression impossible : l'imprimante ne répond pas ({PRINT_TIMEOUT_S} s d'attente)"
+    except OSError as exc:
+        return f"impression impossible : {french_os_error(exc)}"
+    except subprocess.SubprocessError:
+        return "impression impossible : la commande lp a échoué"
     queue = command[2] if command[1] == "-d" else "imprimante par défaut"
+    if done.returncode != 0:  # lp's own words are the system's language, often English: not shown
+        return f"impression impossible : l'imprimante ({queue}) a refusé la fiche (lp, code {done.returncode})"
     return f"imprimée ({queue})"

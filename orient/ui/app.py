@@ -22,7 +22,7 @@ from orient.ui.case import Case
 from orient.ui.controller import Counter, answered, desk_setting
 from orient.ui.keymap import default_keymap_path, key_label, key_name, load_keymap
 from orient.ui.screens.answer import AnswerScreen
-from orient.ui.screens.dialogs import ChangeScreen, HelpScreen, NoteScreen, ReportScreen
+from orient.ui.screens.dialogs import ChangeScreen, HelpScreen, NoteScreen, ReminderScreen, ReportScreen
 from orient.ui.screens.questions import QuestionScreen
 from orient.ui.screens.where import WhereScreen
 
@@ -38,6 +38,7 @@ SCREEN_TITLES = {
     NoteScreen: "note sur la fiche",
     ChangeScreen: "changer une réponse",
     ReportScreen: "signaler une erreur",
+    ReminderScreen: "patient suivant ?",
 }
 
 
@@ -93,7 +94,7 @@ class OrientApp(App[int]):
     def binding_ids(cls) -> list[str]:
         ids = []
         for owner in (cls, WhereScreen, QuestionScreen, AnswerScreen, HelpScreen, NoteScreen, ChangeScreen,
-                      ReportScreen):
+                      ReportScreen, ReminderScreen):
             for binding in owner.BINDINGS:
                 if isinstance(binding, Binding) and binding.id:
                     ids.append(binding.id)
@@ -135,8 +136,12 @@ class OrientApp(App[int]):
     # --- the screens' messages -------------------------------------------------------------
 
     def on_start(self, message: messages.Start) -> None:
+        where = self.screen if isinstance(self.screen, WhereScreen) else None
         self.counter.start(message.commune, message.at, message.not_found, message.hour_not_understood)
-        self.push_screen(QuestionScreen())
+        questions = QuestionScreen()
+        self.push_screen(questions)
+        if where is not None:
+            where.hand_over()  # the keys typed right after Enter ("auch⏎2")
         self.call_after_refresh(self._advance)
 
     def on_give(self, message: messages.Give) -> None:
@@ -185,13 +190,15 @@ class OrientApp(App[int]):
     def on_handout(self, _message: messages.Handout) -> None:
         txt = self.counter.produce_handout()
         if txt is not None:  # a printer if there is one, else the browser's print dialog, else where it is
-            self.run_worker(lambda: self._print_sheet(txt), thread=True, group="print", exit_on_error=False)
+            job = self.counter.print_job(txt)
+            self.run_worker(lambda: self._print_sheet(job), thread=True, group="print", exit_on_error=False)
 
-    def _print_sheet(self, path: Path) -> None:
-        status = self.counter.print_sheet(path)
+    def _print_sheet(self, job: Callable[[], Optional[str]]) -> None:
+        status = job()
         if status:
-            severity = "error" if status.startswith("impression impossible") else "information"
-            self.call_from_thread(self.notify, f"Fiche {status}", severity=severity, timeout=8)
+            failed = "impression impossible" in status
+            message = f"Fiche {'' if status.startswith('du ') else ': ' if failed else ''}{status}"
+            self.call_from_thread(self.notify, message, severity="error" if failed else "information", timeout=8)
 
     def on_copy_number(self, _message: messages.CopyNumber) -> None:
         self.counter.copy_first_number()
@@ -244,12 +251,7 @@ class OrientApp(App[int]):
         journal.wait_for_pending()  # bounded: the rows of the last patients are not lost
 
     async def _forget_patient(self) -> list[str]:
-        for worker in list(self.workers):
-            if worker.group == "print" and not worker.is_finished:
-                try:  # lp must have read the sheet before it goes
-                    await worker.wait()
-                except Exception:  # noqa: BLE001 — a failed print was already reported
-                    pass
+        # No wait for a printer: lp was given the sheet's text, the files can go now (Counter.print_job).
         problems = self.counter.forget_patient()
         self._clipboard = ""
         return problems
@@ -259,8 +261,12 @@ class OrientApp(App[int]):
         Once, when the sheet was neither printed nor copied, a reminder first."""
         reminder = self.counter.sheet_reminder()
         if reminder and not self.reminded:
-            self.reminded = True
-            self.notify(reminder, severity="warning", timeout=10)
+            self.reminded = True  # F2 again (in the reminder) goes on; Échap back to the answer reminds again
+
+            def back_to_the_answer(_result: None) -> None:
+                self.reminded = False
+
+            await self.push_screen(ReminderScreen(), back_to_the_answer)
             return
         self.reminded = False
         self.counter.close_case()

@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Optional
 
 from orient.facts import FACTS, FactValue
+from orient.oserrors import french_os_error
 from orient.periods import classify, to_paris
 from orient.render.handout import build_handout, default_handout_dir, save_handout, send_to_printer
 from orient.ui.case import Case
 from orient.ui.moment import When, explain_when
-from orient.vocabulary import wall_clock
+from orient.vocabulary import from_wall_clock, wall_clock
 
 if TYPE_CHECKING:
     from orient.answer import Answer, Recommendation
@@ -73,6 +74,7 @@ class Counter:
         self.last_handout: Optional[tuple[Path, Path]] = None  # this patient's sheet files
         self.sheet_copied = False  # this patient's sheet is in the clipboard
         self.sheet_printed = False  # this patient's sheet went to a printer
+        self.sheet_text = ""  # the last sheet produced, as printed
 
     # --- time, places ----------------------------------------------------------------------
 
@@ -84,9 +86,15 @@ class Counter:
         return self.case.at or self.now()
 
     def period_of(self, at: datetime, commune: Optional["Commune"]) -> str:
-        """The period of care at `at` in `commune`: overseas on the patient's own clock, as orient() reads it."""
-        clock = wall_clock(at, commune.dept) if commune is not None else None
+        """The period of care at `at` in `commune` (none typed: at the desk): overseas on the patient's
+        own clock, as orient() reads it."""
+        clock = wall_clock(at, commune.dept if commune is not None else self.home_dept)
         return classify(clock or at, bridge_days=getattr(self.knowledge, "bridge_days", True))
+
+    def desk_time(self, at: datetime) -> datetime:
+        """`at` as the desk's wall clock shows it (what the screens say, what its agent types): Paris's,
+        or an overseas desk's own (`--home-dept 971`)."""
+        return wall_clock(at, self.home_dept) or at
 
     def search_communes(self, typed: str, limit: int) -> list["CommuneMatch"]:
         return self.knowledge.gazetteer.search(typed, limit=limit, home_dept=self.home_dept)
@@ -95,7 +103,10 @@ class Counter:
         """The hour field read at the counter's clock: (now, the moment understood — None for now).
         Raises ValueError with a French message and an example when it cannot be read."""
         now = self.now()
-        return now, explain_when(typed, now)
+        when = explain_when(typed, self.desk_time(now))  # typed on the desk's own clock
+        if when is not None:
+            when.at = from_wall_clock(when.at, self.home_dept)
+        return now, when
 
     def situation(self) -> tuple[datetime, str]:
         """The moment and period the case is shown at: its answer's, else the moment typed (or now)."""
@@ -114,7 +125,7 @@ class Counter:
 
         case = self.case
         try:
-            answer = orient(self.knowledge, facts, self.moment(), case.commune)
+            answer = orient(self.knowledge, facts, self.moment(), case.commune, desk_dept=self.home_dept)
         except Exception as exc:  # the counter must keep working; the agent sees what failed
             self.notify(f"Erreur du moteur d'orientation : {exc}. En cas de doute : le 15.",
                         severity="error", timeout=15)
@@ -222,17 +233,23 @@ class Counter:
         if answer is None or not answer.recommendations:
             self.notify("Pas encore de réponse à mettre sur la fiche.", severity="warning")
             return None
-        handout = build_handout(answer, self.case.note)
-        self.copy(handout.to_text())
-        self.sheet_copied = True
+        handout = build_handout(answer, self.case.note, desk_dept=self.home_dept)
+        self.sheet_text = handout.to_text()
+        try:
+            self.copy(self.sheet_text)
+            self.sheet_copied = True
+            copied = "Fiche copiée"
+        except Exception:  # noqa: BLE001 — a clipboard that fails never stops the sheet
+            copied = "Presse-papiers indisponible : fiche non copiée"
         try:
             txt, html = save_handout(handout, self.handout_folder())
-        except OSError as exc:
-            self.notify(f"Fiche copiée, mais non enregistrée : {exc}", severity="error", timeout=10)
+        except OSError as exc:  # said in French: no "[Errno 13] Permission denied" at a counter
+            self.notify(f"{copied}, mais non enregistrée : {french_os_error(exc)}", severity="error", timeout=10)
             return None
         self.last_handout = (txt, html)
         # Short and brief: the toast must not hide the answer the agent is reading out.
-        self.notify(f"Fiche copiée et enregistrée ({txt.parent}).", timeout=4)
+        self.notify(f"{copied} et enregistrée ({txt.parent})." if self.sheet_copied else
+                    f"{copied} ; elle est enregistrée ({txt.parent}).", timeout=4)
         return txt
 
     def copy_first_number(self) -> Optional[str]:
@@ -247,12 +264,22 @@ class Counter:
         self.notify(f"Numéro copié : {first.phone}", timeout=3)
         return first.phone
 
-    def print_sheet(self, path: Path) -> str:
-        """Send the sheet to the printer (blocking); the French status to show, maybe empty."""
-        status = send_to_printer(path)
-        if status and status.startswith(("imprimée", "ouverte")):
-            self.sheet_printed = True
-        return status
+    def print_job(self, path: Path) -> Callable[[], Optional[str]]:
+        """Printing the sheet just produced, to run in a worker (it may wait PRINT_TIMEOUT_S for a printer).
+        Its text is taken now and lp reads it on its standard input: "patient suivant" never waits for
+        the printer and deletes the files at once. Returns the French status to show, maybe None; one
+        that comes after "patient suivant" says it is the previous patient's."""
+        text, case = self.sheet_text, self.case
+
+        def job() -> Optional[str]:
+            status = send_to_printer(path, text=text)
+            if case is not self.case:
+                return f"du patient précédent : {status}" if status else None
+            if status and status.startswith(("imprimée", "ouverte")):
+                self.sheet_printed = True
+            return status
+
+        return job
 
     def set_note(self, note: str) -> None:
         self.case.note = note.strip()
@@ -293,7 +320,8 @@ class Counter:
             self.notify(f"Signalement refusé : {exc}", severity="error", timeout=8)
             return None
         except (OSError, sqlite3.Error) as exc:
-            self.notify(f"Signalement non enregistré ({exc}). L'orientation continue ; "
+            reason = french_os_error(exc) if isinstance(exc, OSError) else "base des signalements illisible"
+            self.notify(f"Signalement non enregistré ({reason}). L'orientation continue ; "
                         "signalez-le plus tard ou au coordinateur.", severity="error", timeout=8)
             return None
         label = corrections.KINDS.get(kind, kind)
@@ -317,7 +345,7 @@ class Counter:
         """A reminder before "patient suivant" when an answer was given but its sheet went nowhere."""
         if self.case.answer is None or not self.case.complete or self.sheet_copied or self.sheet_printed:
             return None
-        return "La fiche de ce patient n'a été ni imprimée ni copiée. F2 encore : patient suivant quand même."
+        return "La fiche de ce patient n'a été ni imprimée ni copiée."
 
     def forget_patient(self) -> list[str]:
         """Remove what this patient left behind (sheet files, clipboard) and start a new case.
@@ -327,10 +355,11 @@ class Counter:
             try:
                 path.unlink(missing_ok=True)
             except OSError as exc:
-                problems.append(f"Fiche du patient précédent non effacée : {exc}")
+                problems.append(f"Fiche du patient précédent non effacée : {french_os_error(exc)}")
         if self.sheet_copied:
             self.copy("")
         self.last_handout = None
+        self.sheet_text = ""
         self.sheet_copied = self.sheet_printed = False
         self.case = Case()
         return problems

@@ -144,7 +144,9 @@ def _day(text: str, now: datetime, raw: str) -> tuple[Optional[date], str]:
     m = _DATE.match(head)
     if m:
         d, mo, y = int(m.group(1)), int(m.group(2)), m.group(3)
-        year = now.year if y is None else (int(y) + 2000 if len(y) == 2 else int(y))
+        if y is None:  # as "2 janvier": the next such date ("2/1" typed in November is next January)
+            return _next_date(now, mo, d, raw), tail
+        year = int(y) + 2000 if len(y) == 2 else int(y)
         try:
             return date(year, mo, d), tail
         except ValueError:

@@ -43,12 +43,14 @@ class AnswerScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="situation", classes="situation")
-        yield Static(id="warnings")
         with VerticalScroll(id="answer-scroll"):
             with Vertical(id="rank1", classes="panel"):
                 yield Static(id="rank1-head")
                 yield Digits("", id="rank1-digits")
                 yield Static(id="rank1-details")
+            # Under rank 1, never above it: on a small terminal a few warnings filled the screen
+            # and pushed the 15 out of view.
+            yield Static(id="warnings")
             yield Static(id="others")
             yield Static(id="missing")
             yield Static(id="why")

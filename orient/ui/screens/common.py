@@ -1,13 +1,14 @@
 """What the screens share: the app as they see it (`Host`), the situation line, a phone in large digits,
-the footer."""
+the footer, a one-line field that takes a paste of several lines whole."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Protocol
 
+from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from orient.ui import views
 
@@ -39,7 +40,8 @@ def draw_situation(screen: Screen, counter: "Counter") -> None:
     case = counter.case
     at, period = counter.situation()
     line = screen.query_one("#situation", Static)
-    line.update(views.situation(case.commune, at, period, case.commune_not_found, counter.home_dept,
+    line.update(views.situation(case.commune, counter.desk_time(at), period, case.commune_not_found,
+                                counter.home_dept,
                                 hour_not_understood=case.hour_not_understood,
                                 width=screen.app.size.width - 2))
 
@@ -69,3 +71,20 @@ class KeysFooter(Footer):
             return
         super().bindings_changed(screen)
         self._pending = screen.app.app_focus and self.is_attached and screen is self.screen  # as Textual's
+
+
+class OneLineInput(Input):
+    """A one-line field that takes a text pasted on several lines whole, its lines joined by `joiner`:
+    Textual's Input keeps the first line only (an address copied from a letter lost its town,
+    "samedi⏎22h" its hour, a note its end; a paste starting with an empty line gave nothing)."""
+
+    def __init__(self, *args, joiner: str = " ", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.joiner = joiner
+
+    def _on_paste(self, event: events.Paste) -> None:
+        lines = [line.strip() for line in event.text.splitlines() if line.strip()]
+        event.stop()
+        event.prevent_default()  # Input's own handler (it would insert the first line again)
+        if lines:
+            super()._on_paste(events.Paste(self.joiner.join(lines)))

@@ -1,4 +1,5 @@
-"""The modals over the counter's screens: help (F1), the note on the sheet, which answer to change, "Signaler"."""
+"""The modals over the counter's screens: help (F1), the reminder before "patient suivant", the note on the
+sheet, which answer to change, "Signaler"."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from orient.ui import views
+from orient.ui.screens.common import OneLineInput
 
 if TYPE_CHECKING:
     from orient.ui.case import Case
@@ -53,6 +55,25 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
+class ReminderScreen(ModalScreen[None]):
+    """F2 on an answer whose sheet went nowhere: the reminder holds every key but F2 (the app's: patient
+    suivant all the same) and Échap (back to the answer). The next patient's place, typed at once,
+    never reaches the answer's keys ("l" would have changed this patient's place, answers kept)."""
+
+    BINDINGS = [Binding("escape", "dismiss", "Revenir à la réponse", id="reminder.close")]
+    app: "Host"
+
+    def compose(self) -> ComposeResult:
+        keys = self.app.key_label
+        box = Vertical(id="reminder-box", classes="panel")
+        box.border_title = "Patient suivant ?"
+        with box:
+            yield Static(Text(self.app.counter.sheet_reminder() or "", style="bold"))
+            yield Static(Text(f"{keys('app.next_patient', 'F2')} : patient suivant quand même · "
+                              f"{keys('reminder.close', 'Échap')} : revenir à la réponse "
+                              f"(puis {keys('answer.handout', 'f')} : la fiche)", style="italic"))
+
+
 class NoteScreen(ModalScreen[Optional[str]]):
     """A free note for the patient's sheet; Enter saves it and produces the sheet."""
 
@@ -67,8 +88,8 @@ class NoteScreen(ModalScreen[Optional[str]]):
         with Vertical(id="note-box", classes="panel"):
             yield Static(Text("Note imprimée sur la fiche (facultative). N'y mettez de données personnelles "
                               "que si le patient le souhaite.", style="italic"))
-            yield Input(value=self.note, placeholder="ex. : rappeler si la fièvre dure plus de 3 jours",
-                        id="note", max_length=300)
+            yield OneLineInput(value=self.note, placeholder="ex. : rappeler si la fièvre dure plus de 3 jours",
+                               id="note", max_length=300)
             yield Static(Text("Entrée : enregistrer et produire la fiche · Échap : annuler", style="italic"))
 
     def on_mount(self) -> None:

@@ -48,14 +48,14 @@ class QuestionScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(id="situation", classes="situation")
         yield Static(id="question", classes="panel")
-        with VerticalScroll(id="live-box", classes="panel"):
+        # Never focused: a focused box scrolled the screen down to it, past the vital-sign question.
+        with VerticalScroll(id="live-box", classes="panel", can_focus=False):
             yield Static(id="live-first")
             yield Digits("", id="live-digits")
             yield Static(id="live")
         yield KeysFooter(compact=True)  # every key fits 60 columns
 
     def on_mount(self) -> None:
-        self.query_one("#live-box").can_focus = False
         self.redraw()
 
     @property
@@ -63,6 +63,8 @@ class QuestionScreen(Screen):
         return self.app.counter.case.next_question()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.waiting:  # the question is about to change: the key is held, and checked when replayed
+            return True
         name = self.current
         if action in ("confirm", "erase"):
             return name == "age"
@@ -81,12 +83,21 @@ class QuestionScreen(Screen):
         live_box = self.query_one("#live-box")
         live_box.border_title = "Réponse (provisoire)" if not case.complete else "Réponse"
         live_box.set_class(case.emergency, "urgent")
+        # In an emergency the 15 (or the 114) comes first on screen too, above the question still
+        # asked: on a small terminal it stays in view instead of falling below the fold.
+        question = self.query_one("#question")
+        if case.emergency != (self.children.index(live_box) < self.children.index(question)):
+            if case.emergency:
+                self.move_child(live_box, before=question)
+            else:
+                self.move_child(live_box, after=question)
         self.draw_live()
         self.refresh_bindings()
         self.waiting = False
         while self.held and not self.waiting:
             action, args = self.held.pop(0)
-            getattr(self, action)(*args)
+            if self.check_action(action.removeprefix("action_"), args) is not False:
+                getattr(self, action)(*args)
 
     def on_resize(self, _event: events.Resize) -> None:
         draw_situation(self, self.app.counter)

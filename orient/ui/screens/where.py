@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from orient.ui import messages, views
-from orient.ui.screens.common import KeysFooter
+from orient.ui.screens.common import KeysFooter, OneLineInput
 
 if TYPE_CHECKING:
     from orient.directory.gazetteer import CommuneMatch
@@ -76,7 +76,7 @@ class Suggestions(Static):
         self.update(text)
 
 
-class Field(Input):
+class Field(OneLineInput):
     """A field of the first screen that never drops a key typed in a burst (a paste, a fast typist).
 
     Keys reach a widget through its own queue: those typed right after Tab or Enter
@@ -86,6 +86,13 @@ class Field(Input):
 
     async def _on_key(self, event: events.Key) -> None:
         # Textual calls Input's own handler after this one, unless the default is prevented.
+        screen = self.screen
+        if isinstance(screen, WhereScreen) and screen.leaving and event is not screen.enter_key:
+            # Enter was taken: the key is for the questions ("auch⏎2"), on screen or on their way.
+            event.stop()
+            event.prevent_default()
+            screen.pass_on(event.key, event.character)
+            return
         focused = self.app.focused
         if focused is not self:
             event.stop()
@@ -99,6 +106,11 @@ class Field(Input):
             step = 1 if event.key == "tab" else -1
             # At once (focus() waits for the next turn), so that the keys after Tab follow it.
             self.screen.set_focus(fields[(fields.index(self) + step) % len(fields)], scroll_visible=False)
+        elif event.key == "enter" and isinstance(screen, WhereScreen):
+            # Input's own Enter validates (this very event comes back once more, from the app, to be
+            # taken by Input's binding): what follows is for the questions.
+            screen.leaving = True
+            screen.enter_key = event
 
 
 class WhereScreen(Screen):
@@ -121,12 +133,32 @@ class WhereScreen(Screen):
         super().__init__()
         self.case = case
         self.focus_on = focus
+        self.leaving = False  # Enter taken: the keys typed from now on are for the questions
+        self.started = False  # the questions were asked for (once: "auch⏎⏎" starts them once)
+        self.handed_over = False  # the questions are on screen
+        self.enter_key: Optional[events.Key] = None  # the Enter that validated, let through to Input
+        self.held_keys: list[tuple[str, Optional[str]]] = []  # typed after Enter, before the questions
+
+    def pass_on(self, key: str, character: Optional[str]) -> None:
+        """A key typed after Enter: held until the questions are on screen, then typed again there
+        (through the app, as the terminal's own keys: the order typed is kept)."""
+        if self.handed_over and self.app.screen is not self:
+            self.app.post_message(events.Key(key, character))
+        else:
+            self.held_keys.append((key, character))
+
+    def hand_over(self) -> None:
+        """The questions are on screen: the keys held since Enter go to them."""
+        self.handed_over = True
+        for key, character in self.held_keys:
+            self.app.post_message(events.Key(key, character))
+        self.held_keys.clear()
 
     def compose(self) -> ComposeResult:
         yield TitleBar("nouveau patient" if self.case is None else "changer le lieu ou l'heure")
         with Vertical(id="where-box", classes="panel"):
             yield Field(placeholder="Commune, code postal ou code INSEE (facultatif)", id="commune",
-                        select_on_focus=False)
+                        select_on_focus=False, joiner=", ")  # a pasted address: "rue…, 32000 Auch, France"
             yield Suggestions(id="suggestions")
         with Vertical(id="when-box", classes="panel"):
             yield Field(placeholder="maintenant — ou 22h, demain 8h, dimanche matin, noël 14h", id="when",
@@ -158,7 +190,8 @@ class WhereScreen(Screen):
         if case.at is not None or case.hour_not_understood:
             when_field = self.query_one("#when", Field)
             with when_field.prevent(Input.Changed):
-                when_field.value = views.typed_moment(case.at) if case.at is not None else case.hour_not_understood
+                when_field.value = (views.typed_moment(self.app.counter.desk_time(case.at)) if case.at is not None
+                                    else case.hour_not_understood)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "commune":
@@ -202,7 +235,8 @@ class WhereScreen(Screen):
         note = f" ({when.note})" if when and when.note else ""
         place = self.query_one(Suggestions).selected  # overseas, the period is on the place's clock
         period = self.app.counter.period_of(moment, place.commune if place else None)
-        label.update(Text.assemble(prefix, (views.short_moment(moment), "bold"), note, " — ",
+        shown = views.short_moment(self.app.counter.desk_time(moment))  # the desk's clock (overseas: its own)
+        label.update(Text.assemble(prefix, (shown, "bold"), note, " — ",
                                    views.period_label(period)))
 
     def action_suggestion(self, step: int) -> None:
@@ -210,6 +244,9 @@ class WhereScreen(Screen):
         self.update_when()
 
     def action_validate(self) -> None:
+        if self.started:
+            return
+        self.started = self.leaving = True
         commune_field = self.query_one("#commune", Input)
         when_field = self.query_one("#when", Input)
         commune = None
