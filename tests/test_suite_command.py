@@ -31,5 +31,6 @@ def test_the_ci_profile_keeps_the_invariant_over_at_least_10000_situations_throu
     counts = [test._hypothesis_internal_use_settings.max_examples
               for name, test in vars(test_fuzz_orient).items()
               if name.startswith("test_") and hasattr(test, "_hypothesis_internal_use_settings")]
-    assert len(counts) >= 3 and sum(counts) >= 10_000
+    # Each Hypothesis example is a batch of BATCH situations (tests/strategies.py `batches`).
+    assert len(counts) >= 3 and sum(counts) * test_fuzz_orient.BATCH >= 10_000
     assert settings.default.deadline is None and settings.default.database is None
