@@ -256,3 +256,33 @@ async def test_an_overseas_desk_shows_its_own_hour_on_the_first_screen_and_the_s
         assert "mardi 24/11 22h00" in label, label
         await press(pilot, "enter")
         assert "mardi 24/11 22h00" in screen_lines(app)[0], screen_lines(app)[0]
+
+
+@pilot_test
+async def test_a_locked_reports_store_never_holds_up_the_counter(tmp_path, monkeypatch):
+    # "Signaler" wrote the report on the counter's own thread: with the reports' SQLite file locked (a
+    # coordinator's `orient corrections accept`, a backup) the counter stood still for 10 s, the next
+    # patient's chest pain with it.
+    import sqlite3
+    import time
+
+    store = tmp_path / "corrections.sqlite3"
+    monkeypatch.setenv("ORIENT_CORRECTIONS", str(store))
+    monkeypatch.delenv("ORIENT_DATABASE_URL", raising=False)
+    async with at_counter(SATURDAY_14H, "fleurance", FEVER) as (app, pilot):
+        await press(pilot, "s", "1", "1")  # a first report creates the store
+        await app.workers.wait_for_complete()
+        locker = sqlite3.connect(store, isolation_level=None)
+        locker.execute("BEGIN EXCLUSIVE")
+        try:
+            begun = time.monotonic()
+            await press(pilot, "s", "1", "1")
+            await press(pilot, "f", "f2", *commune_keys("auch"), "enter", "2")
+            assert app.case.facts == {"red_flag": "chest_pain"} and time.monotonic() - begun < 3
+        finally:
+            locker.execute("ROLLBACK")
+            locker.close()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("Signalement enregistré") for m in messages), messages

@@ -594,6 +594,7 @@ async def test_a_line_reported_from_the_answer_is_listed_by_the_coordinators_com
         await press(pilot, "5", *"ferme", "space", *"le", "space", *"samedi", "enter")  # autre
         assert isinstance(app.screen, AnswerScreen)
         assert rank1(app) is app.case.answer.recommendations[0]  # the orientation goes on
+        await app.workers.wait_for_complete()  # the report is written in a worker
         recs = app.case.answer.recommendations
         lines = [recs[0]._replace(service_id=None), *recs[1:]]
         await app.push_screen(ReportScreen(lines, KINDS, TEXT_LIMIT))

@@ -220,8 +220,10 @@ class OrientApp(App[int]):
             return
 
         def chosen(report: Optional[tuple[int, str, str]]) -> None:
-            if report is not None:
-                self.counter.report_line(*report)
+            job = self.counter.report_job(*report) if report is not None else None
+            if job is not None:  # in a worker: a locked store or a lost server never holds up the counter
+                self.run_worker(lambda: job(self._notify_from_thread), thread=True, group="report",
+                                exit_on_error=False)
 
         self.push_screen(ReportScreen(lines, KINDS, TEXT_LIMIT), chosen)
 

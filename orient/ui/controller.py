@@ -301,6 +301,12 @@ class Counter:
         """Store a desk's report on one line of the answer (orient.corrections); its id, or None.
         Only the desk, the entry, the problem, the agent's short text and the minute are kept —
         nothing about the patient. A store that cannot be written never holds up the orientation."""
+        job = self.report_job(rank, kind, text)
+        return job(self.notify) if job is not None else None
+
+    def report_job(self, rank: int, kind: str, text: str = "") -> Optional[Callable[[Notify], Optional[int]]]:
+        """The line checked now; the writing of the report, to run in a worker (a locked or slow store,
+        a shared server out of reach: it may wait seconds), saying how it went through `notify`."""
         from orient import corrections
 
         answer = self.case.answer
@@ -313,24 +319,30 @@ class Counter:
             self.notify(f"« {rec.name} » n'est pas une entrée de l'annuaire : cette ligne ne peut pas être "
                         "signalée.", severity="warning", timeout=6)
             return None
-        try:
-            correction_id = corrections.report(corrections.desk_id(), rec.service_id, kind, text, self.now(),
-                                               path=self.corrections_path)
-        except corrections.CorrectionError as exc:
-            self.notify(f"Signalement refusé : {exc}", severity="error", timeout=8)
-            return None
-        except (OSError, sqlite3.Error) as exc:
-            reason = french_os_error(exc) if isinstance(exc, OSError) else "base des signalements illisible"
-            self.notify(f"Signalement non enregistré ({reason}). L'orientation continue ; "
-                        "signalez-le plus tard ou au coordinateur.", severity="error", timeout=8)
-            return None
-        label = corrections.KINDS.get(kind, kind)
-        if correction_id is None:  # the shared server is out of reach: kept on this desk (outbox)
-            self.notify(f"Signalement gardé sur ce poste : {rec.name} — {label}. Il partira vers le serveur "
-                        "dès son retour ; un coordinateur le vérifiera.", timeout=6)
-        else:
-            self.notify(f"Signalement enregistré : {rec.name} — {label}. Un coordinateur le vérifiera.", timeout=5)
-        return correction_id
+        now = self.now()
+
+        def job(notify: Notify) -> Optional[int]:
+            try:
+                correction_id = corrections.report(corrections.desk_id(), rec.service_id, kind, text, now,
+                                                   path=self.corrections_path)
+            except corrections.CorrectionError as exc:
+                notify(f"Signalement refusé : {exc}", severity="error", timeout=8)
+                return None
+            except (OSError, sqlite3.Error) as exc:
+                reason = (french_os_error(exc) if isinstance(exc, OSError)
+                          else "base des signalements occupée ou illisible")
+                notify(f"Signalement non enregistré ({reason}). L'orientation continue ; "
+                       "signalez-le plus tard ou au coordinateur.", severity="error", timeout=8)
+                return None
+            label = corrections.KINDS.get(kind, kind)
+            if correction_id is None:  # the shared server is out of reach: kept on this desk (outbox)
+                notify(f"Signalement gardé sur ce poste : {rec.name} — {label}. Il partira vers le serveur "
+                       "dès son retour ; un coordinateur le vérifiera.", timeout=6)
+            else:
+                notify(f"Signalement enregistré : {rec.name} — {label}. Un coordinateur le vérifiera.", timeout=5)
+            return correction_id
+
+        return job
 
     # --- closing a case --------------------------------------------------------------------
 
