@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from orient.periods import PARIS
 from orient.ui.screens.questions import QuestionScreen
 from orient.ui.screens.where import WhereScreen
@@ -83,20 +85,20 @@ SMALL_TERMINALS = ((40, 12), (50, 15), (60, 20))
 CHEST_PAIN = {"red_flag": "chest_pain", "deaf": "no"}
 
 
+@pytest.mark.parametrize("size", SMALL_TERMINALS)
 @pilot_test
-async def test_on_a_small_terminal_the_emergency_answer_shows_the_15_above_every_warning():
+async def test_on_a_small_terminal_the_emergency_answer_shows_the_15_above_every_warning(size):
     # Pointe-à-Pitre adds two warnings (outside the area, the local clock), an unknown place one, the
     # counter's deaf patient one: above rank 1 they filled a 40×12 screen and the 15 was below the fold.
     cases = (("pointe-a-pitre", CHEST_PAIN, "telephone", "Appeler le 15"),
              ("xqzwv", CHEST_PAIN, "telephone", "Appeler le 15"),
              ("pointe-a-pitre", {"red_flag": "stroke", "deaf": "yes"}, "comptoir", "Appeler le 15"),
              ("pointe-a-pitre", {"red_flag": "stroke", "deaf": "yes"}, "telephone", "Écrire le 114"))
-    for size in SMALL_TERMINALS:
-        for place, facts, desk, headline in cases:
-            async with at_counter(SATURDAY_14H, place, facts, size=size, desk=desk) as (app, pilot):
-                assert app.case.answer.warnings or app.case.commune_not_found, place
-                shown = "\n".join(screen_lines(app))
-                assert headline in shown, (size, place, desk, shown)
+    for place, facts, desk, headline in cases:
+        async with at_counter(SATURDAY_14H, place, facts, size=size, desk=desk) as (app, pilot):
+            assert app.case.answer.warnings or app.case.commune_not_found, place
+            shown = "\n".join(screen_lines(app))
+            assert headline in shown, (size, place, desk, shown)
 
 
 @pilot_test
@@ -110,18 +112,18 @@ async def test_on_a_small_terminal_the_vital_sign_question_shows_from_its_top():
             assert "2  Douleur dans la poitrine" in shown, (size, shown)
 
 
+@pytest.mark.parametrize("size", (*SMALL_TERMINALS, (80, 24)))
 @pilot_test
-async def test_on_a_small_terminal_the_15_stays_in_view_while_the_next_questions_are_asked():
+async def test_on_a_small_terminal_the_15_stays_in_view_while_the_next_questions_are_asked(size):
     # Once a vital sign is given the 15 is the first thing to do: it must be on screen, not under
     # the deaf question, at any size.
-    for size in (*SMALL_TERMINALS, (80, 24)):
-        for sign, number in (("2", "Appeler le 15"), ("question_mark", "le 15")):
-            async with at_counter(SATURDAY_14H, "auch", size=size) as (app, pilot):
-                await press(pilot, sign)
-                assert isinstance(app.screen, QuestionScreen) and app.case.next_question() == "deaf"
-                shown = "\n".join(screen_lines(app))
-                assert number in shown and "URGENCE" in shown, (size, sign, shown)
-                assert "téléphoner" in shown, (size, sign, shown)  # and the question still asked
+    for sign, number in (("2", "Appeler le 15"), ("question_mark", "le 15")):
+        async with at_counter(SATURDAY_14H, "auch", size=size) as (app, pilot):
+            await press(pilot, sign)
+            assert isinstance(app.screen, QuestionScreen) and app.case.next_question() == "deaf"
+            shown = "\n".join(screen_lines(app))
+            assert number in shown and "URGENCE" in shown, (size, sign, shown)
+            assert "téléphoner" in shown, (size, sign, shown)  # and the question still asked
 
 
 @pilot_test
@@ -143,27 +145,28 @@ async def test_keys_typed_right_after_enter_on_the_first_screen_reach_the_questi
         assert app.case.facts.get("red_flag") == "none", app.case.facts
 
 
+# Each name has keys the answer screen binds (l, f, s, c, h).
+@pytest.mark.parametrize("place", ("lectoure", "fleurance", "samatan", "condom", "homps"))
 @pilot_test
-async def test_after_the_sheet_reminder_the_next_patients_place_never_edits_the_previous_case():
+async def test_after_the_sheet_reminder_the_next_patients_place_never_edits_the_previous_case(place):
     # F2 on an answer whose sheet went nowhere only reminded, in a toast, and left the answer's keys
     # live: typing the next patient's place there, "l" changed the previous patient's place and kept
     # their answers, so "lectoure⏎" showed the 3966 at once, the vital sign never asked.
     from orient.ui.screens.answer import AnswerScreen
 
-    for place in ("lectoure", "fleurance", "samatan", "condom", "homps"):
-        async with at_counter(SATURDAY_14H, "auch", FEVER) as (app, pilot):
-            previous = dict(app.case.facts)
-            await press(pilot, "f2")  # the reminder
-            assert app.case.facts == previous
-            await press(pilot, *commune_keys(place), "enter")
-            assert app.case.commune.name == "Auch" and app.case.facts == previous, place
-            assert not app.counter.sheet_copied and app.counter.last_handout is None, place
-            await press(pilot, "escape")  # back to the answer, as it was
-            assert isinstance(app.screen, AnswerScreen), place
-            await press(pilot, "f2", "f2")  # reminded again, then on
-            await press(pilot, *commune_keys(place), "enter")
-            assert isinstance(app.screen, QuestionScreen) and app.case.next_question() == "red_flag", place
-            assert app.case.facts == {}, place
+    async with at_counter(SATURDAY_14H, "auch", FEVER) as (app, pilot):
+        previous = dict(app.case.facts)
+        await press(pilot, "f2")  # the reminder
+        assert app.case.facts == previous
+        await press(pilot, *commune_keys(place), "enter")
+        assert app.case.commune.name == "Auch" and app.case.facts == previous, place
+        assert not app.counter.sheet_copied and app.counter.last_handout is None, place
+        await press(pilot, "escape")  # back to the answer, as it was
+        assert isinstance(app.screen, AnswerScreen), place
+        await press(pilot, "f2", "f2")  # reminded again, then on
+        await press(pilot, *commune_keys(place), "enter")
+        assert isinstance(app.screen, QuestionScreen) and app.case.next_question() == "red_flag", place
+        assert app.case.facts == {}, place
 
 
 def test_a_day_and_month_typed_without_its_year_is_the_next_such_date():
