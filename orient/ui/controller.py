@@ -235,9 +235,10 @@ class Counter:
             return None
         handout = build_handout(answer, self.case.note, desk_dept=self.home_dept)
         self.sheet_text = handout.to_text()
+        copied_now = False  # this time: an earlier copy of this patient's sheet says nothing of this one
         try:
             self.copy(self.sheet_text)
-            self.sheet_copied = True
+            self.sheet_copied = copied_now = True
             copied = "Fiche copiée"
         except Exception:  # noqa: BLE001 — a clipboard that fails never stops the sheet
             copied = "Presse-papiers indisponible : fiche non copiée"
@@ -248,7 +249,7 @@ class Counter:
             return None
         self.last_handout = (txt, html)
         # Short and brief: the toast must not hide the answer the agent is reading out.
-        self.notify(f"{copied} et enregistrée ({txt.parent})." if self.sheet_copied else
+        self.notify(f"{copied} et enregistrée ({txt.parent})." if copied_now else
                     f"{copied} ; elle est enregistrée ({txt.parent}).", timeout=4)
         return txt
 
